@@ -1,0 +1,1 @@
+"""primarycare: commissioning and running GP services in England."""

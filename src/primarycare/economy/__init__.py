@@ -1,0 +1,1 @@
+"""The local health economy: commissioners, networks, practices, registered lists and QOF data. Pure, no I/O."""

@@ -1,0 +1,91 @@
+"""The entities of a local health economy as frozen dataclasses, and the economy that holds them."""
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from primarycare.economy.vocabulary import (
+    CO_COMMISSIONING_LEVELS,
+    CONTRACT_TYPES,
+    ERAS,
+    is_practice_code,
+    parse_year,
+)
+
+
+@dataclass(frozen=True)
+class Commissioner:
+    """A CCG (before July 2022) or sub-ICB location (after), with the ICB or STP above it."""
+
+    code: str
+    name: str
+    parent_code: str = ""
+    parent_name: str = ""
+    co_commissioning_level: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            raise ValueError("a commissioner needs a code")
+        if self.co_commissioning_level not in (None, *CO_COMMISSIONING_LEVELS):
+            raise ValueError(f"unknown co-commissioning level {self.co_commissioning_level!r}")
+
+
+@dataclass(frozen=True)
+class Network:
+    """A primary care network (or federation) of practices under one commissioner."""
+
+    code: str
+    name: str
+    commissioner_code: str
+
+
+@dataclass(frozen=True)
+class Practice:
+    """A GP practice: its ODS code, who commissions it, its network and its contract."""
+
+    code: str
+    name: str
+    postcode: str
+    commissioner_code: str
+    network_code: str | None = None
+    contract_type: str | None = None
+    ooh_opted_out: bool | None = None
+    status: str = "A"
+
+    def __post_init__(self) -> None:
+        if not is_practice_code(self.code):
+            raise ValueError(f"{self.code!r} is not an ODS practice code (a letter and five digits)")
+        if self.contract_type not in (None, *CONTRACT_TYPES):
+            raise ValueError(f"unknown contract type {self.contract_type!r}")
+
+
+@dataclass(frozen=True)
+class Economy:
+    """One period's economy. The large tables stay as polars frames:
+
+    - ``lists``: practice_code, sex, age_band, patients
+    - ``indicators``: indicator_code, description, point_value, group_code, group_description,
+      domain_code, domain_description, patient_list_type
+    - ``achievement``: practice_code, indicator_code and one column per QOF measure (nulls where not published)
+    - ``prevalence``: practice_code, group_code, patient_list_type, register, practice_list_size
+    """
+
+    year: str
+    era: str
+    extract_date: str
+    commissioners: tuple[Commissioner, ...]
+    networks: tuple[Network, ...]
+    practices: tuple[Practice, ...]
+    lists: pl.DataFrame
+    indicators: pl.DataFrame = field(default_factory=pl.DataFrame)
+    achievement: pl.DataFrame = field(default_factory=pl.DataFrame)
+    prevalence: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+    def __post_init__(self) -> None:
+        parse_year(self.year)
+        if self.era not in ERAS:
+            raise ValueError(f"era must be one of {ERAS}, got {self.era!r}")
+        known = {c.code for c in self.commissioners}
+        for practice in self.practices:
+            if practice.commissioner_code not in known:
+                raise ValueError(f"practice {practice.code} names unknown commissioner {practice.commissioner_code}")

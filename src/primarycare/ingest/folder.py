@@ -1,0 +1,183 @@
+"""Read a folder of published (or synthetic) files into one Economy. Nothing is returned unless every file is good."""
+
+from pathlib import Path
+
+import polars as pl
+
+from primarycare.economy.model import Commissioner, Economy, Network, Practice
+from primarycare.economy.vocabulary import year_from_suffix
+from primarycare.ingest import formats as f
+from primarycare.ingest.errors import IngestError, Problem
+from primarycare.ingest.qof import read_qof
+from primarycare.ingest.table import LINE, read_table
+
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+
+
+def read_folder(folder: Path, year: str | None = None) -> Economy:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise IngestError.at(str(folder), 1, 1, "no such folder")
+    for required in (f.LISTS_FILE, f.MAP_FILE):
+        if not (folder / required).is_file():
+            raise IngestError.at(required, 1, 1, f"required file not found in {folder}")
+    era = _era_of_map(folder / f.MAP_FILE)
+    problems: list[Problem] = []
+    tables: dict[str, pl.DataFrame | None] = {}
+
+    def attempt(label: str, read) -> None:
+        try:
+            tables[label] = read()
+        except IngestError as error:
+            problems.extend(error.problems)
+            tables[label] = None
+
+    spec, commissioner_columns, parent_columns = f.MAPS[era]
+    attempt("lists", lambda: read_table(folder / f.LISTS_FILE, f.LISTS))
+    attempt("map", lambda: read_table(folder / f.MAP_FILE, spec))
+    attempt("ods", lambda: _optional(folder / f.ODS_FILE, lambda p: read_table(p, f.ODS, header=False)))
+    attempt("contracts", lambda: _optional(folder / f.CONTRACTS_FILE, lambda p: read_table(p, f.CONTRACTS)))
+    attempt("qof", lambda: read_qof(folder, era))
+    if problems:
+        raise IngestError(problems)
+    qof = tables["qof"]
+    year = _choose_year(year, qof.year if qof else None, tables["lists"])
+    mapping = tables["map"]
+    lists = _lists(tables["lists"], set(mapping["PRACTICE_CODE"]))
+    contracts = _contracts(tables["contracts"], mapping, commissioner_columns[0])
+    commissioners = _commissioners(mapping, commissioner_columns, parent_columns, contracts)
+    networks = _networks(mapping, commissioner_columns[0])
+    practices = _practices(mapping, commissioner_columns[0], tables["ods"], contracts)
+    return Economy(
+        year=year,
+        era=era,
+        extract_date=tables["lists"]["EXTRACT_DATE"][0],
+        commissioners=commissioners,
+        networks=networks,
+        practices=practices,
+        lists=lists,
+        indicators=qof.indicators if qof else pl.DataFrame(),
+        achievement=qof.achievement if qof else pl.DataFrame(),
+        prevalence=qof.prevalence if qof else pl.DataFrame(),
+    )
+
+
+def _optional(path: Path, read):
+    return read(path) if path.is_file() else None
+
+
+def _era_of_map(path: Path) -> str:
+    header = path.read_text(encoding="utf-8-sig", errors="replace").split("\n", 1)[0]
+    columns = [c.strip() for c in header.split(",")]
+    eras = {f.ERA_MARKERS[c]: c for c in columns if c in f.ERA_MARKERS}
+    if len(eras) > 1:
+        return _raise_mixed(path, columns.index(eras["ccg"]) + 1)
+    if not eras:
+        raise IngestError.at(path.name, 1, 1, "missing column 'SUB_ICB_LOCATION_CODE' (or 'CCG_CODE' before 2022)")
+    return next(iter(eras))
+
+
+def _raise_mixed(path: Path, column: int):
+    raise IngestError.at(path.name, 1, column, "files of mixed eras: CCG-era and sub-ICB-era columns together")
+
+
+def _choose_year(asked: str | None, from_qof: str | None, lists: pl.DataFrame) -> str:
+    if asked and from_qof and asked != from_qof:
+        raise IngestError.at(f"{f.ACHIEVEMENT_PREFIX}*.csv", 1, 1, f"QOF files are for {from_qof}, not {asked}")
+    if asked or from_qof:
+        return asked or from_qof
+    extract = lists["EXTRACT_DATE"][0]
+    month, calendar_year = _MONTHS.index(extract[2:5]) + 1, int(extract[5:])
+    start = calendar_year if month >= 4 else calendar_year - 1
+    return year_from_suffix(f"{start % 100:02d}{(start + 1) % 100:02d}")
+
+
+def _lists(lists: pl.DataFrame, practices: set[str]) -> pl.DataFrame:
+    strangers = lists.filter(~pl.col("ORG_CODE").is_in(list(practices)))
+    if strangers.height:
+        line = strangers[LINE][0]
+        raise IngestError.at(f.LISTS_FILE, line, 4, f"practice {strangers['ORG_CODE'][0]} is not in {f.MAP_FILE}")
+    return lists.filter(pl.col("SEX") != "ALL", pl.col("AGE_GROUP_5") != "ALL").select(
+        pl.col("ORG_CODE").alias("practice_code"),
+        pl.col("SEX").alias("sex"),
+        pl.col("AGE_GROUP_5").alias("age_band"),
+        pl.col("NUMBER_OF_PATIENTS").alias("patients"),
+    )
+
+
+def _contracts(contracts: pl.DataFrame | None, mapping: pl.DataFrame, commissioner: str) -> pl.DataFrame | None:
+    if contracts is None:
+        return None
+    joined = contracts.join(
+        mapping.select("PRACTICE_CODE", pl.col(commissioner).alias("_map_commissioner"), pl.col("PCN_CODE")),
+        on="PRACTICE_CODE",
+        how="left",
+    )
+    checks = (
+        (pl.col("_map_commissioner").is_null(), 1, "practice {PRACTICE_CODE} is not in " + f.MAP_FILE),
+        (pl.col("_map_commissioner") != pl.col("COMMISSIONER"), 5, "COMMISSIONER {COMMISSIONER} differs from "
+         + f.MAP_FILE + " ({_map_commissioner})"),
+        (~pl.col("NETWORK").eq_missing(pl.col("PCN_CODE")), 4, "NETWORK {NETWORK} differs from PCN_CODE "
+         "{PCN_CODE} in " + f.MAP_FILE),
+        (pl.col("CO_COMMISSIONING_LEVEL").n_unique().over("COMMISSIONER") > 1, 6,
+         "commissioner {COMMISSIONER} has more than one CO_COMMISSIONING_LEVEL"),
+    )
+    problems = []
+    for failing, column, message in checks:
+        bad = joined.filter(failing.fill_null(False))
+        if bad.height:
+            row = bad.row(0, named=True)
+            problems.append(Problem(f.CONTRACTS_FILE, row[LINE], column, message.format(**row)))
+    if problems:
+        raise IngestError(sorted(problems, key=lambda p: p.line))
+    return contracts
+
+
+def _commissioners(mapping, code_names, parent_names, contracts) -> tuple[Commissioner, ...]:
+    levels = {}
+    if contracts is not None:
+        levels = dict(contracts.select("COMMISSIONER", "CO_COMMISSIONING_LEVEL").unique("COMMISSIONER").iter_rows())
+    rows = mapping.select(*code_names, *parent_names).unique(code_names[0], keep="first").sort(code_names[0])
+    return tuple(
+        Commissioner(code, name, parent or "", parent_name or "", levels.get(code))
+        for code, name, parent, parent_name in rows.iter_rows()
+    )
+
+
+def _networks(mapping: pl.DataFrame, commissioner: str) -> tuple[Network, ...]:
+    rows = (
+        mapping.filter(pl.col("PCN_CODE").is_not_null())
+        .select("PCN_CODE", "PCN_NAME", commissioner)
+        .unique("PCN_CODE", keep="first")
+        .sort("PCN_CODE")
+    )
+    return tuple(Network(code, name or code, owner) for code, name, owner in rows.iter_rows())
+
+
+def _practices(mapping, commissioner: str, ods, contracts) -> tuple[Practice, ...]:
+    frame = mapping.select("PRACTICE_CODE", "PRACTICE_NAME", "PRACTICE_POSTCODE", commissioner, "PCN_CODE")
+    if ods is not None:
+        frame = frame.join(ods.select(pl.col("CODE").alias("PRACTICE_CODE"), "STATUS"), on="PRACTICE_CODE", how="left")
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("STATUS"))
+    if contracts is not None:
+        frame = frame.join(contracts.select("PRACTICE_CODE", "CONTRACT_TYPE", "OOH_OPTED_OUT"), on="PRACTICE_CODE",
+                           how="left")
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("CONTRACT_TYPE"), pl.lit(None, pl.String).alias(
+            "OOH_OPTED_OUT"))
+    return tuple(
+        Practice(
+            code=code,
+            name=name,
+            postcode=postcode or "",
+            commissioner_code=owner,
+            network_code=network,
+            contract_type=contract,
+            ooh_opted_out=None if opted is None else opted == "Y",
+            status=status or "A",
+        )
+        for code, name, postcode, owner, network, status, contract, opted in frame.sort("PRACTICE_CODE").iter_rows()
+    )
+
+

@@ -1,0 +1,118 @@
+"""The three QOF files of a year: indicator mapping, achievement (long, one row per measure) and prevalence."""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from primarycare.economy.vocabulary import year_from_suffix
+from primarycare.ingest import formats as f
+from primarycare.ingest.errors import IngestError
+from primarycare.ingest.table import LINE, column_position, read_table
+
+_SUFFIX = re.compile(r"_(\d{4})\.csv$")
+MEASURE_COLUMNS = {
+    "REGISTER": "register",
+    "NUMERATOR": "numerator",
+    "DENOMINATOR": "denominator",
+    "PCAS": "pcas",
+    "EXCEPTIONS": "pcas",
+    "ACHIEVED_POINTS": "achieved_points",
+    "NEWLY_DIAGNOSED": "newly_diagnosed",
+}
+ACHIEVEMENT_COLUMNS = ("register", "numerator", "denominator", "pcas", "achieved_points", "newly_diagnosed")
+
+
+@dataclass(frozen=True)
+class QofData:
+    year: str
+    indicators: pl.DataFrame
+    achievement: pl.DataFrame
+    prevalence: pl.DataFrame
+
+
+def read_qof(folder: Path, era: str) -> QofData | None:
+    files = {
+        prefix: sorted(folder.glob(f"{prefix}*.csv"))
+        for prefix in (f.MAPPING_PREFIX, f.ACHIEVEMENT_PREFIX, f.PREVALENCE_PREFIX)
+    }
+    if not any(files.values()):
+        return None
+    year = _one_year([path for paths in files.values() for path in paths])
+    mappings, achievements = files[f.MAPPING_PREFIX], files[f.ACHIEVEMENT_PREFIX]
+    if achievements and not mappings:
+        raise IngestError.at(f"{f.MAPPING_PREFIX}{achievements[0].name[-8:]}", 1, 1,
+                             "an ACHIEVEMENT file needs the year's MAPPING_INDICATORS file beside it")
+    indicators = _indicators(mappings, era)
+    achievement = _achievement(achievements, indicators)
+    prevalence = pl.concat([read_table(p, f.PREVALENCE) for p in files[f.PREVALENCE_PREFIX]]) if files[
+        f.PREVALENCE_PREFIX] else pl.DataFrame()
+    if prevalence.height:
+        prevalence = prevalence.select(
+            pl.col("PRACTICE_CODE").alias("practice_code"),
+            pl.col("GROUP_CODE").alias("group_code"),
+            pl.col("PATIENT_LIST_TYPE").alias("patient_list_type"),
+            pl.col("REGISTER").alias("register"),
+            pl.col("PRACTICE_LIST_SIZE").alias("practice_list_size"),
+        )
+    return QofData(year, indicators, achievement, prevalence)
+
+
+def _one_year(paths: list[Path]) -> str:
+    years = {}
+    for path in paths:
+        match = _SUFFIX.search(path.name)
+        if not match:
+            raise IngestError.at(path.name, 1, 1, "QOF file names end in the year, e.g. ACHIEVEMENT_2324.csv")
+        years.setdefault(match.group(1), path)
+    if len(years) > 1:
+        names = ", ".join(p.name for p in years.values())
+        raise IngestError.at(sorted(years.values())[-1].name, 1, 1, f"QOF files of mixed years: {names}")
+    return year_from_suffix(next(iter(years)))
+
+
+def _indicators(paths: list[Path], era: str) -> pl.DataFrame:
+    if not paths:
+        return pl.DataFrame()
+    (path,) = paths[:1]
+    header = [c.strip() for c in path.read_text(encoding="utf-8-sig").split("\n", 1)[0].split(",")]
+    for column in header:
+        if f.ERA_MARKERS.get(column, era) != era:
+            raise IngestError.at(path.name, 1, column_position(path, column),
+                                 f"files of mixed eras: {column} here, but {f.MAP_FILE} is {era.upper()}-era")
+    group = "GROUP" if era == "icb" else "INDICATOR_GROUP"
+    table = read_table(path, f.mapping_spec(era))
+    return table.select(
+        pl.col("INDICATOR_CODE").alias("indicator_code"),
+        pl.col("INDICATOR_DESCRIPTION").alias("description"),
+        pl.col("INDICATOR_POINT_VALUE").alias("point_value"),
+        pl.col(f"{group}_CODE").alias("group_code"),
+        pl.col(f"{group}_DESCRIPTION").alias("group_description"),
+        pl.col("DOMAIN_CODE").alias("domain_code"),
+        pl.col("DOMAIN_DESCRIPTION").alias("domain_description"),
+        pl.col("PATIENT_LIST_TYPE").alias("patient_list_type"),
+    )
+
+
+def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
+    if not paths:
+        return pl.DataFrame()
+    frames = []
+    known = indicators["indicator_code"]
+    for path in paths:
+        table = read_table(path, f.ACHIEVEMENT)
+        unknown = table.filter(~pl.col("INDICATOR_CODE").is_in(known))
+        if unknown.height:
+            raise IngestError.at(path.name, unknown[LINE][0], 2,
+                                 f"indicator {unknown['INDICATOR_CODE'][0]} is not in the MAPPING_INDICATORS file")
+        frames.append(table)
+    long = pl.concat(frames).select(
+        pl.col("PRACTICE_CODE").alias("practice_code"),
+        pl.col("INDICATOR_CODE").alias("indicator_code"),
+        pl.col("MEASURE").replace_strict(MEASURE_COLUMNS).alias("measure"),
+        pl.col("VALUE").alias("value"),
+    )
+    wide = long.pivot(on="measure", index=["practice_code", "indicator_code"], values="value", aggregate_function="first")
+    missing = [pl.lit(None, pl.Float64).alias(c) for c in ACHIEVEMENT_COLUMNS if c not in wide.columns]
+    return wide.with_columns(missing).select("practice_code", "indicator_code", *ACHIEVEMENT_COLUMNS)

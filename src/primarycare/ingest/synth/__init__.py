@@ -1,0 +1,1 @@
+"""A synthetic health economy written in the published file formats, reproducible from a seed."""

@@ -1,0 +1,150 @@
+"""Read one CSV file as text, check it against a TableSpec, and return typed columns plus a ``_line`` column.
+
+Every check is vectorised; the first offending row of each check becomes a Problem naming file, line and column.
+"""
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from primarycare.ingest.errors import IngestError, Problem
+
+LINE = "_line"
+_PRACTICE_PATTERN = r"^[A-Z][0-9]{5}$"
+_EXTRACT_DATE_PATTERN = r"^[0-9]{2}(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[0-9]{4}$"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a file must carry. kind: text, count (whole number >= 0), number (>= 0), practice, choice, date."""
+
+    name: str
+    kind: str = "text"
+    choices: tuple[str, ...] = ()
+    blank_ok: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    optional: tuple[Column, ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def read_table(path: Path, spec: TableSpec, header: bool = True) -> pl.DataFrame:
+    """Read and check ``path``; raise IngestError naming every problem found (first offending row per check)."""
+    name = path.name
+    if not path.read_bytes().strip():
+        raise IngestError.at(name, 1, 1, "the file is empty")
+    frame = _read_text(path, spec, header)
+    columns = frame.columns if header else spec.names
+    if header:
+        _check_header(name, columns, spec)
+    if frame.height == 0:
+        raise IngestError.at(name, 2, 1, "the file has a header but no rows")
+    first_line = 2 if header else 1
+    stripped = pl.all().str.strip_chars()
+    frame = frame.with_columns(pl.when(stripped == "").then(None).otherwise(stripped).name.keep())
+    frame = frame.with_row_index(LINE, offset=first_line)
+    frame = frame.with_columns(pl.col(LINE).cast(pl.Int64))
+    problems: list[Problem] = []
+    typed = []
+    for column in (*spec.columns, *(c for c in spec.optional if c.name in columns)):
+        position = columns.index(column.name) + 1
+        expression, failing, message = _check(column)
+        typed.append(expression)
+        bad = frame.filter(failing)
+        if bad.height:
+            row = bad.row(0, named=True)
+            value = row[column.name]
+            problems.append(Problem(name, row[LINE], position, message.format(value=value, column=column.name)))
+    if spec.key:
+        duplicated = frame.filter(~pl.struct(list(spec.key)).is_first_distinct())
+        if duplicated.height:
+            row = duplicated.row(0, named=True)
+            key = ", ".join(f"{k}={row[k]}" for k in spec.key)
+            problems.append(Problem(name, row[LINE], columns.index(spec.key[0]) + 1, f"duplicate row for {key}"))
+    if problems:
+        raise IngestError(sorted(problems, key=lambda p: (p.line, p.column)))
+    return frame.select(pl.col(LINE), *typed)
+
+
+def column_position(path: Path, name: str) -> int:
+    header = next(csv.reader(path.open(newline="", encoding="utf-8-sig")))
+    return [h.strip() for h in header].index(name) + 1
+
+
+def _read_text(path: Path, spec: TableSpec, header: bool) -> pl.DataFrame:
+    try:
+        return pl.read_csv(
+            path,
+            has_header=header,
+            new_columns=None if header else spec.names,
+            infer_schema=False,
+            encoding="utf8-lossy",
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise _locate_shape_error(path, spec, header, exc) from None
+
+
+def _locate_shape_error(path: Path, spec: TableSpec, header: bool, exc: Exception) -> IngestError:
+    """polars says *that* a row is malformed; the slow csv module says *where*."""
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        rows = csv.reader(handle)
+        width = len(next(rows)) if header else len(spec.names)
+        if not header:
+            handle.seek(0)
+            rows = csv.reader(handle)
+        for number, row in enumerate(rows, start=2 if header else 1):
+            if len(row) != width:
+                return IngestError.at(path.name, number, min(len(row), width) + 1, f"expected {width} fields, found {len(row)}")
+    return IngestError.at(path.name, 1, 1, f"cannot be read as CSV: {exc}")
+
+
+def _check_header(name: str, columns: list[str], spec: TableSpec) -> None:
+    known = set(spec.names) | {c.name for c in spec.optional}
+    problems = [
+        Problem(name, 1, position, f"unknown column {column!r}")
+        for position, column in enumerate(columns, start=1)
+        if column not in known
+    ]
+    problems += [
+        Problem(name, 1, len(columns) + 1, f"missing column {column!r}") for column in spec.names if column not in columns
+    ]
+    if len(set(columns)) != len(columns):
+        problems.append(Problem(name, 1, 1, "a column name appears twice"))
+    if problems:
+        raise IngestError(problems)
+
+
+def _check(column: Column) -> tuple[pl.Expr, pl.Expr, str]:
+    """(typed expression, rows that fail, message) for one column."""
+    raw = pl.col(column.name)
+    blank = raw.is_null()
+    missing = pl.lit(False) if column.blank_ok else blank
+    missing_message = "{column} is empty"
+    if column.kind in ("count", "number"):
+        number = raw.cast(pl.Float64, strict=False)
+        typed = number.cast(pl.Int64) if column.kind == "count" else number
+        whole = number.round(0) == number if column.kind == "count" else pl.lit(True)
+        failing = blank | number.is_null() | ~number.is_finite() | (number < 0) | ~whole
+        what = "a whole number" if column.kind == "count" else "a number"
+        return typed.alias(column.name), failing, "{column} {value!r} is not " + what + " of zero or more"
+    if column.kind == "practice":
+        failing = blank | ~raw.str.contains(_PRACTICE_PATTERN)
+        return raw, failing, "{value!r} is not an ODS practice code (a letter and five digits)"
+    if column.kind == "choice":
+        allowed = ", ".join(column.choices)
+        failing = missing | (~blank & ~raw.is_in(list(column.choices)))
+        return raw, failing, "{column} {value!r} is not one of " + allowed
+    if column.kind == "date":
+        failing = blank | ~raw.str.contains(_EXTRACT_DATE_PATTERN)
+        return raw, failing, "{column} {value!r} is not a date like 01JAN2024"
+    return raw, missing, missing_message
+
