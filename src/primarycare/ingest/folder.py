@@ -119,7 +119,7 @@ def _contracts(contracts: pl.DataFrame | None, mapping: pl.DataFrame, commission
          + f.MAP_FILE + " ({_map_commissioner})"),
         (~pl.col("NETWORK").eq_missing(pl.col("PCN_CODE")), 4, "NETWORK {NETWORK} differs from PCN_CODE "
          "{PCN_CODE} in " + f.MAP_FILE),
-        (pl.col("CO_COMMISSIONING_LEVEL").n_unique().over("COMMISSIONER") > 1, 6,
+        (~pl.col("CO_COMMISSIONING_LEVEL").eq_missing(pl.col("CO_COMMISSIONING_LEVEL").first().over("COMMISSIONER")), 6,
          "commissioner {COMMISSIONER} has more than one CO_COMMISSIONING_LEVEL"),
     )
     problems = []
@@ -129,7 +129,7 @@ def _contracts(contracts: pl.DataFrame | None, mapping: pl.DataFrame, commission
             row = bad.row(0, named=True)
             problems.append(Problem(f.CONTRACTS_FILE, row[LINE], column, message.format(**row)))
     if problems:
-        raise IngestError(sorted(problems, key=lambda p: p.line))
+        raise IngestError(sorted(problems, key=lambda p: (p.line, p.column)))
     return contracts
 
 

@@ -42,10 +42,10 @@ def read_table(path: Path, spec: TableSpec, header: bool = True) -> pl.DataFrame
     name = path.name
     if not path.read_bytes().strip():
         raise IngestError.at(name, 1, 1, "the file is empty")
+    if header:
+        _check_header(name, _header(path), spec)
     frame = _read_text(path, spec, header)
     columns = frame.columns if header else spec.names
-    if header:
-        _check_header(name, columns, spec)
     if frame.height == 0:
         raise IngestError.at(name, 2, 1, "the file has a header but no rows")
     first_line = 2 if header else 1
@@ -75,9 +75,13 @@ def read_table(path: Path, spec: TableSpec, header: bool = True) -> pl.DataFrame
     return frame.select(pl.col(LINE), *typed)
 
 
+def _header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        return [h.strip() for h in next(csv.reader(handle))]
+
+
 def column_position(path: Path, name: str) -> int:
-    header = next(csv.reader(path.open(newline="", encoding="utf-8-sig")))
-    return [h.strip() for h in header].index(name) + 1
+    return _header(path).index(name) + 1
 
 
 def _read_text(path: Path, spec: TableSpec, header: bool) -> pl.DataFrame:

@@ -1,0 +1,56 @@
+# The only command surface: CI runs `make test`; a newcomer runs `make demo`.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+VENDOR := src/primarycare/web/static/vendor
+APT_UPDATED := /tmp/.primarycare-apt-updated
+
+.PHONY: demo test setup assets system-deps lint format unit spec property integration browser benchmarks clean
+
+demo: setup  ## set everything up, then generate, load and serve the demo at http://127.0.0.1:8000
+	.venv/bin/primarycare demo --folder var/demo
+
+setup: .venv/.synced assets
+
+.venv/.synced: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv || $(PYTHON) -m pip install --quiet --break-system-packages uv
+	$(UV) sync --frozen
+	@touch $@
+
+assets: $(VENDOR)/.installed
+
+$(VENDOR)/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { $(MAKE) --no-print-directory apt-update && apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/nhsuk
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $(VENDOR)/nhsuk/
+	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets $(VENDOR)/nhsuk/
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
+	@touch $@
+
+apt-update:
+	@[ -f $(APT_UPDATED) ] || { apt-get update -qq && touch $(APT_UPDATED); }
+
+system-deps:  ## PostgreSQL (the suite starts its own throwaway server) and Debian's Chromium for the browser tests
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(MAKE) --no-print-directory apt-update && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+	@[ -x /usr/bin/chromium ] || { $(MAKE) --no-print-directory apt-update && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: system-deps setup lint  ## the whole suite: unit, spec, property, integration (SQLite and PostgreSQL), browser
+	$(UV) run --frozen pytest
+
+lint: .venv/.synced
+	$(UV) run --frozen ruff check src tests benchmarks
+	$(UV) run --frozen ruff format --check src tests benchmarks
+
+format: .venv/.synced
+	$(UV) run --frozen ruff check --fix src tests benchmarks
+	$(UV) run --frozen ruff format src tests benchmarks
+
+unit spec property integration browser: system-deps setup
+	$(UV) run --frozen pytest tests/$@
+
+benchmarks: system-deps setup  ## the performance figures (not tests)
+	$(UV) run --frozen python benchmarks/ingest.py
+
+clean:
+	rm -rf .venv node_modules $(VENDOR) var

@@ -1,0 +1,216 @@
+"""The command line: parses arguments and hands them to the modules. No logic of its own."""
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from primarycare.store.engine import DEFAULT_URL
+
+app = typer.Typer(help="primarycare: commissioning and running GP services in England.", no_args_is_help=True)
+economy_app = typer.Typer(help="The loaded health economy.", no_args_is_help=True)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
+app.add_typer(economy_app, name="economy")
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+err = Console(stderr=True)
+
+Db = Annotated[str, typer.Option("--db", envvar="PRIMARYCARE_DATABASE_URL", help="SQLAlchemy URL (SQLite or PostgreSQL)")]
+
+
+class Era(str, Enum):
+    icb = "icb"
+    ccg = "ccg"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _bad_input(error: Exception) -> typer.Exit:
+    err.print(f"[red]error:[/red] {error}", highlight=False)
+    return typer.Exit(2)
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="Folder to write the files into")],
+    practices: Annotated[int, typer.Option(min=1, help="How many practices (6500 is England)")] = 300,
+    seed: Annotated[int, typer.Option(help="Same seed, same bytes")] = 1,
+    year: Annotated[str, typer.Option(help="Financial year, e.g. 2023-24")] = "2023-24",
+    era: Annotated[Era, typer.Option(help="icb: SUB_ICB/ICB headers; ccg: the pre-2022 CCG headers")] = Era.icb,
+    parameters: Annotated[Path | None, typer.Option(help="Your own generator parameter file (TOML)")] = None,
+) -> None:
+    """Write a synthetic health economy in the published file formats."""
+    from primarycare.ingest.errors import IngestError
+    from primarycare.ingest.synth.files import write_synthetic
+    from primarycare.ingest.synth.parameters import load_parameters
+
+    try:
+        params = load_parameters(parameters)
+        written = write_synthetic(out, practices=practices, seed=seed, year=year, era=era.value, params=params)
+    except (IngestError, ValueError) as error:
+        raise _bad_input(error) from None
+    if params.unverified():
+        err.print(f"note: unverified parameters used from {params.source_file}: {', '.join(params.unverified())}")
+    for path in written:
+        print(path)
+
+
+@app.command()
+def load(
+    folder: Annotated[Path, typer.Argument(help="A folder of published (or synthetic) files")],
+    db: Db = DEFAULT_URL,
+    year: Annotated[str | None, typer.Option(help="Financial year, when the files do not say")] = None,
+) -> None:
+    """Load a folder of files in one transaction; re-loading a year replaces it. Exit 2 on bad input."""
+    from primarycare.ingest.errors import IngestError
+    from primarycare.ingest.folder import read_folder
+    from primarycare.store.engine import make_engine
+    from primarycare.store.load import save_economy
+
+    try:
+        economy = read_folder(folder, year)
+    except IngestError as error:
+        raise _bad_input(error) from None
+    report = save_economy(make_engine(db), economy)
+    verb = "replaced" if report.replaced else "loaded"
+    rows = ", ".join(f"{n} {name}" for name, n in report.rows.items())
+    print(f"{verb} {report.year}: {rows}")
+
+
+@economy_app.command("summary")
+def economy_summary(db: Db = DEFAULT_URL, year: str | None = None, format: Format = Format.table) -> None:
+    """Commissioners, networks, practices, registered patients, contract mix and OOH opt-outs."""
+    from primarycare.economy.summary import summarise
+    from primarycare.store.economy import NoEconomyLoaded, read_economy
+    from primarycare.store.engine import make_engine
+
+    try:
+        summary = summarise(read_economy(make_engine(db), year)).as_dict()
+    except NoEconomyLoaded as error:
+        raise _bad_input(error) from None
+    if format is Format.json:
+        print(json.dumps(summary, indent=2))
+        return
+    console = Console()
+    table = Table(title=f"Health economy {summary['year']} ({summary['era'].upper()} era)")
+    table.add_column("What")
+    table.add_column("Count", justify="right")
+    for key in ("commissioners", "networks", "practices", "registered_patients", "ooh_opted_out"):
+        table.add_row(key.replace("_", " "), f"{summary[key]:,}")
+    for group in ("patients_by_sex", "contract_mix", "co_commissioning_levels", "patients_by_age_band"):
+        for key, value in summary[group].items():
+            table.add_row(f"{group.replace('_', ' ')}: {key}", f"{value:,}")
+    console.print(table)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: Db = DEFAULT_URL) -> None:
+    """Create or upgrade the schema (Alembic)."""
+    from primarycare.store.engine import make_engine
+    from primarycare.store.migrate import upgrade
+
+    upgrade(make_engine(db))
+    print("schema is up to date")
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="commissioner, governance_lead, practice_user, ooh_call_handler, "
+                                            "ooh_clinician, privacy_officer or admin")],
+    practice: Annotated[str | None, typer.Option(help="The practice of a practice user")] = None,
+    db: Db = DEFAULT_URL,
+) -> None:
+    """Add a user; the password is asked for (or read from PRIMARYCARE_NEW_PASSWORD)."""
+    from primarycare.store.engine import make_engine
+    from primarycare.store.migrate import upgrade
+    from primarycare.store.users import create_user
+
+    password = os.environ.get("PRIMARYCARE_NEW_PASSWORD") or typer.prompt("Password", hide_input=True,
+                                                                          confirmation_prompt=True)
+    engine = make_engine(db)
+    upgrade(engine)
+    try:
+        create_user(engine, username, password, role, practice)
+    except ValueError as error:
+        raise _bad_input(error) from None
+    print(f"added {username} ({role})")
+
+
+@users_app.command("token")
+def users_token(username: str, db: Db = DEFAULT_URL) -> None:
+    """Issue an API token for a user (send it as 'Authorization: Bearer TOKEN'). Shown once."""
+    from primarycare.store.engine import make_engine
+    from primarycare.store.users import UnknownUser, issue_token
+
+    try:
+        print(issue_token(make_engine(db), username))
+    except UnknownUser as error:
+        raise _bad_input(error) from None
+
+
+@app.command()
+def serve(
+    db: Db = DEFAULT_URL,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    demo: Annotated[bool, typer.Option(help="Demo mode: allows a generated secret and demo accounts")] = False,
+) -> None:
+    """Serve the web app. Outside demo mode PRIMARYCARE_SECRET_KEY must be a real secret."""
+    import uvicorn
+
+    from primarycare.web.app import create_app
+    from primarycare.web.settings import InsecureSettings, Settings
+
+    try:
+        settings = Settings.from_env(database_url=db, demo=demo or None)
+    except InsecureSettings as error:
+        raise _bad_input(error) from None
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Option(help="Where the demo's files and database go")] = Path("var/demo"),
+    practices: int = 300,
+    seed: int = 1,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    serve_app: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
+) -> None:
+    """Generate a synthetic economy, load it into SQLite, create one demo user per role and serve the app."""
+    from primarycare.demo import DEMO_PASSWORD, create_demo_users
+    from primarycare.ingest.folder import read_folder
+    from primarycare.ingest.synth.files import write_synthetic
+    from primarycare.store.engine import make_engine
+    from primarycare.store.load import save_economy
+
+    data = folder / "data"
+    write_synthetic(data, practices=practices, seed=seed, year="2023-24")
+    url = f"sqlite:///{(folder / 'primarycare.db').resolve()}"
+    engine = make_engine(url)
+    save_economy(engine, read_folder(data))
+    users = Table(title=f"Demo users (password: {DEMO_PASSWORD})")
+    for column in ("username", "role", "practice"):
+        users.add_column(column)
+    for username, role, practice in create_demo_users(engine):
+        users.add_row(username, role, practice or "")
+    Console().print(users)
+    print(f"database: {url}")
+    if serve_app:
+        print(f"serving http://{host}:{port}", file=sys.stderr)
+        serve(db=url, host=host, port=port, demo=True)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,31 @@
+"""The demo: one user per role over a loaded synthetic economy. Demo credentials work only in demo mode."""
+
+from sqlalchemy import Engine
+
+from primarycare.store.economy import practice_overview, find_period
+from primarycare.store.users import create_user
+
+DEMO_PASSWORD = "demo-password"
+DEMO_USERS = (
+    ("commissioner", "commissioner"),
+    ("governance", "governance_lead"),
+    ("practice", "practice_user"),
+    ("callhandler", "ooh_call_handler"),
+    ("clinician", "ooh_clinician"),
+    ("privacy", "privacy_officer"),
+    ("admin", "admin"),
+)
+
+
+def create_demo_users(engine: Engine) -> list[tuple[str, str, str | None]]:
+    """(username, role, practice) for each demo user; the practice user belongs to the first practice by code."""
+    with engine.connect() as conn:
+        period_id = find_period(conn)[0]
+        _, first = practice_overview(conn, period_id, limit=1)
+    practice_code = first[0]["code"]
+    made = []
+    for username, role in DEMO_USERS:
+        practice = practice_code if role == "practice_user" else None
+        create_user(engine, username, DEMO_PASSWORD, role, practice, replace=True)
+        made.append((username, role, practice))
+    return made

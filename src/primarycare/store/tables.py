@@ -1,0 +1,135 @@
+"""The schema, identical on SQLite and PostgreSQL. Every economy table is keyed by the period it was loaded for."""
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+
+metadata = MetaData()
+
+
+def _period() -> Column:
+    return Column("period_id", Integer, ForeignKey("period.id", ondelete="CASCADE"), primary_key=True)
+
+
+period = Table(
+    "period",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("year", String(7), nullable=False, unique=True),
+    Column("era", String(3), nullable=False),
+    Column("extract_date", String(9), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+commissioner = Table(
+    "commissioner",
+    metadata,
+    _period(),
+    Column("code", String(16), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("parent_code", String(16), nullable=False),
+    Column("parent_name", String(200), nullable=False),
+    Column("co_commissioning_level", String(24)),
+)
+
+network = Table(
+    "network",
+    metadata,
+    _period(),
+    Column("code", String(16), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("commissioner_code", String(16), nullable=False),
+)
+
+practice = Table(
+    "practice",
+    metadata,
+    _period(),
+    Column("code", String(6), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("postcode", String(10), nullable=False),
+    Column("commissioner_code", String(16), nullable=False),
+    Column("network_code", String(16)),
+    Column("contract_type", String(4)),
+    Column("ooh_opted_out", Boolean),
+    Column("status", String(1), nullable=False),
+)
+
+list_count = Table(
+    "list_count",
+    metadata,
+    _period(),
+    Column("practice_code", String(6), primary_key=True),
+    Column("sex", String(6), primary_key=True),
+    Column("age_band", String(5), primary_key=True),
+    Column("patients", Integer, nullable=False),
+)
+
+indicator = Table(
+    "indicator",
+    metadata,
+    _period(),
+    Column("indicator_code", String(16), primary_key=True),
+    Column("description", String(500)),
+    Column("point_value", Float, nullable=False),
+    Column("group_code", String(16), nullable=False),
+    Column("group_description", String(200)),
+    Column("domain_code", String(8), nullable=False),
+    Column("domain_description", String(200)),
+    Column("patient_list_type", String(8)),
+)
+
+achievement = Table(
+    "achievement",
+    metadata,
+    _period(),
+    Column("practice_code", String(6), primary_key=True),
+    Column("indicator_code", String(16), primary_key=True),
+    Column("register", Float),
+    Column("numerator", Float),
+    Column("denominator", Float),
+    Column("pcas", Float),
+    Column("achieved_points", Float),
+    Column("newly_diagnosed", Float),
+)
+
+prevalence = Table(
+    "prevalence",
+    metadata,
+    _period(),
+    Column("practice_code", String(6), primary_key=True),
+    Column("group_code", String(16), primary_key=True),
+    Column("patient_list_type", String(8), nullable=False),
+    Column("register", Integer, nullable=False),
+    Column("practice_list_size", Integer, nullable=False),
+)
+
+app_user = Table(
+    "app_user",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("practice_code", String(6)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+ECONOMY_TABLES = (commissioner, network, practice, list_count, indicator, achievement, prevalence)

@@ -1,0 +1,80 @@
+"""Users with argon2-hashed passwords, and API tokens kept only as SHA-256 hashes."""
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import Engine, delete, insert, select
+
+from primarycare.access.roles import User
+from primarycare.store import tables as t
+
+_hasher = PasswordHasher()
+
+
+class UnknownUser(LookupError):
+    pass
+
+
+def create_user(engine: Engine, username: str, password: str, role: str, practice_code: str | None = None,
+                *, replace: bool = False) -> User:
+    if len(password) < 8:
+        raise ValueError("a password needs at least 8 characters")
+    User(id=0, username=username, role=role, practice_code=practice_code)  # validates role and practice
+    with engine.begin() as conn:
+        if replace:
+            conn.execute(delete(t.app_user).where(t.app_user.c.username == username))
+        elif conn.execute(select(t.app_user.c.id).where(t.app_user.c.username == username)).first():
+            raise ValueError(f"user {username!r} exists already")
+        new_id = conn.execute(insert(t.app_user).values(
+            username=username, password_hash=_hasher.hash(password), role=role, practice_code=practice_code,
+            created_at=datetime.now(UTC))).inserted_primary_key[0]
+    return User(id=new_id, username=username, role=role, practice_code=practice_code)
+
+
+def authenticate(engine: Engine, username: str, password: str) -> User | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(t.app_user).where(t.app_user.c.username == username)).first()
+    if row is None:
+        _hasher.hash(password)  # spend the same time whether or not the user exists
+        return None
+    try:
+        _hasher.verify(row.password_hash, password)
+    except VerificationError:
+        return None
+    return _user(row)
+
+
+def get_user(engine: Engine, user_id: int) -> User | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(t.app_user).where(t.app_user.c.id == user_id)).first()
+    return _user(row) if row else None
+
+
+def issue_token(engine: Engine, username: str) -> str:
+    token = secrets.token_urlsafe(32)
+    with engine.begin() as conn:
+        user_id = conn.execute(select(t.app_user.c.id).where(t.app_user.c.username == username)).scalar()
+        if user_id is None:
+            raise UnknownUser(f"no user {username!r}")
+        conn.execute(insert(t.api_token).values(user_id=user_id, token_hash=_digest(token),
+                                                created_at=datetime.now(UTC)))
+    return token
+
+
+def user_for_token(engine: Engine, token: str) -> User | None:
+    query = select(t.app_user).join(t.api_token, t.api_token.c.user_id == t.app_user.c.id).where(
+        t.api_token.c.token_hash == _digest(token))
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    return _user(row) if row else None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _user(row) -> User:
+    return User(id=row.id, username=row.username, role=row.role, practice_code=row.practice_code)

@@ -1,0 +1,63 @@
+"""create_app(settings): the only way to build the web app."""
+
+import secrets
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from primarycare.store.economy import NoEconomyLoaded
+from primarycare.store.engine import make_engine
+from primarycare.web import api, pages
+from primarycare.web.deps import LoginRequired, csrf_token
+from primarycare.web.settings import Settings
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="primarycare",
+        summary="The local health economy: commissioners, networks, practices, registered lists and QOF",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    web_root = Path(str(resources.files("primarycare.web")))
+    templates = Jinja2Templates(directory=web_root / "templates")
+    templates.env.globals["csrf_token"] = csrf_token
+    templates.env.globals["demo"] = settings.demo
+    app.state.templates = templates
+    secret = settings.secret_key or secrets.token_urlsafe(48)
+    app.add_middleware(SessionMiddleware, secret_key=secret, max_age=settings.session_max_age,
+                       same_site="lax", https_only=settings.https_only_cookies, session_cookie="primarycare")
+    app.mount("/static", StaticFiles(directory=web_root / "static", check_dir=False), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router, prefix="/api")
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired):
+        return RedirectResponse(f"/login?next={exc.next_path}", status_code=303)
+
+    @app.exception_handler(NoEconomyLoaded)
+    async def _empty(request: Request, exc: NoEconomyLoaded):
+        return _error(request, 404, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        return _error(request, exc.status_code, exc.detail, getattr(exc, "headers", None))
+
+    return app
+
+
+def _error(request: Request, status: int, message: str, headers=None):
+    if request.url.path.startswith("/api"):
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message, "user": None},
+                                      status_code=status, headers=headers)

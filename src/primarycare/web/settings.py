@@ -1,0 +1,42 @@
+"""Settings are explicit: built by the caller (the CLI reads the environment), never at import time."""
+
+import os
+from dataclasses import dataclass
+
+from primarycare.store.engine import DEFAULT_URL
+
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "placeholder", "demo", "dev"})
+
+
+class InsecureSettings(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_URL
+    secret_key: str = ""
+    demo: bool = False
+    session_max_age: int = 8 * 3600
+    https_only_cookies: bool = False
+
+    def __post_init__(self) -> None:
+        if self.demo:
+            return
+        if self.secret_key.lower() in PLACEHOLDER_SECRETS or len(self.secret_key) < 32:
+            raise InsecureSettings(
+                "PRIMARYCARE_SECRET_KEY must be a random secret of 32 or more characters outside demo mode "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        env = os.environ if environ is None else environ
+        values = {
+            "database_url": env.get("PRIMARYCARE_DATABASE_URL", DEFAULT_URL),
+            "secret_key": env.get("PRIMARYCARE_SECRET_KEY", ""),
+            "demo": env.get("PRIMARYCARE_DEMO", "") in ("1", "true", "yes"),
+            "https_only_cookies": env.get("PRIMARYCARE_HTTPS_ONLY", "") in ("1", "true", "yes"),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
