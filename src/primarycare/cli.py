@@ -3,7 +3,7 @@
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,15 +22,17 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 err = Console(stderr=True)
 
-Db = Annotated[str, typer.Option("--db", envvar="PRIMARYCARE_DATABASE_URL", help="SQLAlchemy URL (SQLite or PostgreSQL)")]
+Db = Annotated[
+    str, typer.Option("--db", envvar="PRIMARYCARE_DATABASE_URL", help="SQLAlchemy URL (SQLite or PostgreSQL)")
+]
 
 
-class Era(str, Enum):
+class Era(StrEnum):
     icb = "icb"
     ccg = "ccg"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
 
@@ -126,8 +128,13 @@ def db_upgrade(db: Db = DEFAULT_URL) -> None:
 @users_app.command("add")
 def users_add(
     username: str,
-    role: Annotated[str, typer.Option(help="commissioner, governance_lead, practice_user, ooh_call_handler, "
-                                            "ooh_clinician, privacy_officer or admin")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="commissioner, governance_lead, practice_user, ooh_call_handler, "
+            "ooh_clinician, privacy_officer or admin"
+        ),
+    ],
     practice: Annotated[str | None, typer.Option(help="The practice of a practice user")] = None,
     db: Db = DEFAULT_URL,
 ) -> None:
@@ -136,8 +143,9 @@ def users_add(
     from primarycare.store.migrate import upgrade
     from primarycare.store.users import create_user
 
-    password = os.environ.get("PRIMARYCARE_NEW_PASSWORD") or typer.prompt("Password", hide_input=True,
-                                                                          confirmation_prompt=True)
+    password = os.environ.get("PRIMARYCARE_NEW_PASSWORD") or typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
     engine = make_engine(db)
     upgrade(engine)
     try:

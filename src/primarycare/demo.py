@@ -2,7 +2,7 @@
 
 from sqlalchemy import Engine
 
-from primarycare.store.economy import practice_overview, find_period
+from primarycare.store.economy import find_period, practice_overview
 from primarycare.store.users import create_user
 
 DEMO_PASSWORD = "demo-password"

@@ -31,7 +31,12 @@ def test_the_handmade_economy_loads_as_written(tmp_path):
     assert summary.contract_mix == {"APMS": 1, "GMS": 1, "PMS": 1}
     assert summary.ooh_opted_out == 2
     af008 = economy.achievement.filter(indicator_code="AF008").row(0, named=True)
-    assert (af008["numerator"], af008["denominator"], af008["pcas"], af008["achieved_points"]) == (2, 3, 0, 19.33)
+    assert (af008["numerator"], af008["denominator"], af008["pcas"], af008["achieved_points"]) == (
+        2,
+        3,
+        0,
+        19.33,
+    )
     assert af008["register"] is None
     assert economy.prevalence.filter(practice_code="A81002")["register"].to_list() == [1]
 
@@ -49,65 +54,216 @@ def test_without_qof_files_the_year_comes_from_the_extract_date(tmp_path):
     assert read_folder(write(tmp_path, files)).year == "2022-23"  # 01JAN2023 falls in 2022-23
 
 
-CCG_HEADER = MAP_HEADER.replace("SUB_ICB_LOCATION", "CCG").replace("ONS_CCG_CODE", "ONS_CCG_CODE").replace(
-    "ICB_CODE,ICB_NAME,ONS_ICB_CODE", "STP_CODE,STP_NAME,ONS_STP_CODE")
+CCG_HEADER = (
+    MAP_HEADER.replace("SUB_ICB_LOCATION", "CCG")
+    .replace("ONS_CCG_CODE", "ONS_CCG_CODE")
+    .replace("ICB_CODE,ICB_NAME,ONS_ICB_CODE", "STP_CODE,STP_NAME,ONS_STP_CODE")
+)
 
 # (what is wrong, file, line index to replace (0 = header), new text or None to drop the file's content,
 #  expected file, line, column, words of the message)
 BAD_INPUT = [
-    ("missing column", "ACHIEVEMENT_2324.csv", 0, "PRACTICE_CODE,INDICATOR_CODE,MEASURE",
-     "ACHIEVEMENT_2324.csv", 1, 4, "missing column 'VALUE'"),
-    ("unknown column", "PREVALENCE_2324.csv", 0,
-     "PRACTICE_CODE,GROUP_CODE,REGISTER,PATIENT_LIST_TYPE,PRACTICE_LIST_SIZE,COLOUR",
-     "PREVALENCE_2324.csv", 1, 6, "unknown column 'COLOUR'"),
-    ("non-numeric count", "gp-reg-pat-prac-quin-age.csv", 3,
-     "GP_PRAC_PAT_LIST,01JAN2023,GP,A81001,E38000247,TS18 1HU,MALE,65_69,five",
-     "gp-reg-pat-prac-quin-age.csv", 4, 9, "'five' is not a whole number"),
-    ("negative count", "PREVALENCE_2324.csv", 2, "A81002,AF,-1,TOTAL,210",
-     "PREVALENCE_2324.csv", 3, 3, "'-1' is not a whole number"),
-    ("fractional count", "gp-reg-pat-prac-quin-age.csv", 1,
-     "GP_PRAC_PAT_LIST,01JAN2023,GP,A81001,E38000247,TS18 1HU,MALE,0_4,10.5",
-     "gp-reg-pat-prac-quin-age.csv", 2, 9, "not a whole number"),
-    ("non-numeric value", "ACHIEVEMENT_2324.csv", 4, "A81001,AF008,DENOMINATOR,n/a",
-     "ACHIEVEMENT_2324.csv", 5, 4, "'n/a' is not a number"),
-    ("unknown measure", "ACHIEVEMENT_2324.csv", 2, "A81001,AF001,POINTS,4",
-     "ACHIEVEMENT_2324.csv", 3, 3, "MEASURE 'POINTS' is not one of"),
-    ("duplicate key", "ACHIEVEMENT_2324.csv", 6, "A81001,AF008,NUMERATOR,2",
-     "ACHIEVEMENT_2324.csv", 7, 1, "duplicate row for PRACTICE_CODE=A81001, INDICATOR_CODE=AF008, MEASURE=NUMERATOR"),
-    ("practice code not ODS-shaped", "practice-contracts.csv", 2, "A8100X,PMS,Y,U00001,16C,DELEGATED",
-     "practice-contracts.csv", 3, 1, "'A8100X' is not an ODS practice code"),
-    ("age band that does not exist", "gp-reg-pat-prac-quin-age.csv", 2,
-     "GP_PRAC_PAT_LIST,01JAN2023,GP,A81001,E38000247,TS18 1HU,FEMALE,0_5,12",
-     "gp-reg-pat-prac-quin-age.csv", 3, 8, "AGE_GROUP_5 '0_5' is not one of"),
-    ("mixed eras", "MAPPING_INDICATORS_2324.csv", 0,
-     "INDICATOR_CODE,INDICATOR_DESCRIPTION,INDICATOR_POINT_VALUE,INDICATOR_GROUP_CODE,INDICATOR_GROUP_DESCRIPTION,"
-     "DOMAIN_CODE,DOMAIN_DESCRIPTION,PATIENT_LIST_TYPE",
-     "MAPPING_INDICATORS_2324.csv", 1, 4, "files of mixed eras"),
-    ("both eras' columns in one file", "gp-reg-pat-prac-map.csv", 0, MAP_HEADER + ",CCG_CODE",
-     "gp-reg-pat-prac-map.csv", 1, 18, "files of mixed eras"),
+    (
+        "missing column",
+        "ACHIEVEMENT_2324.csv",
+        0,
+        "PRACTICE_CODE,INDICATOR_CODE,MEASURE",
+        "ACHIEVEMENT_2324.csv",
+        1,
+        4,
+        "missing column 'VALUE'",
+    ),
+    (
+        "unknown column",
+        "PREVALENCE_2324.csv",
+        0,
+        "PRACTICE_CODE,GROUP_CODE,REGISTER,PATIENT_LIST_TYPE,PRACTICE_LIST_SIZE,COLOUR",
+        "PREVALENCE_2324.csv",
+        1,
+        6,
+        "unknown column 'COLOUR'",
+    ),
+    (
+        "non-numeric count",
+        "gp-reg-pat-prac-quin-age.csv",
+        3,
+        "GP_PRAC_PAT_LIST,01JAN2023,GP,A81001,E38000247,TS18 1HU,MALE,65_69,five",
+        "gp-reg-pat-prac-quin-age.csv",
+        4,
+        9,
+        "'five' is not a whole number",
+    ),
+    (
+        "negative count",
+        "PREVALENCE_2324.csv",
+        2,
+        "A81002,AF,-1,TOTAL,210",
+        "PREVALENCE_2324.csv",
+        3,
+        3,
+        "'-1' is not a whole number",
+    ),
+    (
+        "fractional count",
+        "gp-reg-pat-prac-quin-age.csv",
+        1,
+        "GP_PRAC_PAT_LIST,01JAN2023,GP,A81001,E38000247,TS18 1HU,MALE,0_4,10.5",
+        "gp-reg-pat-prac-quin-age.csv",
+        2,
+        9,
+        "not a whole number",
+    ),
+    (
+        "non-numeric value",
+        "ACHIEVEMENT_2324.csv",
+        4,
+        "A81001,AF008,DENOMINATOR,n/a",
+        "ACHIEVEMENT_2324.csv",
+        5,
+        4,
+        "'n/a' is not a number",
+    ),
+    (
+        "unknown measure",
+        "ACHIEVEMENT_2324.csv",
+        2,
+        "A81001,AF001,POINTS,4",
+        "ACHIEVEMENT_2324.csv",
+        3,
+        3,
+        "MEASURE 'POINTS' is not one of",
+    ),
+    (
+        "duplicate key",
+        "ACHIEVEMENT_2324.csv",
+        6,
+        "A81001,AF008,NUMERATOR,2",
+        "ACHIEVEMENT_2324.csv",
+        7,
+        1,
+        "duplicate row for PRACTICE_CODE=A81001, INDICATOR_CODE=AF008, MEASURE=NUMERATOR",
+    ),
+    (
+        "practice code not ODS-shaped",
+        "practice-contracts.csv",
+        2,
+        "A8100X,PMS,Y,U00001,16C,DELEGATED",
+        "practice-contracts.csv",
+        3,
+        1,
+        "'A8100X' is not an ODS practice code",
+    ),
+    (
+        "age band that does not exist",
+        "gp-reg-pat-prac-quin-age.csv",
+        2,
+        "GP_PRAC_PAT_LIST,01JAN2023,GP,A81001,E38000247,TS18 1HU,FEMALE,0_5,12",
+        "gp-reg-pat-prac-quin-age.csv",
+        3,
+        8,
+        "AGE_GROUP_5 '0_5' is not one of",
+    ),
+    (
+        "mixed eras",
+        "MAPPING_INDICATORS_2324.csv",
+        0,
+        "INDICATOR_CODE,INDICATOR_DESCRIPTION,INDICATOR_POINT_VALUE,INDICATOR_GROUP_CODE,INDICATOR_GROUP_DESCRIPTION,"
+        "DOMAIN_CODE,DOMAIN_DESCRIPTION,PATIENT_LIST_TYPE",
+        "MAPPING_INDICATORS_2324.csv",
+        1,
+        4,
+        "files of mixed eras",
+    ),
+    (
+        "both eras' columns in one file",
+        "gp-reg-pat-prac-map.csv",
+        0,
+        MAP_HEADER + ",CCG_CODE",
+        "gp-reg-pat-prac-map.csv",
+        1,
+        18,
+        "files of mixed eras",
+    ),
     ("empty file", "PREVALENCE_2324.csv", None, None, "PREVALENCE_2324.csv", 1, 1, "the file is empty"),
-    ("header without rows", "practice-contracts.csv", "header-only", None,
-     "practice-contracts.csv", 2, 1, "has a header but no rows"),
-    ("row with too many fields", "PREVALENCE_2324.csv", 1, "A81001,AF,3,TOTAL,28,9",
-     "PREVALENCE_2324.csv", 2, 6, "expected 5 fields, found 6"),
-    ("indicator missing from the mapping", "ACHIEVEMENT_2324.csv", 1, "A81001,XX001,REGISTER,3",
-     "ACHIEVEMENT_2324.csv", 2, 2, "indicator XX001 is not in the MAPPING_INDICATORS file"),
-    ("list of a practice the map does not hold", "gp-reg-pat-prac-quin-age.csv", 8,
-     "GP_PRAC_PAT_LIST,01JAN2023,GP,A81009,E38000162,TS5 8SB,FEMALE,85_89,7",
-     "gp-reg-pat-prac-quin-age.csv", 9, 4, "practice A81009 is not in gp-reg-pat-prac-map.csv"),
-    ("contract naming another commissioner", "practice-contracts.csv", 3, "A81004,APMS,N,,16C,JOINT",
-     "practice-contracts.csv", 4, 5, "COMMISSIONER 16C differs"),
-    ("unknown contract type", "practice-contracts.csv", 1, "A81001,XMS,Y,U00001,16C,DELEGATED",
-     "practice-contracts.csv", 2, 2, "CONTRACT_TYPE 'XMS' is not one of GMS, PMS, APMS"),
-    ("QOF files of two years", "PREVALENCE_2324.csv", "rename:PREVALENCE_2223.csv", None,
-     "PREVALENCE_2223.csv", 1, 1, "QOF files of mixed years"),
+    (
+        "header without rows",
+        "practice-contracts.csv",
+        "header-only",
+        None,
+        "practice-contracts.csv",
+        2,
+        1,
+        "has a header but no rows",
+    ),
+    (
+        "row with too many fields",
+        "PREVALENCE_2324.csv",
+        1,
+        "A81001,AF,3,TOTAL,28,9",
+        "PREVALENCE_2324.csv",
+        2,
+        6,
+        "expected 5 fields, found 6",
+    ),
+    (
+        "indicator missing from the mapping",
+        "ACHIEVEMENT_2324.csv",
+        1,
+        "A81001,XX001,REGISTER,3",
+        "ACHIEVEMENT_2324.csv",
+        2,
+        2,
+        "indicator XX001 is not in the MAPPING_INDICATORS file",
+    ),
+    (
+        "list of a practice the map does not hold",
+        "gp-reg-pat-prac-quin-age.csv",
+        8,
+        "GP_PRAC_PAT_LIST,01JAN2023,GP,A81009,E38000162,TS5 8SB,FEMALE,85_89,7",
+        "gp-reg-pat-prac-quin-age.csv",
+        9,
+        4,
+        "practice A81009 is not in gp-reg-pat-prac-map.csv",
+    ),
+    (
+        "contract naming another commissioner",
+        "practice-contracts.csv",
+        3,
+        "A81004,APMS,N,,16C,JOINT",
+        "practice-contracts.csv",
+        4,
+        5,
+        "COMMISSIONER 16C differs",
+    ),
+    (
+        "unknown contract type",
+        "practice-contracts.csv",
+        1,
+        "A81001,XMS,Y,U00001,16C,DELEGATED",
+        "practice-contracts.csv",
+        2,
+        2,
+        "CONTRACT_TYPE 'XMS' is not one of GMS, PMS, APMS",
+    ),
+    (
+        "QOF files of two years",
+        "PREVALENCE_2324.csv",
+        "rename:PREVALENCE_2223.csv",
+        None,
+        "PREVALENCE_2223.csv",
+        1,
+        1,
+        "QOF files of mixed years",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "name", "index", "new", "file", "line", "column", "words"), BAD_INPUT,
-                         ids=[c[0] for c in BAD_INPUT])
-def test_bad_input_is_rejected_naming_file_line_and_column(tmp_path, case, name, index, new, file, line, column,
-                                                           words):
+@pytest.mark.parametrize(
+    ("case", "name", "index", "new", "file", "line", "column", "words"),
+    BAD_INPUT,
+    ids=[c[0] for c in BAD_INPUT],
+)
+def test_bad_input_is_rejected_naming_file_line_and_column(tmp_path, case, name, index, new, file, line, column, words):
     files = copy.deepcopy(FILES)
     if index is None:
         files[name] = []

@@ -1,11 +1,27 @@
 import pytest
 
 from primarycare.economy.model import Commissioner, Practice
-from primarycare.economy.vocabulary import AGE_BANDS, is_practice_code, parse_year, year_from_suffix, year_suffix
+from primarycare.economy.vocabulary import (
+    AGE_BANDS,
+    is_practice_code,
+    parse_year,
+    year_from_suffix,
+    year_suffix,
+)
 
 
-@pytest.mark.parametrize(("code", "ok"), [("K81001", True), ("Y02345", True), ("k81001", False), ("K8100", False),
-                                          ("KK1001", False), ("K810011", False), ("", False)])
+@pytest.mark.parametrize(
+    ("code", "ok"),
+    [
+        ("K81001", True),
+        ("Y02345", True),
+        ("k81001", False),
+        ("K8100", False),
+        ("KK1001", False),
+        ("K810011", False),
+        ("", False),
+    ],
+)
 def test_practice_codes_are_a_letter_and_five_digits(code, ok):
     assert is_practice_code(code) is ok
 

@@ -115,12 +115,21 @@ def _contracts(contracts: pl.DataFrame | None, mapping: pl.DataFrame, commission
     )
     checks = (
         (pl.col("_map_commissioner").is_null(), 1, "practice {PRACTICE_CODE} is not in " + f.MAP_FILE),
-        (pl.col("_map_commissioner") != pl.col("COMMISSIONER"), 5, "COMMISSIONER {COMMISSIONER} differs from "
-         + f.MAP_FILE + " ({_map_commissioner})"),
-        (~pl.col("NETWORK").eq_missing(pl.col("PCN_CODE")), 4, "NETWORK {NETWORK} differs from PCN_CODE "
-         "{PCN_CODE} in " + f.MAP_FILE),
-        (~pl.col("CO_COMMISSIONING_LEVEL").eq_missing(pl.col("CO_COMMISSIONING_LEVEL").first().over("COMMISSIONER")), 6,
-         "commissioner {COMMISSIONER} has more than one CO_COMMISSIONING_LEVEL"),
+        (
+            pl.col("_map_commissioner") != pl.col("COMMISSIONER"),
+            5,
+            "COMMISSIONER {COMMISSIONER} differs from " + f.MAP_FILE + " ({_map_commissioner})",
+        ),
+        (
+            ~pl.col("NETWORK").eq_missing(pl.col("PCN_CODE")),
+            4,
+            "NETWORK {NETWORK} differs from PCN_CODE {PCN_CODE} in " + f.MAP_FILE,
+        ),
+        (
+            ~pl.col("CO_COMMISSIONING_LEVEL").eq_missing(pl.col("CO_COMMISSIONING_LEVEL").first().over("COMMISSIONER")),
+            6,
+            "commissioner {COMMISSIONER} has more than one CO_COMMISSIONING_LEVEL",
+        ),
     )
     problems = []
     for failing, column, message in checks:
@@ -161,11 +170,15 @@ def _practices(mapping, commissioner: str, ods, contracts) -> tuple[Practice, ..
     else:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("STATUS"))
     if contracts is not None:
-        frame = frame.join(contracts.select("PRACTICE_CODE", "CONTRACT_TYPE", "OOH_OPTED_OUT"), on="PRACTICE_CODE",
-                           how="left")
+        frame = frame.join(
+            contracts.select("PRACTICE_CODE", "CONTRACT_TYPE", "OOH_OPTED_OUT"),
+            on="PRACTICE_CODE",
+            how="left",
+        )
     else:
-        frame = frame.with_columns(pl.lit(None, pl.String).alias("CONTRACT_TYPE"), pl.lit(None, pl.String).alias(
-            "OOH_OPTED_OUT"))
+        frame = frame.with_columns(
+            pl.lit(None, pl.String).alias("CONTRACT_TYPE"), pl.lit(None, pl.String).alias("OOH_OPTED_OUT")
+        )
     return tuple(
         Practice(
             code=code,
@@ -179,5 +192,3 @@ def _practices(mapping, commissioner: str, ods, contracts) -> tuple[Practice, ..
         )
         for code, name, postcode, owner, network, status, contract, opted in frame.sort("PRACTICE_CODE").iter_rows()
     )
-
-

@@ -78,7 +78,12 @@ MAPS = {
         ("STP_CODE", "STP_NAME"),
     ),
 }
-ERA_MARKERS = {"SUB_ICB_LOCATION_CODE": "icb", "CCG_CODE": "ccg", "GROUP_CODE": "icb", "INDICATOR_GROUP_CODE": "ccg"}
+ERA_MARKERS = {
+    "SUB_ICB_LOCATION_CODE": "icb",
+    "CCG_CODE": "ccg",
+    "GROUP_CODE": "icb",
+    "INDICATOR_GROUP_CODE": "ccg",
+}
 
 # epraccur.csv has no header: 27 columns, of which we read these (others kept as text, unchecked).
 ODS_COLUMNS = tuple(

@@ -42,12 +42,19 @@ def read_qof(folder: Path, era: str) -> QofData | None:
     year = _one_year([path for paths in files.values() for path in paths])
     mappings, achievements = files[f.MAPPING_PREFIX], files[f.ACHIEVEMENT_PREFIX]
     if achievements and not mappings:
-        raise IngestError.at(f"{f.MAPPING_PREFIX}{achievements[0].name[-8:]}", 1, 1,
-                             "an ACHIEVEMENT file needs the year's MAPPING_INDICATORS file beside it")
+        raise IngestError.at(
+            f"{f.MAPPING_PREFIX}{achievements[0].name[-8:]}",
+            1,
+            1,
+            "an ACHIEVEMENT file needs the year's MAPPING_INDICATORS file beside it",
+        )
     indicators = _indicators(mappings, era)
     achievement = _achievement(achievements, indicators)
-    prevalence = pl.concat([read_table(p, f.PREVALENCE) for p in files[f.PREVALENCE_PREFIX]]) if files[
-        f.PREVALENCE_PREFIX] else pl.DataFrame()
+    prevalence = (
+        pl.concat([read_table(p, f.PREVALENCE) for p in files[f.PREVALENCE_PREFIX]])
+        if files[f.PREVALENCE_PREFIX]
+        else pl.DataFrame()
+    )
     if prevalence.height:
         prevalence = prevalence.select(
             pl.col("PRACTICE_CODE").alias("practice_code"),
@@ -79,8 +86,12 @@ def _indicators(paths: list[Path], era: str) -> pl.DataFrame:
     header = [c.strip() for c in path.read_text(encoding="utf-8-sig").split("\n", 1)[0].split(",")]
     for column in header:
         if f.ERA_MARKERS.get(column, era) != era:
-            raise IngestError.at(path.name, 1, column_position(path, column),
-                                 f"files of mixed eras: {column} here, but {f.MAP_FILE} is {era.upper()}-era")
+            raise IngestError.at(
+                path.name,
+                1,
+                column_position(path, column),
+                f"files of mixed eras: {column} here, but {f.MAP_FILE} is {era.upper()}-era",
+            )
     group = "GROUP" if era == "icb" else "INDICATOR_GROUP"
     table = read_table(path, f.mapping_spec(era))
     return table.select(
@@ -102,10 +113,14 @@ def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
     known = indicators["indicator_code"]
     for path in paths:
         table = read_table(path, f.ACHIEVEMENT)
-        unknown = table.filter(~pl.col("INDICATOR_CODE").is_in(known))
+        unknown = table.filter(~pl.col("INDICATOR_CODE").is_in(known.to_list()))
         if unknown.height:
-            raise IngestError.at(path.name, unknown[LINE][0], 2,
-                                 f"indicator {unknown['INDICATOR_CODE'][0]} is not in the MAPPING_INDICATORS file")
+            raise IngestError.at(
+                path.name,
+                unknown[LINE][0],
+                2,
+                f"indicator {unknown['INDICATOR_CODE'][0]} is not in the MAPPING_INDICATORS file",
+            )
         frames.append(table)
     long = pl.concat(frames).select(
         pl.col("PRACTICE_CODE").alias("practice_code"),
@@ -113,6 +128,8 @@ def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
         pl.col("MEASURE").replace_strict(MEASURE_COLUMNS).alias("measure"),
         pl.col("VALUE").alias("value"),
     )
-    wide = long.pivot(on="measure", index=["practice_code", "indicator_code"], values="value", aggregate_function="first")
+    wide = long.pivot(
+        on="measure", index=["practice_code", "indicator_code"], values="value", aggregate_function="first"
+    )
     missing = [pl.lit(None, pl.Float64).alias(c) for c in ACHIEVEMENT_COLUMNS if c not in wide.columns]
     return wide.with_columns(missing).select("practice_code", "indicator_code", *ACHIEVEMENT_COLUMNS)

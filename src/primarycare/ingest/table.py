@@ -107,7 +107,9 @@ def _locate_shape_error(path: Path, spec: TableSpec, header: bool, exc: Exceptio
             rows = csv.reader(handle)
         for number, row in enumerate(rows, start=2 if header else 1):
             if len(row) != width:
-                return IngestError.at(path.name, number, min(len(row), width) + 1, f"expected {width} fields, found {len(row)}")
+                return IngestError.at(
+                    path.name, number, min(len(row), width) + 1, f"expected {width} fields, found {len(row)}"
+                )
     return IngestError.at(path.name, 1, 1, f"cannot be read as CSV: {exc}")
 
 
@@ -119,7 +121,9 @@ def _check_header(name: str, columns: list[str], spec: TableSpec) -> None:
         if column not in known
     ]
     problems += [
-        Problem(name, 1, len(columns) + 1, f"missing column {column!r}") for column in spec.names if column not in columns
+        Problem(name, 1, len(columns) + 1, f"missing column {column!r}")
+        for column in spec.names
+        if column not in columns
     ]
     if len(set(columns)) != len(columns):
         problems.append(Problem(name, 1, 1, "a column name appears twice"))
@@ -151,4 +155,3 @@ def _check(column: Column) -> tuple[pl.Expr, pl.Expr, str]:
         failing = blank | ~raw.str.contains(_EXTRACT_DATE_PATTERN)
         return raw, failing, "{column} {value!r} is not a date like 01JAN2024"
     return raw, missing, missing_message
-

@@ -17,7 +17,9 @@ def find_period(conn: Connection, year: str | None = None) -> tuple[int, str, st
     query = query.where(t.period.c.year == year) if year else query.order_by(t.period.c.year.desc())
     row = conn.execute(query.limit(1)).first()
     if row is None:
-        raise NoEconomyLoaded(f"no economy loaded for {year}" if year else "no economy loaded yet: run primarycare load")
+        raise NoEconomyLoaded(
+            f"no economy loaded for {year}" if year else "no economy loaded yet: run primarycare load"
+        )
     return tuple(row)
 
 
@@ -39,11 +41,24 @@ def read_economy(engine: Engine, year: str | None = None, *, with_qof: bool = Fa
         lists = frame(t.list_count, "practice_code", "sex", "age_band", "patients")
         qof = {}
         if with_qof:
-            qof = {name: frame(table, *(c.name for c in table.columns if c.name != "period_id"))
-                   for name, table in (("indicators", t.indicator), ("achievement", t.achievement),
-                                       ("prevalence", t.prevalence))}
-    return Economy(year=year, era=era, extract_date=extract_date, commissioners=tuple(commissioners),
-                   networks=tuple(networks), practices=tuple(practices), lists=lists, **qof)
+            qof = {
+                name: frame(table, *(c.name for c in table.columns if c.name != "period_id"))
+                for name, table in (
+                    ("indicators", t.indicator),
+                    ("achievement", t.achievement),
+                    ("prevalence", t.prevalence),
+                )
+            }
+    return Economy(
+        year=year,
+        era=era,
+        extract_date=extract_date,
+        commissioners=tuple(commissioners),
+        networks=tuple(networks),
+        practices=tuple(practices),
+        lists=lists,
+        **qof,
+    )
 
 
 def _rows(conn: Connection, table, period_id: int) -> list[dict]:
@@ -52,13 +67,26 @@ def _rows(conn: Connection, table, period_id: int) -> list[dict]:
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
-SORTS = {"code": t.practice.c.code, "name": t.practice.c.name, "patients": "patients",
-         "commissioner": t.practice.c.commissioner_code, "network": t.practice.c.network_code}
+SORTS = {
+    "code": t.practice.c.code,
+    "name": t.practice.c.name,
+    "patients": "patients",
+    "commissioner": t.practice.c.commissioner_code,
+    "network": t.practice.c.network_code,
+}
 
 
-def practice_overview(conn: Connection, period_id: int, *, search: str = "", sort: str = "code",
-                      descending: bool = False, only: str | None = None, limit: int = 100,
-                      offset: int = 0) -> tuple[int, list[dict]]:
+def practice_overview(
+    conn: Connection,
+    period_id: int,
+    *,
+    search: str = "",
+    sort: str = "code",
+    descending: bool = False,
+    only: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[int, list[dict]]:
     """(how many match, one page of practices with their list size) for the overview table and the API."""
     patients = (
         select(t.list_count.c.practice_code, func.sum(t.list_count.c.patients).label("patients"))
@@ -68,8 +96,16 @@ def practice_overview(conn: Connection, period_id: int, *, search: str = "", sor
     )
     p = t.practice.c
     query = (
-        select(p.code, p.name, p.postcode, p.commissioner_code, p.network_code, p.contract_type, p.ooh_opted_out,
-               func.coalesce(patients.c.patients, 0).label("patients"))
+        select(
+            p.code,
+            p.name,
+            p.postcode,
+            p.commissioner_code,
+            p.network_code,
+            p.contract_type,
+            p.ooh_opted_out,
+            func.coalesce(patients.c.patients, 0).label("patients"),
+        )
         .outerjoin(patients, patients.c.practice_code == p.code)
         .where(p.period_id == period_id)
     )
@@ -94,12 +130,17 @@ def practice_detail(conn: Connection, period_id: int, code: str) -> dict | None:
     detail.pop("period_id")
     lists = conn.execute(
         select(t.list_count.c.sex, t.list_count.c.age_band, t.list_count.c.patients).where(
-            t.list_count.c.period_id == period_id, t.list_count.c.practice_code == code)
+            t.list_count.c.period_id == period_id, t.list_count.c.practice_code == code
+        )
     )
     detail["list"] = [dict(r._mapping) for r in lists]
     registers = conn.execute(
-        select(t.prevalence.c.group_code, t.prevalence.c.register, t.prevalence.c.patient_list_type,
-               t.prevalence.c.practice_list_size)
+        select(
+            t.prevalence.c.group_code,
+            t.prevalence.c.register,
+            t.prevalence.c.patient_list_type,
+            t.prevalence.c.practice_list_size,
+        )
         .where(t.prevalence.c.period_id == period_id, t.prevalence.c.practice_code == code)
         .order_by(t.prevalence.c.group_code)
     )

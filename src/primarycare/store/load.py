@@ -32,7 +32,10 @@ def save_economy(engine: Engine, economy: Economy, *, migrate: bool = True) -> L
             conn.execute(delete(t.period).where(t.period.c.id == existing))
         period_id = conn.execute(
             insert(t.period).values(
-                year=economy.year, era=economy.era, extract_date=economy.extract_date, loaded_at=datetime.now(UTC)
+                year=economy.year,
+                era=economy.era,
+                extract_date=economy.extract_date,
+                loaded_at=datetime.now(UTC),
             )
         ).inserted_primary_key[0]
         rows = {}
@@ -49,8 +52,13 @@ def _frames(economy: Economy) -> list[tuple[Table, pl.DataFrame]]:
     frames = [
         (t.commissioner, entities(economy.commissioners, {"co_commissioning_level": pl.String})),
         (t.network, entities(economy.networks, {})),
-        (t.practice, entities(economy.practices, {"network_code": pl.String, "contract_type": pl.String,
-                                                  "ooh_opted_out": pl.Boolean})),
+        (
+            t.practice,
+            entities(
+                economy.practices,
+                {"network_code": pl.String, "contract_type": pl.String, "ooh_opted_out": pl.Boolean},
+            ),
+        ),
         (t.list_count, economy.lists),
         (t.indicator, economy.indicators),
         (t.achievement, economy.achievement),

@@ -18,8 +18,15 @@ class UnknownUser(LookupError):
     pass
 
 
-def create_user(engine: Engine, username: str, password: str, role: str, practice_code: str | None = None,
-                *, replace: bool = False) -> User:
+def create_user(
+    engine: Engine,
+    username: str,
+    password: str,
+    role: str,
+    practice_code: str | None = None,
+    *,
+    replace: bool = False,
+) -> User:
     if len(password) < 8:
         raise ValueError("a password needs at least 8 characters")
     User(id=0, username=username, role=role, practice_code=practice_code)  # validates role and practice
@@ -28,9 +35,15 @@ def create_user(engine: Engine, username: str, password: str, role: str, practic
             conn.execute(delete(t.app_user).where(t.app_user.c.username == username))
         elif conn.execute(select(t.app_user.c.id).where(t.app_user.c.username == username)).first():
             raise ValueError(f"user {username!r} exists already")
-        new_id = conn.execute(insert(t.app_user).values(
-            username=username, password_hash=_hasher.hash(password), role=role, practice_code=practice_code,
-            created_at=datetime.now(UTC))).inserted_primary_key[0]
+        new_id = conn.execute(
+            insert(t.app_user).values(
+                username=username,
+                password_hash=_hasher.hash(password),
+                role=role,
+                practice_code=practice_code,
+                created_at=datetime.now(UTC),
+            )
+        ).inserted_primary_key[0]
     return User(id=new_id, username=username, role=role, practice_code=practice_code)
 
 
@@ -59,14 +72,18 @@ def issue_token(engine: Engine, username: str) -> str:
         user_id = conn.execute(select(t.app_user.c.id).where(t.app_user.c.username == username)).scalar()
         if user_id is None:
             raise UnknownUser(f"no user {username!r}")
-        conn.execute(insert(t.api_token).values(user_id=user_id, token_hash=_digest(token),
-                                                created_at=datetime.now(UTC)))
+        conn.execute(
+            insert(t.api_token).values(user_id=user_id, token_hash=_digest(token), created_at=datetime.now(UTC))
+        )
     return token
 
 
 def user_for_token(engine: Engine, token: str) -> User | None:
-    query = select(t.app_user).join(t.api_token, t.api_token.c.user_id == t.app_user.c.id).where(
-        t.api_token.c.token_hash == _digest(token))
+    query = (
+        select(t.app_user)
+        .join(t.api_token, t.api_token.c.user_id == t.app_user.c.id)
+        .where(t.api_token.c.token_hash == _digest(token))
+    )
     with engine.connect() as conn:
         row = conn.execute(query).first()
     return _user(row) if row else None

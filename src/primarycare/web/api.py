@@ -33,11 +33,19 @@ def commissioners(engine: EngineDep, user: ApiUser, year: str | None = None) -> 
 
 
 @router.get("/practices", summary="Practices with list sizes; search, sort and page")
-def practices(engine: EngineDep, user: ApiUser, q: str = "", sort: str = "code", desc: bool = False,
-              limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
-              year: str | None = None) -> dict:
-    return views.practices_page(engine, user, year=year, search=q, sort=sort, descending=desc, limit=limit,
-                                offset=offset)
+def practices(
+    engine: EngineDep,
+    user: ApiUser,
+    q: str = "",
+    sort: str = "code",
+    desc: bool = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    year: str | None = None,
+) -> dict:
+    return views.practices_page(
+        engine, user, year=year, search=q, sort=sort, descending=desc, limit=limit, offset=offset
+    )
 
 
 @router.get("/practices/{code}", summary="One practice: contract, list by age and sex, QOF registers")

@@ -34,8 +34,14 @@ def create_app(settings: Settings) -> FastAPI:
     templates.env.globals["demo"] = settings.demo
     app.state.templates = templates
     secret = settings.secret_key or secrets.token_urlsafe(48)
-    app.add_middleware(SessionMiddleware, secret_key=secret, max_age=settings.session_max_age,
-                       same_site="lax", https_only=settings.https_only_cookies, session_cookie="primarycare")
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        max_age=settings.session_max_age,
+        same_site="lax",
+        https_only=settings.https_only_cookies,
+        session_cookie="primarycare",
+    )
     app.mount("/static", StaticFiles(directory=web_root / "static", check_dir=False), name="static")
     app.include_router(pages.router)
     app.include_router(api.router, prefix="/api")
@@ -59,5 +65,10 @@ def _error(request: Request, status: int, message: str, headers=None):
     if request.url.path.startswith("/api"):
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
     templates = request.app.state.templates
-    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message, "user": None},
-                                      status_code=status, headers=headers)
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": status, "message": message, "user": None},
+        status_code=status,
+        headers=headers,
+    )

@@ -40,8 +40,11 @@ def page_user(request: Request, user: Annotated[User | None, Depends(optional_us
 
 def api_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
     if user is None:
-        raise HTTPException(401, "sign in, or send 'Authorization: Bearer <token>' (primarycare users token NAME)",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            "sign in, or send 'Authorization: Bearer <token>' (primarycare users token NAME)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return user
 
 

@@ -28,8 +28,13 @@ def login_form(request: Request, next: str = "/economy"):
 
 
 @router.post("/login", dependencies=[CsrfChecked])
-def login(request: Request, engine: EngineDep, username: Annotated[str, Form()],
-          password: Annotated[str, Form()], next: Annotated[str, Form()] = "/economy"):
+def login(
+    request: Request,
+    engine: EngineDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/economy",
+):
     user = authenticate(engine, username, password)
     if user is None:
         return render(request, "login.html", 401, next=_safe(next), error="Username or password is wrong", user=None)
@@ -45,14 +50,40 @@ def logout(request: Request) -> RedirectResponse:
 
 
 @router.get("/economy")
-def economy(request: Request, engine: EngineDep, user: PageUser, q: str = "", sort: str = "code",
-            desc: bool = False, page: Annotated[int, Query(ge=1)] = 1, year: str | None = None):
-    listing = views.practices_page(engine, user, year=year, search=q, sort=sort, descending=desc,
-                                   limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+def economy(
+    request: Request,
+    engine: EngineDep,
+    user: PageUser,
+    q: str = "",
+    sort: str = "code",
+    desc: bool = False,
+    page: Annotated[int, Query(ge=1)] = 1,
+    year: str | None = None,
+):
+    listing = views.practices_page(
+        engine,
+        user,
+        year=year,
+        search=q,
+        sort=sort,
+        descending=desc,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
     commissioners = [] if user.is_practice_user else views.commissioners(engine, year)
     pages = max(1, -(-listing["total"] // PAGE_SIZE))
-    return render(request, "economy.html", user=user, listing=listing, commissioners=commissioners, q=q,
-                  sort=sort, desc=desc, page=page, pages=pages)
+    return render(
+        request,
+        "economy.html",
+        user=user,
+        listing=listing,
+        commissioners=commissioners,
+        q=q,
+        sort=sort,
+        desc=desc,
+        page=page,
+        pages=pages,
+    )
 
 
 @router.get("/practices/{code}")

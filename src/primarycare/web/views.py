@@ -9,13 +9,30 @@ from primarycare.store import tables as t
 from primarycare.store.economy import find_period, practice_detail, practice_overview
 
 
-def practices_page(engine: Engine, user: User, *, year: str | None, search: str, sort: str, descending: bool,
-                   limit: int, offset: int) -> dict:
+def practices_page(
+    engine: Engine,
+    user: User,
+    *,
+    year: str | None,
+    search: str,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+) -> dict:
     with engine.connect() as conn:
         period_id, year, era, extract_date = find_period(conn, year)
         only = user.practice_code if user.is_practice_user else None
-        total, rows = practice_overview(conn, period_id, search=search, sort=sort, descending=descending,
-                                        only=only, limit=limit, offset=offset)
+        total, rows = practice_overview(
+            conn,
+            period_id,
+            search=search,
+            sort=sort,
+            descending=descending,
+            only=only,
+            limit=limit,
+            offset=offset,
+        )
     return {"year": year, "era": era, "extract_date": extract_date, "total": total, "practices": rows}
 
 
@@ -23,18 +40,36 @@ def commissioners(engine: Engine, year: str | None) -> list[dict]:
     c, p, lc = t.commissioner.c, t.practice.c, t.list_count.c
     with engine.connect() as conn:
         period_id = find_period(conn, year)[0]
-        practices = select(p.commissioner_code, func.count().label("practices")).where(
-            p.period_id == period_id).group_by(p.commissioner_code).subquery()
-        networks = select(t.network.c.commissioner_code, func.count().label("networks")).where(
-            t.network.c.period_id == period_id).group_by(t.network.c.commissioner_code).subquery()
-        patients = select(p.commissioner_code, func.sum(lc.patients).label("patients")).join(
-            t.practice, (p.code == lc.practice_code) & (p.period_id == lc.period_id)).where(
-            lc.period_id == period_id).group_by(p.commissioner_code).subquery()
+        practices = (
+            select(p.commissioner_code, func.count().label("practices"))
+            .where(p.period_id == period_id)
+            .group_by(p.commissioner_code)
+            .subquery()
+        )
+        networks = (
+            select(t.network.c.commissioner_code, func.count().label("networks"))
+            .where(t.network.c.period_id == period_id)
+            .group_by(t.network.c.commissioner_code)
+            .subquery()
+        )
+        patients = (
+            select(p.commissioner_code, func.sum(lc.patients).label("patients"))
+            .join(t.practice, (p.code == lc.practice_code) & (p.period_id == lc.period_id))
+            .where(lc.period_id == period_id)
+            .group_by(p.commissioner_code)
+            .subquery()
+        )
         query = (
-            select(c.code, c.name, c.parent_code, c.parent_name, c.co_commissioning_level,
-                   func.coalesce(practices.c.practices, 0).label("practices"),
-                   func.coalesce(networks.c.networks, 0).label("networks"),
-                   func.coalesce(patients.c.patients, 0).label("patients"))
+            select(
+                c.code,
+                c.name,
+                c.parent_code,
+                c.parent_name,
+                c.co_commissioning_level,
+                func.coalesce(practices.c.practices, 0).label("practices"),
+                func.coalesce(networks.c.networks, 0).label("networks"),
+                func.coalesce(patients.c.patients, 0).label("patients"),
+            )
             .outerjoin(practices, practices.c.commissioner_code == c.code)
             .outerjoin(networks, networks.c.commissioner_code == c.code)
             .outerjoin(patients, patients.c.commissioner_code == c.code)

@@ -12,8 +12,15 @@ from primarycare.ingest.synth.qof import SynthQof, make_qof
 from primarycare.ingest.synth.structure import make_lists, make_practices
 
 
-def write_synthetic(out: Path, *, practices: int, seed: int, year: str, era: str = "icb",
-                    params: SynthParameters | None = None) -> list[Path]:
+def write_synthetic(
+    out: Path,
+    *,
+    practices: int,
+    seed: int,
+    year: str,
+    era: str = "icb",
+    params: SynthParameters | None = None,
+) -> list[Path]:
     """Generate and write; the same arguments always give the same bytes. Returns the files written."""
     params = params or load_parameters()
     start = parse_year(year)
@@ -57,22 +64,24 @@ def _lists_table(frame: pl.DataFrame, lists: np.ndarray, bands: list[str], extra
         block_band.append(np.tile([*bands, "ALL"], (n, 1)))
         block_value.append(np.concatenate([counts, counts.sum(axis=1, keepdims=True)], axis=1))
     per_practice = 3 * (n_bands + 1)
-    table = pl.DataFrame({
-        "PUBLICATION": "GP_PRAC_PAT_LIST",
-        "EXTRACT_DATE": extract,
-        "ORG_TYPE": "GP",
-        "ORG_CODE": np.repeat(frame["code"].to_numpy(), per_practice),
-        "ONS_CODE": np.repeat(frame["commissioner_ons"].to_numpy(), per_practice),
-        "POSTCODE": np.repeat(frame["postcode"].to_numpy(), per_practice),
-        "SEX": np.stack(block_sex, axis=1).reshape(-1),
-        "AGE_GROUP_5": np.stack(block_band, axis=1).reshape(-1),
-        "NUMBER_OF_PATIENTS": np.stack(block_value, axis=1).reshape(-1).astype(np.int64),
-    })
+    table = pl.DataFrame(
+        {
+            "PUBLICATION": "GP_PRAC_PAT_LIST",
+            "EXTRACT_DATE": extract,
+            "ORG_TYPE": "GP",
+            "ORG_CODE": np.repeat(frame["code"].to_numpy(), per_practice),
+            "ONS_CODE": np.repeat(frame["commissioner_ons"].to_numpy(), per_practice),
+            "POSTCODE": np.repeat(frame["postcode"].to_numpy(), per_practice),
+            "SEX": np.stack(block_sex, axis=1).reshape(-1),
+            "AGE_GROUP_5": np.stack(block_band, axis=1).reshape(-1),
+            "NUMBER_OF_PATIENTS": np.stack(block_value, axis=1).reshape(-1).astype(np.int64),
+        }
+    )
     return table
 
 
 def _map_table(frame: pl.DataFrame, extract: str, era: str) -> pl.DataFrame:
-    commissioner, parent = (("SUB_ICB_LOCATION", "ICB") if era == "icb" else ("CCG", "STP"))
+    commissioner, parent = ("SUB_ICB_LOCATION", "ICB") if era == "icb" else ("CCG", "STP")
     ons_commissioner = "ONS_SUB_ICB_LOCATION_CODE" if era == "icb" else "ONS_CCG_CODE"
     return frame.select(
         pl.lit("GP_PRAC_PAT_LIST").alias("PUBLICATION"),
@@ -108,7 +117,12 @@ def _contracts_table(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _mapping_table(qof: SynthQof, era: str) -> pl.DataFrame:
     group = "GROUP" if era == "icb" else "INDICATOR_GROUP"
-    domains = {"CL": "Clinical", "PH": "Public health", "PHVI": "Public health - vaccination", "QI": "Quality improvement"}
+    domains = {
+        "CL": "Clinical",
+        "PH": "Public health",
+        "PHVI": "Public health - vaccination",
+        "QI": "Quality improvement",
+    }
     columns = [
         pl.col("indicator_code").alias("INDICATOR_CODE"),
         pl.col("description").alias("INDICATOR_DESCRIPTION"),
@@ -119,8 +133,10 @@ def _mapping_table(qof: SynthQof, era: str) -> pl.DataFrame:
         pl.col("domain_code").replace_strict(domains).alias("DOMAIN_DESCRIPTION"),
     ]
     if era == "icb":
-        columns += [pl.col("domain_code").alias("SUB_DOMAIN_CODE"),
-                    pl.col("group_description").alias("SUB_DOMAIN_DESCRIPTION")]
+        columns += [
+            pl.col("domain_code").alias("SUB_DOMAIN_CODE"),
+            pl.col("group_description").alias("SUB_DOMAIN_DESCRIPTION"),
+        ]
     columns.append(pl.col("list_type").alias("PATIENT_LIST_TYPE"))
     return qof.indicators.select(columns)
 
@@ -128,10 +144,26 @@ def _mapping_table(qof: SynthQof, era: str) -> pl.DataFrame:
 def _ods_table(frame: pl.DataFrame) -> pl.DataFrame:
     blank = pl.lit("")
     columns = {
-        1: pl.col("code"), 2: pl.col("name").str.to_uppercase(), 3: pl.col("region_code"), 4: pl.col("icb_code"),
-        5: pl.col("name").str.to_uppercase(), 6: pl.lit("HIGH STREET"), 7: pl.lit("SYNTHETIC TOWN"), 8: blank,
-        9: blank, 10: pl.col("postcode"), 11: pl.col("open_date"), 12: blank, 13: pl.lit("A"), 14: pl.lit("B"),
-        15: pl.col("commissioner_code"), 16: pl.col("open_date"), 17: blank, 18: pl.lit("01632 960000"),
-        22: pl.lit("0"), 24: pl.col("commissioner_code"), 26: pl.lit("4"),
+        1: pl.col("code"),
+        2: pl.col("name").str.to_uppercase(),
+        3: pl.col("region_code"),
+        4: pl.col("icb_code"),
+        5: pl.col("name").str.to_uppercase(),
+        6: pl.lit("HIGH STREET"),
+        7: pl.lit("SYNTHETIC TOWN"),
+        8: blank,
+        9: blank,
+        10: pl.col("postcode"),
+        11: pl.col("open_date"),
+        12: blank,
+        13: pl.lit("A"),
+        14: pl.lit("B"),
+        15: pl.col("commissioner_code"),
+        16: pl.col("open_date"),
+        17: blank,
+        18: pl.lit("01632 960000"),
+        22: pl.lit("0"),
+        24: pl.col("commissioner_code"),
+        26: pl.lit("4"),
     }
     return frame.select(*(columns.get(i, blank).alias(f"c{i}") for i in range(1, 28)))

@@ -10,7 +10,9 @@ from primarycare.ingest.synth.parameters import SynthParameters
 
 @dataclass(frozen=True)
 class SynthQof:
-    indicators: pl.DataFrame  # indicator_code, description, points, group_code, group_description, domain_code, list_type
+    indicators: (
+        pl.DataFrame
+    )  # indicator_code, description, points, group_code, group_description, domain_code, list_type
     prevalence: pl.DataFrame  # practice_code, group_code, register, patient_list_type, practice_list_size
     achievement: pl.DataFrame  # practice_code, indicator_code, measure, value (long, as published)
 
@@ -33,8 +35,7 @@ def populations(lists: np.ndarray, bands: list[str]) -> dict[str, np.ndarray]:
     return {name: np.round(values).astype(np.int64) for name, values in result.items()}
 
 
-def make_qof(practices: pl.DataFrame, lists: np.ndarray, params: SynthParameters,
-             rng: np.random.Generator) -> SynthQof:
+def make_qof(practices: pl.DataFrame, lists: np.ndarray, params: SynthParameters, rng: np.random.Generator) -> SynthQof:
     q = params.qof
     pops = populations(lists, params.age_sex["bands"])
     codes = practices["code"].to_numpy()
@@ -52,10 +53,17 @@ def make_qof(practices: pl.DataFrame, lists: np.ndarray, params: SynthParameters
         p = national / 100 * np.exp(region_effect[region] + rng.normal(0, 0.04)) * noise * age_ratio**elasticity
         registers[code] = rng.binomial(pops[list_type], np.clip(p, 0.0, 0.9))
         bases[code] = registers[code]
-        prevalence_rows.append(pl.DataFrame({
-            "practice_code": codes, "group_code": code, "register": registers[code],
-            "patient_list_type": list_type, "practice_list_size": pops[list_type],
-        }))
+        prevalence_rows.append(
+            pl.DataFrame(
+                {
+                    "practice_code": codes,
+                    "group_code": code,
+                    "register": registers[code],
+                    "patient_list_type": list_type,
+                    "practice_list_size": pops[list_type],
+                }
+            )
+        )
     for code, description, domain, list_type in q["other_groups"]:
         groups[code] = (description, domain, list_type)
         bases[code] = pops[list_type]
@@ -64,16 +72,34 @@ def make_qof(practices: pl.DataFrame, lists: np.ndarray, params: SynthParameters
     achievement_rows, indicator_rows = [], []
     for code, group, points, low, high, share in q["indicators"]:
         description, domain, list_type = groups[group]
-        indicator_rows.append((code, f"{description}: indicator {code}", float(points), group, description, domain,
-                               list_type))
+        indicator_rows.append(
+            (code, f"{description}: indicator {code}", float(points), group, description, domain, list_type)
+        )
         measures = _indicator(rng, q, quality, bases[group], registers, group, points, low, high, share)
         for measure, values in measures.items():
-            achievement_rows.append(pl.DataFrame({
-                "practice_code": codes, "indicator_code": code, "measure": measure,
-                "value": np.asarray(values, dtype=np.float64),
-            }))
-    indicators = pl.DataFrame(indicator_rows, orient="row", schema=[
-        "indicator_code", "description", "points", "group_code", "group_description", "domain_code", "list_type"])
+            achievement_rows.append(
+                pl.DataFrame(
+                    {
+                        "practice_code": codes,
+                        "indicator_code": code,
+                        "measure": measure,
+                        "value": np.asarray(values, dtype=np.float64),
+                    }
+                )
+            )
+    indicators = pl.DataFrame(
+        indicator_rows,
+        orient="row",
+        schema=[
+            "indicator_code",
+            "description",
+            "points",
+            "group_code",
+            "group_description",
+            "domain_code",
+            "list_type",
+        ],
+    )
     achievement = pl.concat(achievement_rows).sort("practice_code", "indicator_code", "measure", maintain_order=True)
     prevalence = pl.concat(prevalence_rows).sort("practice_code", "group_code", maintain_order=True)
     return SynthQof(indicators, prevalence, achievement)
