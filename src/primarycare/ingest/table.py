@@ -51,28 +51,31 @@ def read_table(path: Path, spec: TableSpec, header: bool = True) -> pl.DataFrame
     first_line = 2 if header else 1
     stripped = pl.all().str.strip_chars()
     frame = frame.with_columns(pl.when(stripped == "").then(None).otherwise(stripped).name.keep())
-    frame = frame.with_row_index(LINE, offset=first_line)
-    frame = frame.with_columns(pl.col(LINE).cast(pl.Int64))
-    problems: list[Problem] = []
-    typed = []
-    for column in (*spec.columns, *(c for c in spec.optional if c.name in columns)):
-        position = columns.index(column.name) + 1
-        expression, failing, message = _check(column)
-        typed.append(expression)
-        bad = frame.filter(failing)
-        if bad.height:
-            row = bad.row(0, named=True)
-            value = row[column.name]
-            problems.append(Problem(name, row[LINE], position, message.format(value=value, column=column.name)))
+    checks = [_check(column) for column in (*spec.columns, *(c for c in spec.optional if c.name in columns))]
+    failing = [bad.alias(f"_bad_{i}") for i, (_, _, bad, _) in enumerate(checks)]
     if spec.key:
-        duplicated = frame.filter(~pl.struct(list(spec.key)).is_first_distinct())
-        if duplicated.height:
-            row = duplicated.row(0, named=True)
+        failing.append((pl.len().over(list(spec.key)) > 1).alias("_duplicate"))
+    flags = frame.select(failing)
+    problems: list[Problem] = []
+    for flag, check in zip(flags.columns, [*checks, None], strict=False):
+        rows = flags[flag].arg_true()
+        if rows.is_empty():
+            continue
+        if check is None:  # every copy of a duplicated key is flagged: name the first repeat
+            rows = frame.select((~pl.struct(list(spec.key)).is_first_distinct()).arg_true()).to_series()
+        row = frame.row(rows[0], named=True)
+        line = rows[0] + first_line
+        if check is None:
             key = ", ".join(f"{k}={row[k]}" for k in spec.key)
-            problems.append(Problem(name, row[LINE], columns.index(spec.key[0]) + 1, f"duplicate row for {key}"))
+            problems.append(Problem(name, line, columns.index(spec.key[0]) + 1, f"duplicate row for {key}"))
+        else:
+            column, _, _, message = check
+            text = message.format(value=row[column.name], column=column.name)
+            problems.append(Problem(name, line, columns.index(column.name) + 1, text))
     if problems:
         raise IngestError(sorted(problems, key=lambda p: (p.line, p.column)))
-    return frame.select(pl.col(LINE), *typed)
+    typed = [expression for _, expression, _, _ in checks]
+    return frame.select(pl.int_range(first_line, first_line + frame.height, dtype=pl.Int64).alias(LINE), *typed)
 
 
 def _header(path: Path) -> list[str]:
@@ -131,8 +134,8 @@ def _check_header(name: str, columns: list[str], spec: TableSpec) -> None:
         raise IngestError(problems)
 
 
-def _check(column: Column) -> tuple[pl.Expr, pl.Expr, str]:
-    """(typed expression, rows that fail, message) for one column."""
+def _check(column: Column) -> tuple[Column, pl.Expr, pl.Expr, str]:
+    """(column, typed expression, rows that fail, message) for one column."""
     raw = pl.col(column.name)
     blank = raw.is_null()
     missing = pl.lit(False) if column.blank_ok else blank
@@ -143,15 +146,15 @@ def _check(column: Column) -> tuple[pl.Expr, pl.Expr, str]:
         whole = number.round(0) == number if column.kind == "count" else pl.lit(True)
         failing = blank | number.is_null() | ~number.is_finite() | (number < 0) | ~whole
         what = "a whole number" if column.kind == "count" else "a number"
-        return typed.alias(column.name), failing, "{column} {value!r} is not " + what + " of zero or more"
+        return column, typed.alias(column.name), failing, "{column} {value!r} is not " + what + " of zero or more"
     if column.kind == "practice":
         failing = blank | ~raw.str.contains(_PRACTICE_PATTERN)
-        return raw, failing, "{value!r} is not an ODS practice code (a letter and five digits)"
+        return column, raw, failing, "{value!r} is not an ODS practice code (a letter and five digits)"
     if column.kind == "choice":
         allowed = ", ".join(column.choices)
         failing = missing | (~blank & ~raw.is_in(list(column.choices)))
-        return raw, failing, "{column} {value!r} is not one of " + allowed
+        return column, raw, failing, "{column} {value!r} is not one of " + allowed
     if column.kind == "date":
         failing = blank | ~raw.str.contains(_EXTRACT_DATE_PATTERN)
-        return raw, failing, "{column} {value!r} is not a date like 01JAN2024"
-    return raw, missing, missing_message
+        return column, raw, failing, "{column} {value!r} is not a date like 01JAN2024"
+    return column, raw, missing, missing_message

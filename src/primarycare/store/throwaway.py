@@ -36,7 +36,7 @@ def throwaway_postgres() -> Iterator[str]:
     def run(*args: str) -> None:
         subprocess.run([*as_postgres, *args], check=True, capture_output=True)
 
-    run(str(bindir / "initdb"), "-D", str(data / "db"), "-A", "trust", "-U", "postgres")
+    run(str(bindir / "initdb"), "-D", str(data / "db"), "-A", "trust", "-U", "postgres", "--locale=C", "-E", "UTF8")
     options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off"
     run(str(bindir / "pg_ctl"), "-D", str(data / "db"), "-o", options, "-l", str(data / "log"), "-w", "start")
     try:
