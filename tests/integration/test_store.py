@@ -65,10 +65,10 @@ def test_a_crash_mid_write_leaves_the_database_as_it_was(db_url, synth_icb, synt
     before = snapshot(engine)
     real_insert = load_module.bulk_insert
 
-    def failing_insert(conn, table, frame):
+    def failing_insert(conn, table, frame, period_id):
         if table.name == "achievement":
             raise RuntimeError("the disk is full")
-        return real_insert(conn, table, frame)
+        return real_insert(conn, table, frame, period_id)
 
     monkeypatch.setattr(load_module, "bulk_insert", failing_insert)
     with pytest.raises(RuntimeError, match="disk is full"):

@@ -40,7 +40,7 @@ def save_economy(engine: Engine, economy: Economy, *, migrate: bool = True) -> L
         ).inserted_primary_key[0]
         rows = {}
         for table, frame in frames:
-            rows[table.name] = bulk_insert(conn, table, frame.with_columns(pl.lit(period_id).alias("period_id")))
+            rows[table.name] = bulk_insert(conn, table, frame, period_id)
     return LoadReport(year=economy.year, replaced=existing is not None, rows=rows)
 
 
@@ -67,19 +67,22 @@ def _frames(economy: Economy) -> list[tuple[Table, pl.DataFrame]]:
     return [(table, frame) for table, frame in frames if frame.height]
 
 
-def bulk_insert(conn: Connection, table: Table, frame: pl.DataFrame) -> int:
-    """Insert a frame's rows: COPY on PostgreSQL, executemany on SQLite; inside the caller's transaction."""
-    columns = [c.name for c in table.columns if c.name in frame.columns]
+def bulk_insert(conn: Connection, table: Table, frame: pl.DataFrame, period_id: int) -> int:
+    """Insert a frame's rows for one period: COPY on PostgreSQL, executemany on SQLite (the period bound once, as
+    a literal); inside the caller's transaction."""
+    columns = [c.name for c in table.columns if c.name in frame.columns and c.name != "period_id"]
     frame = frame.select(columns)
     if conn.dialect.name == "postgresql":
         buffer = io.BytesIO()
-        frame.write_csv(buffer, include_header=False, null_value="")
+        frame.with_columns(pl.lit(period_id).alias("period_id")).write_csv(buffer, include_header=False, null_value="")
         cursor = conn.connection.dbapi_connection.cursor()
-        statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
+        statement = f"COPY {table.name} ({', '.join([*columns, 'period_id'])}) FROM STDIN WITH (FORMAT csv)"
         with cursor.copy(statement) as copy:
             copy.write(buffer.getvalue())
     else:
         placeholders = ", ".join("?" for _ in columns)
-        statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})"
+        statement = (
+            f"INSERT INTO {table.name} (period_id, {', '.join(columns)}) VALUES ({int(period_id)}, {placeholders})"
+        )
         conn.exec_driver_sql(statement, frame.rows())
     return frame.height
