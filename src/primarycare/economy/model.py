@@ -68,6 +68,7 @@ class Economy:
       domain_code, domain_description, patient_list_type
     - ``achievement``: practice_code, indicator_code and one column per QOF measure (nulls where not published)
     - ``prevalence``: practice_code, group_code, patient_list_type, register, practice_list_size
+    - ``services``: practice_code, service_code, items (enhanced services a practice takes part in)
     """
 
     year: str
@@ -80,6 +81,7 @@ class Economy:
     indicators: pl.DataFrame = field(default_factory=pl.DataFrame)
     achievement: pl.DataFrame = field(default_factory=pl.DataFrame)
     prevalence: pl.DataFrame = field(default_factory=pl.DataFrame)
+    services: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     def __post_init__(self) -> None:
         parse_year(self.year)

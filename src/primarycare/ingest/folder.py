@@ -37,6 +37,7 @@ def read_folder(folder: Path, year: str | None = None) -> Economy:
     attempt("map", lambda: read_table(folder / f.MAP_FILE, spec))
     attempt("ods", lambda: _optional(folder / f.ODS_FILE, lambda p: read_table(p, f.ODS, header=False)))
     attempt("contracts", lambda: _optional(folder / f.CONTRACTS_FILE, lambda p: read_table(p, f.CONTRACTS)))
+    attempt("services", lambda: _optional(folder / f.SERVICES_FILE, lambda p: read_table(p, f.SERVICES)))
     attempt("qof", lambda: read_qof(folder, era))
     if problems:
         raise IngestError(problems)
@@ -59,6 +60,7 @@ def read_folder(folder: Path, year: str | None = None) -> Economy:
         indicators=qof.indicators if qof else pl.DataFrame(),
         achievement=qof.achievement if qof else pl.DataFrame(),
         prevalence=qof.prevalence if qof else pl.DataFrame(),
+        services=_services(tables["services"], set(mapping["PRACTICE_CODE"])),
     )
 
 
@@ -102,6 +104,20 @@ def _lists(lists: pl.DataFrame, practices: set[str]) -> pl.DataFrame:
         pl.col("SEX").alias("sex"),
         pl.col("AGE_GROUP_5").alias("age_band"),
         pl.col("NUMBER_OF_PATIENTS").alias("patients"),
+    )
+
+
+def _services(services: pl.DataFrame | None, practices: set[str]) -> pl.DataFrame:
+    if services is None:
+        return pl.DataFrame()
+    strangers = services.filter(~pl.col("PRACTICE_CODE").is_in(list(practices)))
+    if strangers.height:
+        code = strangers["PRACTICE_CODE"][0]
+        raise IngestError.at(f.SERVICES_FILE, strangers[LINE][0], 1, f"practice {code} is not in {f.MAP_FILE}")
+    return services.select(
+        pl.col("PRACTICE_CODE").alias("practice_code"),
+        pl.col("SERVICE_CODE").alias("service_code"),
+        pl.col("ITEMS").alias("items"),
     )
 
 

@@ -7,6 +7,7 @@ LISTS_FILE = "gp-reg-pat-prac-quin-age.csv"
 MAP_FILE = "gp-reg-pat-prac-map.csv"
 ODS_FILE = "epraccur.csv"
 CONTRACTS_FILE = "practice-contracts.csv"
+SERVICES_FILE = "enhanced-services.csv"
 ACHIEVEMENT_PREFIX = "ACHIEVEMENT_"
 PREVALENCE_PREFIX = "PREVALENCE_"
 MAPPING_PREFIX = "MAPPING_INDICATORS_"
@@ -150,4 +151,13 @@ CONTRACTS = TableSpec(
         Column("CO_COMMISSIONING_LEVEL", "choice", CO_COMMISSIONING_LEVELS, blank_ok=True),
     ),
     key=("PRACTICE_CODE",),
+)
+
+SERVICES = TableSpec(
+    columns=(
+        Column("PRACTICE_CODE", "practice"),
+        Column("SERVICE_CODE"),
+        Column("ITEMS", "count", blank_ok=True),
+    ),
+    key=("PRACTICE_CODE", "SERVICE_CODE"),
 )

@@ -144,7 +144,7 @@ def _check(column: Column) -> tuple[Column, pl.Expr, pl.Expr, str]:
         number = raw.cast(pl.Float64, strict=False)
         typed = number.cast(pl.Int64) if column.kind == "count" else number
         whole = number.round(0) == number if column.kind == "count" else pl.lit(True)
-        failing = blank | number.is_null() | ~number.is_finite() | (number < 0) | ~whole
+        failing = missing | (~blank & (number.is_null() | ~number.is_finite() | (number < 0) | ~whole))
         what = "a whole number" if column.kind == "count" else "a number"
         return column, typed.alias(column.name), failing, "{column} {value!r} is not " + what + " of zero or more"
     if column.kind == "practice":

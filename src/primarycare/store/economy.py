@@ -47,6 +47,7 @@ def read_economy(engine: Engine, year: str | None = None, *, with_qof: bool = Fa
                     ("indicators", t.indicator),
                     ("achievement", t.achievement),
                     ("prevalence", t.prevalence),
+                    ("services", t.service_participation),
                 )
             }
     return Economy(

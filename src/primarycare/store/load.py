@@ -63,6 +63,7 @@ def _frames(economy: Economy) -> list[tuple[Table, pl.DataFrame]]:
         (t.indicator, economy.indicators),
         (t.achievement, economy.achievement),
         (t.prevalence, economy.prevalence),
+        (t.service_participation, economy.services),
     ]
     return [(table, frame) for table, frame in frames if frame.height]
 

@@ -125,6 +125,16 @@ prevalence = Table(
     **BULK,
 )
 
+service_participation = Table(
+    "service_participation",
+    metadata,
+    _bulk_period(),
+    Column("practice_code", String(6), primary_key=True),
+    Column("service_code", String(32), primary_key=True),
+    Column("items", Integer),
+    **BULK,
+)
+
 app_user = Table(
     "app_user",
     metadata,
@@ -145,4 +155,13 @@ api_token = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-ECONOMY_TABLES = (commissioner, network, practice, list_count, indicator, achievement, prevalence)
+ECONOMY_TABLES = (
+    commissioner,
+    network,
+    practice,
+    list_count,
+    indicator,
+    achievement,
+    prevalence,
+    service_participation,
+)

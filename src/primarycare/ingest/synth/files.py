@@ -9,6 +9,7 @@ from primarycare.economy.vocabulary import parse_year, year_suffix
 from primarycare.ingest import formats as f
 from primarycare.ingest.synth.parameters import SynthParameters, load_parameters
 from primarycare.ingest.synth.qof import SynthQof, make_qof
+from primarycare.ingest.synth.services import make_services
 from primarycare.ingest.synth.structure import make_lists, make_practices
 
 
@@ -24,7 +25,8 @@ def write_synthetic(
     """Generate and write; the same arguments always give the same bytes. Returns the files written."""
     params = params or load_parameters()
     start = parse_year(year)
-    structure_rng, lists_rng, qof_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+    seeds = np.random.SeedSequence(seed).spawn(4)
+    structure_rng, lists_rng, qof_rng, services_rng = (np.random.default_rng(s) for s in seeds)
     frame = make_practices(practices, params, structure_rng)
     lists = make_lists(frame, params, lists_rng)
     qof = make_qof(frame, lists, params, qof_rng)
@@ -36,12 +38,15 @@ def write_synthetic(
         f.LISTS_FILE: _lists_table(frame, lists, params.age_sex["bands"], extract),
         f.MAP_FILE: _map_table(frame, extract, era),
         f.CONTRACTS_FILE: _contracts_table(frame),
+        f.SERVICES_FILE: make_services(frame, lists, qof, year, params, services_rng),
         f"{f.ACHIEVEMENT_PREFIX}{suffix}.csv": qof.achievement,
         f"{f.PREVALENCE_PREFIX}{suffix}.csv": _upper(qof.prevalence),
         f"{f.MAPPING_PREFIX}{suffix}.csv": _mapping_table(qof, era),
     }
     written = []
     for name, table in tables.items():
+        if table.is_empty():  # e.g. no practice took part in any service: no file, as the published data would do
+            continue
         table = _upper(table) if name.startswith(f.ACHIEVEMENT_PREFIX) else table
         table.write_csv(out / name, float_precision=None)
         written.append(out / name)

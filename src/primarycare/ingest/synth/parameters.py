@@ -9,7 +9,7 @@ from typing import Any
 from primarycare.ingest.errors import IngestError
 
 DEFAULT = "synthetic_economy.toml"
-_SECTIONS = ("list_size", "age_sex", "structure", "contracts", "qof")
+_SECTIONS = ("list_size", "age_sex", "structure", "contracts", "qof", "services")
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class SynthParameters:
     structure: dict[str, Any]
     contracts: dict[str, Any]
     qof: dict[str, Any]
+    services: dict[str, Any]
     source_file: str
 
     def unverified(self) -> list[str]:
