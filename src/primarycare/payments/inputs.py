@@ -1,0 +1,63 @@
+"""Everything one payment calculation needs, gathered once: the economy, the year's parameters and the options."""
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from primarycare.economy.model import Economy
+from primarycare.payments.parameters import YearParameters
+from primarycare.payments.rates import ServiceRate
+
+INDEX_COLUMNS = ("needs", "turnover", "care_homes", "market_forces", "rurality")
+LINE_COLUMNS = ("PRACTICE_CODE", "COMPONENT", "ITEM", "PENCE", "FORMULA")
+COMPONENTS = (
+    "GLOBAL_SUM",
+    "OOH_DEDUCTION",
+    "QOF_ASPIRATION",
+    "QOF_ACHIEVEMENT",
+    "QOF",
+    "ENHANCED_SERVICE",
+    "LOCAL_SCHEME",
+)
+
+
+@dataclass(frozen=True)
+class PaymentInputs:
+    """economy: with QOF data. indices: practice_code and any of INDEX_COLUMNS (missing ones are 1.0).
+    national_prevalence: group code -> fraction of the list (default: from the economy's PREVALENCE data).
+    prior: last year's inputs, for the aspiration payment. round_factors: round CPI and APDF to this many places
+    (the published worked examples do; the default keeps full precision)."""
+
+    economy: Economy
+    params: YearParameters
+    rates: dict[str, ServiceRate]
+    indices: pl.DataFrame | None = None
+    national_prevalence: dict[str, float] | None = None
+    prior: "PaymentInputs | None" = None
+    round_factors: int | None = None
+
+    def prevalence_by_group(self) -> dict[str, float]:
+        if self.national_prevalence is not None:
+            return dict(self.national_prevalence)
+        prevalence = self.economy.prevalence
+        if prevalence.is_empty():
+            return {}
+        totals = prevalence.group_by("group_code").agg(pl.col("register").sum(), pl.col("practice_list_size").sum())
+        return {g: r / s for g, r, s in totals.iter_rows() if s > 0}
+
+
+def empty_lines() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={
+            "PRACTICE_CODE": pl.String,
+            "COMPONENT": pl.String,
+            "ITEM": pl.String,
+            "PENCE": pl.Int64,
+            "FORMULA": pl.String,
+        }
+    )
+
+
+def with_gbp(lines: pl.DataFrame) -> pl.DataFrame:
+    """The published table: pounds to the penny in place of pence."""
+    return lines.select("PRACTICE_CODE", "COMPONENT", "ITEM", (pl.col("PENCE") / 100).alias("AMOUNT_GBP"), "FORMULA")

@@ -1,0 +1,60 @@
+"""Rounding and number formats shared by the fast engine (polars expressions) and the reference (plain Python).
+
+Both round the same way on the same IEEE operations, so they agree to the penny:
+pence = sign(x) * floor(|x| * 100 + 0.5), i.e. half a penny rounds away from zero.
+"""
+
+import math
+
+import polars as pl
+
+
+def pence(value: float) -> int:
+    return int(math.copysign(math.floor(abs(value) * 100 + 0.5), value))
+
+
+def pence_expr(expr: pl.Expr) -> pl.Expr:
+    return ((expr.abs() * 100 + 0.5).floor() * expr.sign()).cast(pl.Int64)
+
+
+SHARE_SCALE = 1_000_000
+
+
+def share_of(amount_pence: int, share: float) -> int:
+    """A share (e.g. 4.75%) of a whole number of pence, in exact integer arithmetic, half a penny up."""
+    return (amount_pence * round(share * SHARE_SCALE) + SHARE_SCALE // 2) // SHARE_SCALE
+
+
+def share_of_expr(amount_pence: pl.Expr, share: float) -> pl.Expr:
+    scaled = round(share * SHARE_SCALE)
+    return (amount_pence.cast(pl.Int64) * scaled + SHARE_SCALE // 2) // SHARE_SCALE
+
+
+def fixed(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}f}"
+
+
+def fixed_expr(expr: pl.Expr, decimals: int) -> pl.Expr:
+    """A number as text with exactly ``decimals`` places (numbers here are never negative)."""
+    scaled = (expr * 10**decimals).round(0).cast(pl.Int64)
+    whole = (scaled // 10**decimals).cast(pl.String)
+    if decimals == 0:
+        return whole
+    return pl.concat_str([whole, pl.lit("."), (scaled % 10**decimals).cast(pl.String).str.zfill(decimals)])
+
+
+def points_text(points: float) -> str:
+    """29 -> '29', 27.69 -> '27.69'."""
+    return f"{points:.0f}" if points == int(points) else f"{points:.2f}"
+
+
+def points_expr(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr == expr.floor()).then(fixed_expr(expr, 0)).otherwise(fixed_expr(expr, 2))
+
+
+def gbp(value_pence: int) -> str:
+    return f"£{value_pence / 100:.2f}"
+
+
+def gbp_expr(pence_column: pl.Expr) -> pl.Expr:
+    return pl.concat_str([pl.lit("£"), fixed_expr(pence_column / 100, 2)])

@@ -1,0 +1,249 @@
+"""The fast engine: the national contract for every practice at once, as polars frames of line items (pence)."""
+
+import polars as pl
+
+from primarycare.payments.errors import PaymentsError
+from primarycare.payments.inputs import INDEX_COLUMNS, PaymentInputs, empty_lines
+from primarycare.payments.money import fixed_expr, gbp_expr, pence_expr, points_expr, share_of_expr
+
+
+def practice_lists(inputs: PaymentInputs) -> pl.DataFrame:
+    """practice_code, patients, age_sex_index, index, weighted_list, ooh_opted_out.
+
+    Workload weights are summed in exact hundredths so that any order of summing gives the same figure."""
+    weights = pl.DataFrame(
+        [(sex, band, round(weight * 100)) for (sex, band), weight in inputs.params.workload.items()],
+        schema={"sex": pl.String, "age_band": pl.String, "weight_h": pl.Int64},
+        orient="row",
+    )
+    lists = inputs.economy.lists.join(weights, on=["sex", "age_band"], how="left")
+    if lists["weight_h"].null_count():
+        raise PaymentsError("the workload table has no weight for some sex and age band of the registered lists")
+    per = lists.group_by("practice_code").agg(
+        pl.col("patients").sum(), (pl.col("patients") * pl.col("weight_h")).sum().alias("workload_h")
+    )
+    national_mean = per["workload_h"].sum() / max(1, per["patients"].sum())
+    per = per.with_columns(
+        pl.when(pl.col("patients") > 0)
+        .then(pl.col("workload_h") / pl.col("patients") / national_mean)
+        .otherwise(1.0)
+        .alias("age_sex_index")
+    )
+    indices = _indices(inputs)
+    per = per.join(indices, on="practice_code", how="left").with_columns(pl.col("index").fill_null(1.0))
+    practices = pl.DataFrame(
+        [(p.code, bool(p.ooh_opted_out)) for p in inputs.economy.practices],
+        schema={"practice_code": pl.String, "ooh_opted_out": pl.Boolean},
+        orient="row",
+    )
+    per = practices.join(per, on="practice_code", how="left").with_columns(
+        pl.col("patients").fill_null(0), pl.col("age_sex_index").fill_null(1.0), pl.col("index").fill_null(1.0)
+    )
+    return per.with_columns(
+        (pl.col("patients") * pl.col("age_sex_index") * pl.col("index")).alias("weighted_list")
+    ).sort("practice_code")
+
+
+def _indices(inputs: PaymentInputs) -> pl.DataFrame:
+    if inputs.indices is None or inputs.indices.is_empty():
+        return pl.DataFrame(schema={"practice_code": pl.String, "index": pl.Float64})
+    product = pl.lit(1.0)
+    for column in INDEX_COLUMNS:
+        if column in inputs.indices.columns:
+            product = product * pl.col(column).fill_null(1.0)
+    return inputs.indices.select("practice_code", product.alias("index"))
+
+
+def qof_values(inputs: PaymentInputs, kept: set[str] | None = None) -> pl.DataFrame:
+    """One row per practice and paid indicator: points x £/point x CPI x APDF, in pence, with its formula."""
+    economy, params = inputs.economy, inputs.params
+    if economy.achievement.is_empty():
+        return pl.DataFrame(
+            schema={"practice_code": pl.String, "indicator_code": pl.String, "pence": pl.Int64, "formula": pl.String}
+        )
+    price = params.qof_price_per_point.value
+    national = inputs.prevalence_by_group()
+    lists = economy.lists.group_by("practice_code").agg(pl.col("patients").sum())
+    groups = economy.indicators.select("indicator_code", "group_code")
+    prevalence = (
+        economy.prevalence.select(
+            "practice_code",
+            "group_code",
+            pl.when(pl.col("practice_list_size") > 0)
+            .then(pl.col("register") / pl.col("practice_list_size"))
+            .otherwise(0.0)
+            .alias("practice_prevalence"),
+        )
+        if not economy.prevalence.is_empty()
+        else pl.DataFrame(
+            schema={"practice_code": pl.String, "group_code": pl.String, "practice_prevalence": pl.Float64}
+        )
+    )
+    national_frame = pl.DataFrame(
+        {"group_code": list(national), "national_prevalence": list(national.values())},
+        schema={"group_code": pl.String, "national_prevalence": pl.Float64},
+    )
+    rows = economy.achievement.select("practice_code", "indicator_code", "achieved_points")
+    if kept is not None:
+        rows = rows.filter(pl.col("indicator_code").is_in(sorted(kept)))
+    rows = (
+        rows.filter(pl.col("achieved_points") > 0)
+        .join(groups, on="indicator_code", how="left")
+        .join(lists, on="practice_code", how="left")
+        .join(national_frame, on="group_code", how="left")
+        .join(prevalence, on=["practice_code", "group_code"], how="left")
+    )
+    cpi = pl.col("patients").fill_null(0) / params.qof_national_average_list.value
+    linked = pl.col("national_prevalence").is_not_null() & (pl.col("national_prevalence") > 0)
+    apdf = (
+        pl.when(linked)
+        .then(pl.col("practice_prevalence").fill_null(0.0) / pl.col("national_prevalence"))
+        .otherwise(1.0)
+    )
+    if inputs.round_factors is not None:
+        cpi, apdf = cpi.round(inputs.round_factors), apdf.round(inputs.round_factors)
+    rows = rows.with_columns(cpi.alias("cpi"), apdf.alias("apdf"), linked.alias("linked"))
+    value = pl.col("achieved_points") * price * pl.col("cpi") * pl.col("apdf")
+    formula = pl.concat_str(
+        [
+            points_expr(pl.col("achieved_points")),
+            pl.lit(f" pts × £{price:.2f} × CPI "),
+            fixed_expr(pl.col("cpi"), 4),
+            pl.when(pl.col("linked"))
+            .then(pl.concat_str([pl.lit(" × APDF "), fixed_expr(pl.col("apdf"), 4)]))
+            .otherwise(pl.lit("")),
+        ]
+    )
+    return rows.select(
+        "practice_code", "indicator_code", pence_expr(value).alias("pence"), formula.alias("formula")
+    ).sort("practice_code", "indicator_code")
+
+
+def national_lines(inputs: PaymentInputs, kept: set[str] | None = None) -> pl.DataFrame:
+    """Every line item of the national contract (kept: only these QOF indicators, for a local scheme)."""
+    lists = practice_lists(inputs)
+    params = inputs.params
+    price = params.global_sum_per_weighted_patient.value
+    share = params.ooh_deduction_share.value
+    global_sum = lists.select(
+        pl.col("practice_code").alias("PRACTICE_CODE"),
+        pl.lit("GLOBAL_SUM").alias("COMPONENT"),
+        pl.lit("global sum").alias("ITEM"),
+        pence_expr(pl.col("weighted_list") * price).alias("PENCE"),
+        pl.concat_str(
+            [
+                pl.col("patients").cast(pl.String),
+                pl.lit(" patients × age/sex "),
+                fixed_expr(pl.col("age_sex_index"), 4),
+                pl.when(pl.col("index") != 1.0)
+                .then(pl.concat_str([pl.lit(" × indices "), fixed_expr(pl.col("index"), 4)]))
+                .otherwise(pl.lit("")),
+                pl.lit(" = "),
+                fixed_expr(pl.col("weighted_list"), 1),
+                pl.lit(f" weighted × £{price:.2f}"),
+            ]
+        ).alias("FORMULA"),
+        "ooh_opted_out",
+    )
+    ooh = global_sum.filter("ooh_opted_out").select(
+        "PRACTICE_CODE",
+        pl.lit("OOH_DEDUCTION").alias("COMPONENT"),
+        pl.lit("out-of-hours opt-out").alias("ITEM"),
+        (-share_of_expr(pl.col("PENCE"), share)).alias("PENCE"),
+        pl.concat_str([pl.lit(f"−{share * 100:.2f}% × "), gbp_expr(pl.col("PENCE"))]).alias("FORMULA"),
+    )
+    parts = [global_sum.drop("ooh_opted_out"), ooh, *qof_lines(inputs, kept), services_lines(inputs, lists)]
+    return pl.concat([p.select(empty_lines().columns) for p in parts if p.height] or [empty_lines()]).sort(
+        "PRACTICE_CODE", maintain_order=True
+    )
+
+
+def qof_lines(inputs: PaymentInputs, kept: set[str] | None = None) -> list[pl.DataFrame]:
+    values = qof_values(inputs, kept)
+    component = "QOF" if inputs.prior is None else "QOF_ACHIEVEMENT"
+    indicators = values.select(
+        pl.col("practice_code").alias("PRACTICE_CODE"),
+        pl.lit(component).alias("COMPONENT"),
+        pl.col("indicator_code").alias("ITEM"),
+        pl.col("pence").alias("PENCE"),
+        pl.col("formula").alias("FORMULA"),
+    )
+    if inputs.prior is None:
+        return [indicators]
+    share = inputs.params.qof_aspiration_share.value
+    prior = qof_values(inputs.prior, kept).group_by("practice_code").agg(pl.col("pence").sum().alias("prior"))
+    current = {p.code for p in inputs.economy.practices}
+    prior = prior.filter(pl.col("practice_code").is_in(sorted(current)))
+    aspiration = prior.select(
+        pl.col("practice_code").alias("PRACTICE_CODE"),
+        share_of_expr(pl.col("prior"), share).alias("PENCE"),
+        pl.concat_str(
+            [pl.lit(f"{share * 100:.0f}% × {inputs.prior.params.year} value "), gbp_expr(pl.col("prior"))]
+        ).alias("FORMULA"),
+    )
+    paid = aspiration.select(
+        "PRACTICE_CODE",
+        pl.lit("QOF_ASPIRATION").alias("COMPONENT"),
+        pl.lit("aspiration payment").alias("ITEM"),
+        "PENCE",
+        "FORMULA",
+    )
+    less = aspiration.select(
+        "PRACTICE_CODE",
+        pl.lit("QOF_ACHIEVEMENT").alias("COMPONENT"),
+        pl.lit("less aspiration paid").alias("ITEM"),
+        (-pl.col("PENCE")).alias("PENCE"),
+        pl.lit("− aspiration payment").alias("FORMULA"),
+    )
+    return [paid, indicators, less]
+
+
+def services_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.DataFrame:
+    services = inputs.economy.services
+    if services.is_empty():
+        return pl.DataFrame()
+    unknown = services.filter(~pl.col("service_code").is_in(sorted(inputs.rates)))
+    if unknown.height:
+        code, practice = unknown["service_code"][0], unknown["practice_code"][0]
+        raise PaymentsError(f"no rate for enhanced service {code} in {inputs.params.year} (practice {practice})")
+    rates = pl.DataFrame(
+        [(r.code, r.name, r.basis, r.rate.value) for r in inputs.rates.values()],
+        schema={"service_code": pl.String, "name": pl.String, "basis": pl.String, "rate": pl.Float64},
+        orient="row",
+    )
+    rows = services.join(rates, on="service_code").join(lists, on="practice_code", how="left")
+    missing = rows.filter((pl.col("basis") == "per_item") & pl.col("items").is_null())
+    if missing.height:
+        raise PaymentsError(
+            f"enhanced-services.csv: ITEMS is missing for {missing['service_code'][0]} at "
+            f"practice {missing['practice_code'][0]} (a per-item service)"
+        )
+    units = (
+        pl.when(pl.col("basis") == "per_patient")
+        .then(pl.col("patients").cast(pl.Float64))
+        .when(pl.col("basis") == "per_weighted_patient")
+        .then(pl.col("weighted_list"))
+        .otherwise(pl.col("items").cast(pl.Float64))
+    )
+    unit_name = (
+        pl.when(pl.col("basis") == "per_patient")
+        .then(pl.lit(" patients"))
+        .when(pl.col("basis") == "per_weighted_patient")
+        .then(pl.lit(" weighted patients"))
+        .otherwise(pl.lit(" items"))
+    )
+    decimals = pl.when(pl.col("basis") == "per_weighted_patient")
+    return rows.select(
+        pl.col("practice_code").alias("PRACTICE_CODE"),
+        pl.lit("ENHANCED_SERVICE").alias("COMPONENT"),
+        pl.col("name").alias("ITEM"),
+        pence_expr(units * pl.col("rate")).alias("PENCE"),
+        pl.concat_str(
+            [
+                decimals.then(fixed_expr(units, 1)).otherwise(fixed_expr(units, 0)),
+                unit_name,
+                pl.lit(" × £"),
+                fixed_expr(pl.col("rate"), 3).str.strip_suffix("0"),
+            ]
+        ).alias("FORMULA"),
+    ).sort("PRACTICE_CODE", "ITEM")

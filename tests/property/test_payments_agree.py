@@ -1,0 +1,59 @@
+"""Property: the fast polars engine and the slow reference agree to the penny on random economies."""
+
+import tempfile
+from pathlib import Path
+
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from primarycare.ingest.folder import read_folder
+from primarycare.ingest.synth.files import write_synthetic
+from primarycare.payments.inputs import INDEX_COLUMNS, PaymentInputs
+from primarycare.payments.national import national_lines
+from primarycare.payments.parameters import national_parameters
+from primarycare.payments.rates import service_rates
+from primarycare.payments.reference import reference_lines
+
+
+def economy(practices: int, seed: int, year: str):
+    with tempfile.TemporaryDirectory() as tmp:
+        write_synthetic(Path(tmp), practices=practices, seed=seed, year=year)
+        return read_folder(Path(tmp))
+
+
+def inputs_for(practices, seed, start, indices=None, prior=False, round_factors=None) -> PaymentInputs:
+    year = f"{start}-{(start + 1) % 100:02d}"
+    before = None
+    if prior:
+        previous = f"{start - 1}-{start % 100:02d}"
+        before = PaymentInputs(economy(practices, seed + 1, previous), national_parameters(previous),
+                               service_rates(previous))
+    current = economy(practices, seed, year)
+    frame = None
+    if indices is not None:
+        codes = [p.code for p in current.practices]
+        frame = pl.DataFrame({"practice_code": codes, **{c: [indices[i % len(indices)] for i in range(len(codes))]
+                                                         for c in INDEX_COLUMNS[:2]}})
+    return PaymentInputs(current, national_parameters(year), service_rates(year), indices=frame, prior=before,
+                         round_factors=round_factors)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    practices=st.integers(min_value=1, max_value=30),
+    seed=st.integers(min_value=0, max_value=10**6),
+    start=st.integers(min_value=2014, max_value=2025),
+    indices=st.none() | st.lists(st.floats(min_value=0.5, max_value=1.8, allow_nan=False), min_size=1, max_size=5),
+    prior=st.booleans(),
+)
+def test_fast_and_reference_agree_to_the_penny(practices, seed, start, indices, prior):
+    inputs = inputs_for(practices, seed, start, indices, prior)
+    fast = national_lines(inputs)
+    assert sorted(fast.select("PRACTICE_CODE", "COMPONENT", "ITEM", "PENCE").iter_rows()) == sorted(
+        reference_lines(inputs)
+    )
+    assert fast["FORMULA"].null_count() == 0
+    if prior:
+        aspiration = fast.filter(pl.col("COMPONENT").str.starts_with("QOF_ASP"))["PENCE"].sum()
+        assert fast.filter(pl.col("ITEM") == "less aspiration paid")["PENCE"].sum() == -aspiration

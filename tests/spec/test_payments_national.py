@@ -1,0 +1,119 @@
+"""Spec: the published worked examples and the national rules, as tables, through both engines."""
+
+import pytest
+
+from primarycare.payments.errors import PaymentsError
+from primarycare.payments.inputs import PaymentInputs
+from primarycare.payments.national import national_lines
+from primarycare.payments.parameters import national_parameters
+from primarycare.payments.points import points_from_achievement
+from primarycare.payments.rates import service_rates
+from primarycare.payments.reference import reference_lines
+
+from .payment_economy import one_practice
+
+
+def both_engines(inputs: PaymentInputs) -> dict[tuple[str, str], int]:
+    fast = {(c, i): p for _, c, i, p, _ in national_lines(inputs).iter_rows()}
+    slow = {(c, i): p for _, c, i, p in reference_lines(inputs)}
+    assert fast == slow
+    return fast
+
+
+# Worked QOF examples (payments.md §1), with their stated rounding: CPI and APDF to 2 decimal places.
+# (what, year, list, AF register, national AF prevalence, points, expected £)
+QOF_EXAMPLES = [
+    # 2022/23: £207.56, average list 9,374, list 16,000 (CPI 1.71), prevalence 3.05% vs 2.1% (APDF 1.45), 29 points
+    ("LMC worked example 2022/23", "2022-23", 16_000, 488, 0.021, 29, 14_924.71),
+    # illustrative: 12 points (20-point indicator, LT 45%, UT 70%, achievement 60%) at £220.62, CPI 1.2, APDF 0.9
+    ("illustrative 2024/25", "2024-25", 11_957, 215, 0.02, points_from_achievement(60, 45, 70, 20), 2_859.24),
+]
+
+
+@pytest.mark.parametrize(("what", "year", "patients", "register", "national", "points", "pounds"), QOF_EXAMPLES,
+                         ids=[e[0] for e in QOF_EXAMPLES])
+def test_published_qof_examples(what, year, patients, register, national, points, pounds):
+    inputs = PaymentInputs(
+        one_practice(year=year, patients=patients, register=register, points=points),
+        national_parameters(year), service_rates(year), national_prevalence={"AF": national}, round_factors=2,
+    )
+    assert both_engines(inputs)[("QOF", "AF008")] == round(pounds * 100)
+
+
+# (list achievement %, lower %, upper %, maximum points, expected points)
+THRESHOLDS = [(60, 45, 70, 20, 12), (45, 45, 70, 20, 0), (30, 45, 70, 20, 0), (70, 45, 70, 20, 20),
+              (95, 45, 70, 20, 20), (57.5, 45, 70, 29, 14.5)]
+
+
+@pytest.mark.parametrize(("achievement", "lower", "upper", "maximum", "expected"), THRESHOLDS)
+def test_points_between_thresholds(achievement, lower, upper, maximum, expected):
+    assert points_from_achievement(achievement, lower, upper, maximum) == pytest.approx(expected)
+
+
+# Global sum: one practice is the whole economy, so its age/sex index is 1.
+# (year, patients, opted out, expected global sum pence, expected OOH deduction pence)
+GLOBAL_SUM = [
+    ("2023-24", 1_000, False, 10_228_000, None),  # 1,000 x £102.28
+    ("2023-24", 1_000, True, 10_228_000, -485_830),  # less 4.75%
+    ("2016-17", 7_460, True, 60_120_140, -3_096_187),  # 7,460 x £80.59; less 5.15% (£30,961.87)
+    ("2025-26", 10_184, False, 124_030_936, None),  # 10,184 x £121.79
+]
+
+
+@pytest.mark.parametrize(("year", "patients", "opted_out", "global_sum", "deduction"), GLOBAL_SUM)
+def test_global_sum_and_ooh_deduction(year, patients, opted_out, global_sum, deduction):
+    inputs = PaymentInputs(one_practice(year=year, patients=patients, opted_out=opted_out),
+                           national_parameters(year), service_rates(year))
+    lines = both_engines(inputs)
+    assert lines[("GLOBAL_SUM", "global sum")] == global_sum
+    assert lines.get(("OOH_DEDUCTION", "out-of-hours opt-out")) == deduction
+
+
+# Enhanced services: (year, service, items, expected pence) for a list of 2,000 patients
+SERVICES = [
+    ("2014-15", "AVOIDING_ADMISSIONS", None, 574_000),  # £2.87 per patient
+    ("2016-17", "LD_HEALTH_CHECK", 10, 116_000),  # £116 per check
+    ("2017-18", "LD_HEALTH_CHECK", 10, 140_000),  # £140 from 2017/18
+    ("2023-24", "PCN_PARTICIPATION", None, 352_200),  # £1.761 per weighted patient
+    ("2019-20", "VACCINATION", 100, 100_600),  # £10.06 per item
+]
+
+
+@pytest.mark.parametrize(("year", "service", "items", "expected"), SERVICES)
+def test_enhanced_services(year, service, items, expected):
+    inputs = PaymentInputs(one_practice(year=year, patients=2_000, services=[(service, items)]),
+                           national_parameters(year), service_rates(year))
+    lines = both_engines(inputs)
+    assert [p for (c, _), p in lines.items() if c == "ENHANCED_SERVICE"] == [expected]
+
+
+def test_per_item_service_without_items_is_refused():
+    inputs = PaymentInputs(one_practice(year="2023-24", patients=10, services=[("VACCINATION", None)]),
+                           national_parameters("2023-24"), service_rates("2023-24"))
+    with pytest.raises(PaymentsError, match="ITEMS is missing for VACCINATION"):
+        national_lines(inputs)
+
+
+def test_service_without_a_rate_that_year_is_refused():
+    inputs = PaymentInputs(one_practice(year="2023-24", patients=10, services=[("EXTENDED_HOURS", None)]),
+                           national_parameters("2023-24"), service_rates("2023-24"))
+    with pytest.raises(PaymentsError, match="no rate for enhanced service EXTENDED_HOURS in 2023-24"):
+        national_lines(inputs)
+
+
+def test_a_year_without_parameters_is_refused():
+    with pytest.raises(PaymentsError, match="no national parameters for 2012-13"):
+        national_parameters("2012-13")
+
+
+def test_aspiration_is_the_years_share_of_last_years_value():
+    prior = PaymentInputs(one_practice(year="2023-24", patients=9_639, register=200, points=29),
+                          national_parameters("2023-24"), service_rates("2023-24"))
+    current = PaymentInputs(one_practice(year="2024-25", patients=9_964, register=200, points=20),
+                            national_parameters("2024-25"), service_rates("2024-25"), prior=prior)
+    lines = both_engines(current)
+    prior_value = both_engines(prior)[("QOF", "AF008")]
+    assert prior_value == 618_947  # 29 x £213.43 x CPI 1 x APDF 1
+    assert lines[("QOF_ASPIRATION", "aspiration payment")] == round(prior_value * 0.80)  # 80% from 2024/25
+    assert lines[("QOF_ACHIEVEMENT", "less aspiration paid")] == -round(prior_value * 0.80)
+    assert lines[("QOF_ACHIEVEMENT", "AF008")] == 441_240  # 20 x £220.62
