@@ -20,6 +20,14 @@ users_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
 app.add_typer(economy_app, name="economy")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+
+
+def _payments() -> None:
+    from primarycare.cli_payments import app as payments_app
+
+    app.add_typer(payments_app, name="payments")
+
+
 err = Console(stderr=True)
 
 Db = Annotated[
@@ -222,3 +230,6 @@ def demo(
 
 def main() -> None:
     app()
+
+
+_payments()

@@ -1,0 +1,123 @@
+"""`primarycare payments ...`: parse arguments, hand over to primarycare.payments, write the CSV files."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="What every practice is owed, nationally and under a local scheme.", no_args_is_help=True)
+err = Console(stderr=True)
+
+Data = Annotated[Path | None, typer.Option(help="A folder of published (or synthetic) files")]
+Db = Annotated[str | None, typer.Option("--db", help="A loaded database instead of --data")]
+Year = Annotated[str | None, typer.Option(help="Financial year, e.g. 2023-24 (default: the files' or latest)")]
+PriorData = Annotated[Path | None, typer.Option(help="Last year's folder, for the aspiration payment")]
+Parameters = Annotated[Path | None, typer.Option(help="Your own national parameter file (TOML), over the defaults")]
+Rates = Annotated[Path | None, typer.Option(help="Your own enhanced service rates (TOML), over the defaults")]
+Indices = Annotated[Path | None, typer.Option(help="CSV: PRACTICE_CODE, NEEDS, TURNOVER, CARE_HOMES, ...")]
+Prevalence = Annotated[Path | None, typer.Option("--national-prevalence", help="CSV: GROUP_CODE, PREVALENCE_PCT")]
+
+
+def _inputs(data, db, year, prior_data, parameters, rates, indices, national_prevalence):
+    from primarycare.payments.gather import Overrides, economies, inputs_for
+
+    economy, prior = economies(data=data, db=db, year=year, prior_data=prior_data)
+    inputs = inputs_for(economy, Overrides(parameters, rates, indices, national_prevalence), prior)
+    for label, params in (("", inputs.params), ("prior year ", inputs.prior.params if inputs.prior else None)):
+        if params and params.unverified():
+            err.print(f"warning: unverified {label}parameters used for {params.year}: {', '.join(params.unverified())}")
+    for rate in inputs.rates.values():
+        if not rate.rate.verified:
+            err.print(f"warning: unverified rate used for {rate.code} in {inputs.params.year}")
+    return inputs
+
+
+def _fail(error: Exception) -> typer.Exit:
+    err.print(f"[red]error:[/red] {error}", highlight=False)
+    return typer.Exit(2)
+
+
+@app.command()
+def national(
+    out: Annotated[Path, typer.Option(help="CSV of line items to write")],
+    data: Data = None,
+    db: Db = None,
+    year: Year = None,
+    prior_data: PriorData = None,
+    parameters: Parameters = None,
+    rates: Rates = None,
+    indices: Indices = None,
+    national_prevalence: Prevalence = None,
+) -> None:
+    """Every practice's national contract, one row per line item with the formula behind it."""
+    from primarycare.ingest.errors import IngestError
+    from primarycare.payments.errors import PaymentsError
+    from primarycare.payments.inputs import with_gbp
+    from primarycare.payments.national import national_lines
+
+    try:
+        inputs = _inputs(data, db, year, prior_data, parameters, rates, indices, national_prevalence)
+        lines = national_lines(inputs)
+    except (IngestError, PaymentsError) as error:
+        raise _fail(error) from None
+    with_gbp(lines).write_csv(out, float_precision=2)
+    total = lines["PENCE"].sum() / 100
+    print(
+        f"{inputs.economy.year}: {lines['PRACTICE_CODE'].n_unique()} practices, {lines.height} lines, "
+        f"£{total:,.2f} in all -> {out}"
+    )
+
+
+@app.command()
+def compare(
+    scheme: Annotated[Path, typer.Option(help="The local scheme (YAML)")],
+    out: Annotated[Path, typer.Option(help="CSV per practice; commissioner totals go beside it")],
+    data: Data = None,
+    db: Db = None,
+    year: Year = None,
+    prior_data: PriorData = None,
+    parameters: Parameters = None,
+    rates: Rates = None,
+    indices: Indices = None,
+    national_prevalence: Prevalence = None,
+    lines_out: Annotated[Path | None, typer.Option("--lines-out", help="Also write the scheme's line items")] = None,
+) -> None:
+    """Each practice under the national contract and under a local scheme: totals, difference, per head."""
+    from primarycare.ingest.errors import IngestError
+    from primarycare.payments.compare import compare_groups, compare_practices
+    from primarycare.payments.errors import PaymentsError
+    from primarycare.payments.inputs import with_gbp
+    from primarycare.payments.local import members, scheme_lines
+    from primarycare.payments.national import national_lines
+    from primarycare.payments.scheme import load_scheme
+
+    try:
+        plan = load_scheme(scheme)
+        inputs = _inputs(data, db, year, prior_data, parameters, rates, indices, national_prevalence)
+        national_rows = national_lines(inputs)
+        local_rows = scheme_lines(inputs, plan, scheme.name)
+    except (IngestError, PaymentsError) as error:
+        raise _fail(error) from None
+    comparison = compare_practices(inputs.economy, national_rows, local_rows, members(plan, inputs.economy))
+    groups = compare_groups(comparison)
+    comparison.write_csv(out, float_precision=2)
+    groups_out = out.with_name(out.stem + "-commissioners" + out.suffix)
+    groups.write_csv(groups_out, float_precision=2)
+    if lines_out:
+        with_gbp(local_rows).write_csv(lines_out, float_precision=2)
+    table = Table(title=f"{plan.name}, {inputs.economy.year}")
+    for column in ("commissioner", "practices", "national £", "scheme £", "difference £", "scheme £/head"):
+        table.add_column(column, justify="left" if column == "commissioner" else "right")
+    for row in groups.iter_rows(named=True):
+        table.add_row(
+            row["COMMISSIONER_CODE"],
+            str(row["PRACTICES"]),
+            f"{row['NATIONAL_GBP']:,.2f}",
+            f"{row['SCHEME_GBP']:,.2f}",
+            f"{row['DIFFERENCE_GBP']:,.2f}",
+            f"{row['SCHEME_PER_HEAD_GBP']:.2f}",
+        )
+    Console(width=160).print(table)
+    print(f"-> {out}, {groups_out}")

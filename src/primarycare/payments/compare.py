@@ -1,0 +1,74 @@
+"""National contract against a local scheme, per practice and per commissioner, in pounds and per head."""
+
+import polars as pl
+
+from primarycare.economy.model import Economy
+
+
+def practice_frame(economy: Economy) -> pl.DataFrame:
+    practices = pl.DataFrame(
+        [(p.code, p.name, p.commissioner_code, p.network_code) for p in economy.practices],
+        schema={
+            "PRACTICE_CODE": pl.String,
+            "PRACTICE_NAME": pl.String,
+            "COMMISSIONER_CODE": pl.String,
+            "NETWORK_CODE": pl.String,
+        },
+        orient="row",
+    )
+    patients = economy.lists.group_by("practice_code").agg(pl.col("patients").sum().alias("PATIENTS"))
+    return practices.join(
+        patients.rename({"practice_code": "PRACTICE_CODE"}), on="PRACTICE_CODE", how="left"
+    ).with_columns(pl.col("PATIENTS").fill_null(0))
+
+
+def compare_practices(economy: Economy, national: pl.DataFrame, scheme: pl.DataFrame, inside: set[str]) -> pl.DataFrame:
+    totals = [
+        lines.group_by("PRACTICE_CODE").agg(pl.col("PENCE").sum().alias(name))
+        for lines, name in ((national, "national"), (scheme, "scheme"))
+    ]
+    frame = (
+        practice_frame(economy)
+        .join(totals[0], on="PRACTICE_CODE", how="left")
+        .join(totals[1], on="PRACTICE_CODE", how="left")
+        .with_columns(pl.col("national").fill_null(0), pl.col("scheme").fill_null(0))
+    )
+    per_head = lambda column: pl.when(pl.col("PATIENTS") > 0).then(  # noqa: E731
+        (pl.col(column) / pl.col("PATIENTS") / 100).round(2)
+    )
+    return frame.select(
+        "PRACTICE_CODE",
+        "PRACTICE_NAME",
+        "COMMISSIONER_CODE",
+        "NETWORK_CODE",
+        pl.col("PRACTICE_CODE").is_in(sorted(inside)).alias("IN_SCHEME"),
+        "PATIENTS",
+        (pl.col("national") / 100).alias("NATIONAL_GBP"),
+        (pl.col("scheme") / 100).alias("SCHEME_GBP"),
+        ((pl.col("scheme") - pl.col("national")) / 100).alias("DIFFERENCE_GBP"),
+        per_head("national").alias("NATIONAL_PER_HEAD_GBP"),
+        per_head("scheme").alias("SCHEME_PER_HEAD_GBP"),
+        pl.when(pl.col("PATIENTS") > 0)
+        .then(((pl.col("scheme") - pl.col("national")) / pl.col("PATIENTS") / 100).round(2))
+        .alias("DIFFERENCE_PER_HEAD_GBP"),
+    ).sort("PRACTICE_CODE")
+
+
+def compare_groups(comparison: pl.DataFrame, by: str = "COMMISSIONER_CODE") -> pl.DataFrame:
+    """Totals per commissioner (or network, or any column naming a group)."""
+    return (
+        comparison.group_by(by)
+        .agg(
+            pl.len().alias("PRACTICES"),
+            pl.col("IN_SCHEME").sum().alias("IN_SCHEME"),
+            pl.col("PATIENTS").sum(),
+            pl.col("NATIONAL_GBP").sum().round(2),
+            pl.col("SCHEME_GBP").sum().round(2),
+            pl.col("DIFFERENCE_GBP").sum().round(2),
+        )
+        .with_columns(
+            (pl.col("NATIONAL_GBP") / pl.col("PATIENTS")).round(2).alias("NATIONAL_PER_HEAD_GBP"),
+            (pl.col("SCHEME_GBP") / pl.col("PATIENTS")).round(2).alias("SCHEME_PER_HEAD_GBP"),
+        )
+        .sort(by)
+    )

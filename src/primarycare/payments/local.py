@@ -1,0 +1,168 @@
+"""A local scheme applied to the economy: kept national indicators, released QOF money paid against local goals,
+and new per-head investment. Practices outside the scheme keep their national lines."""
+
+import polars as pl
+
+from primarycare.economy.model import Economy
+from primarycare.economy.vocabulary import age_band_lower
+from primarycare.payments.errors import PaymentsError
+from primarycare.payments.gather import previous_year
+from primarycare.payments.inputs import PaymentInputs, empty_lines
+from primarycare.payments.money import fixed_expr, gbp_expr, pence_expr
+from primarycare.payments.national import national_lines, practice_lists, qof_values
+from primarycare.payments.scheme import Scheme
+
+_POPULATION_AGE = {"all": 0, "65OV": 65, "75OV": 75}
+
+
+def members(scheme: Scheme, economy: Economy) -> set[str]:
+    chosen = scheme.practices
+    return {
+        p.code
+        for p in economy.practices
+        if chosen.all
+        or p.code in chosen.codes
+        or p.commissioner_code in chosen.commissioners
+        or (p.network_code is not None and p.network_code in chosen.networks)
+    }
+
+
+def check_scheme(scheme: Scheme, economy: Economy, label: str) -> None:
+    """Every indicator the scheme names must be a national indicator of the year."""
+    known = set(economy.indicators["indicator_code"]) if not economy.indicators.is_empty() else set()
+    named = [(f"kept_indicators[{i}]", code) for i, code in enumerate(scheme.kept_indicators)]
+    for g, goal in enumerate(scheme.goals):
+        named += [(f"goals[{g}].indicators[{i}]", code) for i, code in enumerate(goal.indicators)]
+    for field, code in named:
+        if code not in known:
+            raise PaymentsError(f"{label}: {field}: {code} is not a QOF indicator of {economy.year}")
+
+
+def scheme_lines(inputs: PaymentInputs, scheme: Scheme, label: str = "scheme") -> pl.DataFrame:
+    economy = inputs.economy
+    check_scheme(scheme, economy, label)
+    inside = sorted(members(scheme, economy))
+    national = national_lines(inputs)
+    kept = None if scheme.released_qof is None else set(scheme.kept_indicators)
+    scheme_national = national if kept is None else national_lines(inputs, kept)
+    parts = [
+        national.filter(~pl.col("PRACTICE_CODE").is_in(inside)),
+        scheme_national.filter(pl.col("PRACTICE_CODE").is_in(inside)),
+        _goal_lines(inputs, scheme, kept, inside, label),
+        _investment_lines(economy, scheme, inside),
+    ]
+    return pl.concat([p.select(empty_lines().columns) for p in parts if p.height]).sort(
+        "PRACTICE_CODE", maintain_order=True
+    )
+
+
+def _pot(inputs: PaymentInputs, scheme: Scheme, kept: set[str], inside: list[str], label: str) -> pl.DataFrame:
+    """practice_code, pot (pence), pot_formula: the released money each member's goals share."""
+    released = scheme.released_qof
+    if released.baseline == "per_weighted_patient":
+        rate = released.gbp_per_weighted_patient
+        return practice_lists(inputs).select(
+            "practice_code",
+            pence_expr(pl.col("weighted_list") * rate).alias("pot"),
+            pl.concat_str([fixed_expr(pl.col("weighted_list"), 1), pl.lit(f" weighted × £{rate:.2f}")]).alias(
+                "pot_formula"
+            ),
+        )
+    source = inputs
+    if released.baseline == "prior_year_value":
+        if inputs.prior is None:
+            raise PaymentsError(
+                f"{label}: released_qof.baseline: prior_year_value needs {previous_year(inputs.economy.year)} loaded"
+            )
+        source = inputs.prior
+    values = qof_values(source).filter(~pl.col("indicator_code").is_in(sorted(kept)))
+    what = f"released QOF value {source.params.year}"
+    pots = values.group_by("practice_code").agg(pl.col("pence").sum().alias("pot"))
+    everyone = pl.DataFrame({"practice_code": inside}, schema={"practice_code": pl.String})
+    return everyone.join(pots, on="practice_code", how="left").select(
+        "practice_code", pl.col("pot").fill_null(0), pl.lit(what).alias("pot_formula")
+    )
+
+
+def _goal_lines(inputs, scheme, kept, inside, label) -> pl.DataFrame:
+    if scheme.released_qof is None or not scheme.goals or not inside:
+        return pl.DataFrame()
+    pot = _pot(inputs, scheme, kept, inside, label).filter(pl.col("practice_code").is_in(inside))
+    achievement = inputs.economy.achievement
+    frames = []
+    for goal in scheme.goals:
+        scores = (
+            achievement.filter(pl.col("indicator_code").is_in(list(goal.indicators)))
+            .group_by("practice_code")
+            .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
+        )
+        rows = pot.join(scores, on="practice_code", how="left").with_columns(
+            pl.when(pl.col("denominator") > 0)
+            .then(pl.col("numerator") / pl.col("denominator") * 100)
+            .otherwise(None)
+            .alias("achieved")
+        )
+        fraction = (
+            ((pl.col("achieved") - goal.lower_pct) / (goal.upper_pct - goal.lower_pct)).clip(0.0, 1.0).fill_null(0.0)
+        )
+        rows = rows.with_columns(fraction.alias("fraction"))
+        frames.append(
+            rows.select(
+                pl.col("practice_code").alias("PRACTICE_CODE"),
+                pl.lit("LOCAL_SCHEME").alias("COMPONENT"),
+                pl.lit(f"{goal.code}: {goal.name}").alias("ITEM"),
+                pence_expr(pl.col("pot") / 100 * goal.weight * pl.col("fraction")).alias("PENCE"),
+                pl.concat_str(
+                    [
+                        pl.lit("pot "),
+                        gbp_expr(pl.col("pot")),
+                        pl.lit(" ("),
+                        pl.col("pot_formula"),
+                        pl.lit(f") × weight {goal.weight:.2f} × "),
+                        fixed_expr(pl.col("fraction"), 4),
+                        pl.when(pl.col("achieved").is_null())
+                        .then(pl.lit(" (no patients in the measure)"))
+                        .otherwise(
+                            pl.concat_str(
+                                [
+                                    pl.lit(" ("),
+                                    fixed_expr(pl.col("achieved"), 1),
+                                    pl.lit(f"% between {goal.lower_pct:g}% and {goal.upper_pct:g}%)"),
+                                ]
+                            )
+                        ),
+                    ]
+                ).alias("FORMULA"),
+            )
+        )
+    return pl.concat(frames)
+
+
+def _investment_lines(economy: Economy, scheme: Scheme, inside: list[str]) -> pl.DataFrame:
+    if not scheme.investments or not inside:
+        return pl.DataFrame()
+    lists = economy.lists.with_columns(
+        pl.col("age_band").map_elements(age_band_lower, return_dtype=pl.Int64).alias("age")
+    ).filter(pl.col("practice_code").is_in(inside))
+    everyone = pl.DataFrame({"practice_code": inside}, schema={"practice_code": pl.String})
+    frames = []
+    for investment in scheme.investments:
+        youngest = _POPULATION_AGE[investment.population]
+        counts = everyone.join(
+            lists.filter(pl.col("age") >= youngest).group_by("practice_code").agg(pl.col("patients").sum()),
+            on="practice_code",
+            how="left",
+        ).with_columns(pl.col("patients").fill_null(0))
+        who = "patients" if investment.population == "all" else f"patients aged {youngest}+"
+        frames.append(
+            counts.select(
+                pl.col("practice_code").alias("PRACTICE_CODE"),
+                pl.lit("LOCAL_SCHEME").alias("COMPONENT"),
+                pl.lit(f"{investment.code}: {investment.name}").alias("ITEM"),
+                pence_expr(pl.col("patients") * investment.gbp_per_head).alias("PENCE"),
+                pl.concat_str(
+                    [pl.col("patients").cast(pl.String), pl.lit(f" {who} × £{investment.gbp_per_head:.2f}")]
+                ).alias("FORMULA"),
+            )
+        )
+    return pl.concat(frames)

@@ -1,0 +1,107 @@
+"""A local scheme, as a commissioner writes it in YAML: schema-checked, errors naming the file and the field."""
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from primarycare.payments.errors import PaymentsError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SchemePractices(_Strict):
+    """Which practices are in: all, or any mix of listed practices, commissioners and networks."""
+
+    all: bool = False
+    codes: tuple[str, ...] = ()
+    commissioners: tuple[str, ...] = ()
+    networks: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _something(self):
+        if not (self.all or self.codes or self.commissioners or self.networks):
+            raise ValueError("say which practices are in: all: true, or codes, commissioners or networks")
+        return self
+
+
+class ReleasedQof(_Strict):
+    """How the money of QOF indicators the scheme does not keep is baselined."""
+
+    baseline: Literal["prior_year_value", "current_value", "per_weighted_patient"]
+    gbp_per_weighted_patient: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _rate(self):
+        if self.baseline == "per_weighted_patient" and self.gbp_per_weighted_patient is None:
+            raise ValueError("baseline per_weighted_patient needs gbp_per_weighted_patient")
+        return self
+
+
+class Goal(_Strict):
+    """A local goal paid from the released money: weight x how far achievement is between the thresholds.
+    Achievement = sum of numerators / sum of denominators of the listed national indicators."""
+
+    code: str
+    name: str
+    weight: float = Field(gt=0, le=1)
+    indicators: tuple[str, ...] = Field(min_length=1)
+    lower_pct: float = Field(ge=0, le=100)
+    upper_pct: float = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _thresholds(self):
+        if self.upper_pct <= self.lower_pct:
+            raise ValueError("upper_pct must be above lower_pct")
+        return self
+
+
+class Investment(_Strict):
+    """New money per registered patient (e.g. "£5 a head" for the over-75s)."""
+
+    code: str
+    name: str
+    gbp_per_head: float = Field(ge=0)
+    population: Literal["all", "65OV", "75OV"] = "all"
+
+
+class Scheme(_Strict):
+    name: str
+    source: str = Field(min_length=1, description="who wrote and approved the scheme, and when")
+    description: str = ""
+    practices: SchemePractices
+    kept_indicators: tuple[str, ...] = ()
+    released_qof: ReleasedQof | None = None
+    goals: tuple[Goal, ...] = ()
+    investments: tuple[Investment, ...] = ()
+
+    @model_validator(mode="after")
+    def _money(self):
+        if self.goals and self.released_qof is None:
+            raise ValueError("goals are paid from released QOF money: add released_qof")
+        if self.released_qof is not None and self.goals and abs(sum(g.weight for g in self.goals) - 1) > 1e-9:
+            raise ValueError("the goals' weights must add up to 1")
+        return self
+
+
+def load_scheme(path: Path) -> Scheme:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PaymentsError(f"{path}: no such scheme file") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise PaymentsError(f"{path.name}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    try:
+        return Scheme.model_validate(data if data is not None else {})
+    except ValidationError as invalid:
+        problems = []
+        for error in invalid.errors():
+            field = ".".join(str(part) for part in error["loc"]) or "(the file)"
+            problems.append(f"{path.name}: {field}: {error['msg']}")
+        raise PaymentsError("\n".join(problems)) from None
