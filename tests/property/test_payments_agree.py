@@ -27,16 +27,27 @@ def inputs_for(practices, seed, start, indices=None, prior=False, round_factors=
     before = None
     if prior:
         previous = f"{start - 1}-{start % 100:02d}"
-        before = PaymentInputs(economy(practices, seed + 1, previous), national_parameters(previous),
-                               service_rates(previous))
+        before = PaymentInputs(
+            economy(practices, seed + 1, previous), national_parameters(previous), service_rates(previous)
+        )
     current = economy(practices, seed, year)
     frame = None
     if indices is not None:
         codes = [p.code for p in current.practices]
-        frame = pl.DataFrame({"practice_code": codes, **{c: [indices[i % len(indices)] for i in range(len(codes))]
-                                                         for c in INDEX_COLUMNS[:2]}})
-    return PaymentInputs(current, national_parameters(year), service_rates(year), indices=frame, prior=before,
-                         round_factors=round_factors)
+        frame = pl.DataFrame(
+            {
+                "practice_code": codes,
+                **{c: [indices[i % len(indices)] for i in range(len(codes))] for c in INDEX_COLUMNS[:2]},
+            }
+        )
+    return PaymentInputs(
+        current,
+        national_parameters(year),
+        service_rates(year),
+        indices=frame,
+        prior=before,
+        round_factors=round_factors,
+    )
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -30,19 +30,31 @@ QOF_EXAMPLES = [
 ]
 
 
-@pytest.mark.parametrize(("what", "year", "patients", "register", "national", "points", "pounds"), QOF_EXAMPLES,
-                         ids=[e[0] for e in QOF_EXAMPLES])
+@pytest.mark.parametrize(
+    ("what", "year", "patients", "register", "national", "points", "pounds"),
+    QOF_EXAMPLES,
+    ids=[e[0] for e in QOF_EXAMPLES],
+)
 def test_published_qof_examples(what, year, patients, register, national, points, pounds):
     inputs = PaymentInputs(
         one_practice(year=year, patients=patients, register=register, points=points),
-        national_parameters(year), service_rates(year), national_prevalence={"AF": national}, round_factors=2,
+        national_parameters(year),
+        service_rates(year),
+        national_prevalence={"AF": national},
+        round_factors=2,
     )
     assert both_engines(inputs)[("QOF", "AF008")] == round(pounds * 100)
 
 
 # (list achievement %, lower %, upper %, maximum points, expected points)
-THRESHOLDS = [(60, 45, 70, 20, 12), (45, 45, 70, 20, 0), (30, 45, 70, 20, 0), (70, 45, 70, 20, 20),
-              (95, 45, 70, 20, 20), (57.5, 45, 70, 29, 14.5)]
+THRESHOLDS = [
+    (60, 45, 70, 20, 12),
+    (45, 45, 70, 20, 0),
+    (30, 45, 70, 20, 0),
+    (70, 45, 70, 20, 20),
+    (95, 45, 70, 20, 20),
+    (57.5, 45, 70, 29, 14.5),
+]
 
 
 @pytest.mark.parametrize(("achievement", "lower", "upper", "maximum", "expected"), THRESHOLDS)
@@ -62,8 +74,9 @@ GLOBAL_SUM = [
 
 @pytest.mark.parametrize(("year", "patients", "opted_out", "global_sum", "deduction"), GLOBAL_SUM)
 def test_global_sum_and_ooh_deduction(year, patients, opted_out, global_sum, deduction):
-    inputs = PaymentInputs(one_practice(year=year, patients=patients, opted_out=opted_out),
-                           national_parameters(year), service_rates(year))
+    inputs = PaymentInputs(
+        one_practice(year=year, patients=patients, opted_out=opted_out), national_parameters(year), service_rates(year)
+    )
     lines = both_engines(inputs)
     assert lines[("GLOBAL_SUM", "global sum")] == global_sum
     assert lines.get(("OOH_DEDUCTION", "out-of-hours opt-out")) == deduction
@@ -81,22 +94,31 @@ SERVICES = [
 
 @pytest.mark.parametrize(("year", "service", "items", "expected"), SERVICES)
 def test_enhanced_services(year, service, items, expected):
-    inputs = PaymentInputs(one_practice(year=year, patients=2_000, services=[(service, items)]),
-                           national_parameters(year), service_rates(year))
+    inputs = PaymentInputs(
+        one_practice(year=year, patients=2_000, services=[(service, items)]),
+        national_parameters(year),
+        service_rates(year),
+    )
     lines = both_engines(inputs)
     assert [p for (c, _), p in lines.items() if c == "ENHANCED_SERVICE"] == [expected]
 
 
 def test_per_item_service_without_items_is_refused():
-    inputs = PaymentInputs(one_practice(year="2023-24", patients=10, services=[("VACCINATION", None)]),
-                           national_parameters("2023-24"), service_rates("2023-24"))
+    inputs = PaymentInputs(
+        one_practice(year="2023-24", patients=10, services=[("VACCINATION", None)]),
+        national_parameters("2023-24"),
+        service_rates("2023-24"),
+    )
     with pytest.raises(PaymentsError, match="ITEMS is missing for VACCINATION"):
         national_lines(inputs)
 
 
 def test_service_without_a_rate_that_year_is_refused():
-    inputs = PaymentInputs(one_practice(year="2023-24", patients=10, services=[("EXTENDED_HOURS", None)]),
-                           national_parameters("2023-24"), service_rates("2023-24"))
+    inputs = PaymentInputs(
+        one_practice(year="2023-24", patients=10, services=[("EXTENDED_HOURS", None)]),
+        national_parameters("2023-24"),
+        service_rates("2023-24"),
+    )
     with pytest.raises(PaymentsError, match="no rate for enhanced service EXTENDED_HOURS in 2023-24"):
         national_lines(inputs)
 
@@ -107,10 +129,17 @@ def test_a_year_without_parameters_is_refused():
 
 
 def test_aspiration_is_the_years_share_of_last_years_value():
-    prior = PaymentInputs(one_practice(year="2023-24", patients=9_639, register=200, points=29),
-                          national_parameters("2023-24"), service_rates("2023-24"))
-    current = PaymentInputs(one_practice(year="2024-25", patients=9_964, register=200, points=20),
-                            national_parameters("2024-25"), service_rates("2024-25"), prior=prior)
+    prior = PaymentInputs(
+        one_practice(year="2023-24", patients=9_639, register=200, points=29),
+        national_parameters("2023-24"),
+        service_rates("2023-24"),
+    )
+    current = PaymentInputs(
+        one_practice(year="2024-25", patients=9_964, register=200, points=20),
+        national_parameters("2024-25"),
+        service_rates("2024-25"),
+        prior=prior,
+    )
     lines = both_engines(current)
     prior_value = both_engines(prior)[("QOF", "AF008")]
     assert prior_value == 618_947  # 29 x £213.43 x CPI 1 x APDF 1

@@ -1,0 +1,85 @@
+"""The payments commands end to end: from files and from SQLite and PostgreSQL databases."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+from typer.testing import CliRunner
+
+from primarycare.cli import app
+
+runner = CliRunner()
+SCHEMES = Path(__file__).parents[2] / "examples" / "schemes"
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def pounds_by_practice(path: Path) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for line in path.read_text().splitlines()[1:]:
+        code, _, _, amount = line.split(",")[:4]
+        totals[code] = totals.get(code, Decimal(0)) + Decimal(amount)
+    return totals
+
+
+def test_national_from_files_reconciles_to_the_penny(synth_icb, tmp_path):
+    out = tmp_path / "payments.csv"
+    result = run("payments", "national", "--data", synth_icb, "--year", "2023-24", "--out", out)
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(out)
+    assert table.columns[:5] == ["PRACTICE_CODE", "COMPONENT", "ITEM", "AMOUNT_GBP", "FORMULA"]
+    assert set(table["COMPONENT"]) >= {"GLOBAL_SUM", "OOH_DEDUCTION", "QOF", "ENHANCED_SERVICE"}
+    assert table["PRACTICE_CODE"].n_unique() == 40
+    assert all(Decimal(str(a)).as_tuple().exponent >= -2 for a in table["AMOUNT_GBP"])
+    compare = tmp_path / "compare.csv"
+    scheme = SCHEMES / "somerset.yaml"
+    assert run("payments", "compare", "--data", synth_icb, "--scheme", scheme, "--out", compare).exit_code == 0
+    national = {r[0]: Decimal(str(r[1])) for r in pl.read_csv(compare).select("PRACTICE_CODE", "NATIONAL_GBP").rows()}
+    assert national == {k: v for k, v in pounds_by_practice(out).items()}
+
+
+def test_compare_from_a_database_with_last_year_loaded(db_url, tmp_path):
+    for year in ("2022-23", "2023-24"):
+        folder = tmp_path / year
+        assert run("synth", "--practices", 20, "--seed", 3, "--year", year, "--out", folder).exit_code == 0
+        assert run("load", folder, "--db", db_url).exit_code == 0
+    out = tmp_path / "national.csv"
+    assert run("payments", "national", "--db", db_url, "--out", out).exit_code == 0
+    components = set(pl.read_csv(out)["COMPONENT"])
+    assert {"QOF_ASPIRATION", "QOF_ACHIEVEMENT"} <= components and "QOF" not in components
+    compare = tmp_path / "compare.csv"
+    result = run("payments", "compare", "--db", db_url, "--scheme", SCHEMES / "five-a-head.yaml", "--out", compare)
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(compare)
+    difference = (table["SCHEME_GBP"] - table["NATIONAL_GBP"]).round(2)
+    assert (difference == (table["PATIENTS"] * 5).cast(pl.Float64)).all()  # £5 a head, nothing else changes
+    groups = pl.read_csv(tmp_path / "compare-commissioners.csv")
+    assert groups["PATIENTS"].sum() == table["PATIENTS"].sum()
+
+
+def test_bad_input_exits_2_and_writes_nothing(synth_icb, tmp_path):
+    out = tmp_path / "out.csv"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: x\nsource: y\npractices: {all: true}\n"
+        "kept_indicators: [NOPE1]\nreleased_qof: {baseline: current_value}\n"
+    )
+    cases = [
+        (["payments", "compare", "--data", synth_icb, "--scheme", bad, "--out", out], "NOPE1 is not a QOF indicator"),
+        (["payments", "national", "--data", synth_icb, "--year", "2012-13", "--out", out], "QOF files are for 2023-24"),
+        (["payments", "national", "--out", out], "either --data DIR or --db URL"),
+    ]
+    for args, words in cases:
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert words in result.output
+        assert not out.exists()
+
+
+def test_a_year_without_parameters_is_refused(tmp_path):
+    folder = tmp_path / "old"
+    assert run("synth", "--practices", 3, "--year", "2012-13", "--out", folder).exit_code == 0
+    result = run("payments", "national", "--data", folder, "--out", tmp_path / "p.csv")
+    assert result.exit_code == 2 and "no national parameters for 2012-13" in result.output
