@@ -211,11 +211,12 @@ def demo(
     from primarycare.store.engine import make_engine
     from primarycare.store.load import save_economy
 
-    data = folder / "data"
-    write_synthetic(data, practices=practices, seed=seed, year="2023-24")
     url = f"sqlite:///{(folder / 'primarycare.db').resolve()}"
     engine = make_engine(url)
-    save_economy(engine, read_folder(data))
+    for year in ("2022-23", "2023-24"):  # two years, so that QOF aspiration payments show
+        data = folder / "data" / year
+        write_synthetic(data, practices=practices, seed=seed, year=year)
+        save_economy(engine, read_folder(data))
     users = Table(title=f"Demo users (password: {DEMO_PASSWORD})")
     for column in ("username", "role", "practice"):
         users.add_column(column)

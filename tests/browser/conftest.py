@@ -3,6 +3,7 @@
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -37,9 +38,9 @@ def server(tmp_path_factory, synth_icb):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(Settings(database_url=url, demo=True)), host="127.0.0.1", port=port, log_level="warning"
-    )
+    schemes = str(Path(__file__).parents[2] / "examples" / "schemes")
+    app = create_app(Settings(database_url=url, demo=True, schemes_dir=schemes))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()

@@ -54,7 +54,6 @@ def economies(
 ) -> tuple[Economy, Economy | None]:
     """The year's economy and, when it is loaded (or given), the year before's."""
     from primarycare.ingest.folder import read_folder
-    from primarycare.store.economy import NoEconomyLoaded, loaded_years, read_economy
     from primarycare.store.engine import make_engine
 
     if (data is None) == (db is None):
@@ -63,7 +62,13 @@ def economies(
         economy = read_folder(data, year)
         prior = read_folder(prior_data) if prior_data else None
         return economy, prior
-    engine = make_engine(db)
+    return stored_economies(make_engine(db), year)
+
+
+def stored_economies(engine, year: str | None) -> tuple[Economy, Economy | None]:
+    """From a database: the year (latest by default) and the year before, when it is loaded."""
+    from primarycare.store.economy import NoEconomyLoaded, loaded_years, read_economy
+
     try:
         economy = read_economy(engine, year, with_qof=True)
     except NoEconomyLoaded as missing:

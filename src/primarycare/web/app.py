@@ -13,7 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from primarycare.store.economy import NoEconomyLoaded
 from primarycare.store.engine import make_engine
-from primarycare.web import api, pages
+from primarycare.web import api, pages, payments_pages
 from primarycare.web.deps import LoginRequired, csrf_token
 from primarycare.web.settings import Settings
 
@@ -28,6 +28,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.state.payments_cache = {}
     web_root = Path(str(resources.files("primarycare.web")))
     templates = Jinja2Templates(directory=web_root / "templates")
     templates.env.globals["csrf_token"] = csrf_token
@@ -44,7 +45,9 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=web_root / "static", check_dir=False), name="static")
     app.include_router(pages.router)
+    app.include_router(payments_pages.router)
     app.include_router(api.router, prefix="/api")
+    app.include_router(payments_pages.api_router, prefix="/api")
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired):

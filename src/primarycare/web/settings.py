@@ -19,6 +19,7 @@ class Settings:
     demo: bool = False
     session_max_age: int = 8 * 3600
     https_only_cookies: bool = False
+    schemes_dir: str = "examples/schemes"
 
     def __post_init__(self) -> None:
         if self.demo:
@@ -37,6 +38,7 @@ class Settings:
             "secret_key": env.get("PRIMARYCARE_SECRET_KEY", ""),
             "demo": env.get("PRIMARYCARE_DEMO", "") in ("1", "true", "yes"),
             "https_only_cookies": env.get("PRIMARYCARE_HTTPS_ONLY", "") in ("1", "true", "yes"),
+            "schemes_dir": env.get("PRIMARYCARE_SCHEMES_DIR", "examples/schemes"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -1,0 +1,118 @@
+"""Payments for the web: one calculation per (year, scheme, load), cached, then cut by group for each page."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from fastapi import HTTPException, Request
+from sqlalchemy import select
+
+from primarycare.access.roles import User, can_see_practice
+from primarycare.payments.compare import compare_groups, compare_practices
+from primarycare.payments.errors import PaymentsError
+from primarycare.payments.gather import Overrides, inputs_for, stored_economies
+from primarycare.payments.inputs import with_gbp
+from primarycare.payments.local import members, scheme_lines
+from primarycare.payments.national import national_lines
+from primarycare.payments.scheme import Scheme, load_scheme
+from primarycare.store import tables as t
+
+PAYMENT_ROLES = ("commissioner", "governance_lead", "admin")
+FAR_FROM_NETWORK = 0.25  # a practice's national £ per head this far from its network's median needs a look
+
+
+@dataclass(frozen=True)
+class Payments:
+    year: str
+    scheme_key: str | None
+    scheme: Scheme | None
+    national: pl.DataFrame  # line items, pence
+    local: pl.DataFrame  # line items under the scheme (the national ones when no scheme)
+    comparison: pl.DataFrame  # per practice
+
+
+def schemes(request: Request) -> dict[str, Path]:
+    folder = Path(request.app.state.settings.schemes_dir)
+    return {path.stem: path for path in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
+
+
+def calculate(request: Request, year: str | None, scheme_key: str | None) -> Payments:
+    engine = request.app.state.engine
+    available = schemes(request)
+    if scheme_key and scheme_key not in available:
+        raise HTTPException(404, f"no scheme {scheme_key!r}; schemes: {', '.join(available) or 'none'}")
+    path = available.get(scheme_key) if scheme_key else None
+    with engine.connect() as conn:
+        stamp = conn.execute(select(t.period.c.year, t.period.c.loaded_at).order_by(t.period.c.year)).all()
+    key = (year, scheme_key, path.stat().st_mtime if path else None, tuple(map(tuple, stamp)))
+    cache = request.app.state.payments_cache
+    if key not in cache:
+        try:
+            economy, prior = stored_economies(engine, year)
+            inputs = inputs_for(economy, Overrides(), prior)
+            national = national_lines(inputs)
+            scheme = load_scheme(path) if path else None
+            local = scheme_lines(inputs, scheme, path.name) if scheme else national
+        except PaymentsError as error:
+            raise HTTPException(422, str(error)) from None
+        inside = members(scheme, economy) if scheme else set()
+        comparison = compare_practices(economy, national, local, inside)
+        cache.clear()  # one calculation at a time is plenty for a commissioner's session
+        cache[key] = Payments(economy.year, scheme_key, scheme, national, local, comparison)
+    return cache[key]
+
+
+def require_payments_role(user: User) -> None:
+    if user.role not in PAYMENT_ROLES and not user.is_practice_user:
+        raise HTTPException(
+            403, "payments are for commissioners, governance leads, admins and each practice's own users"
+        )
+
+
+def group_filter(comparison: pl.DataFrame, group: str, practices: str) -> tuple[pl.DataFrame, str]:
+    """network:CODE, commissioner:CODE, or a custom list of practice codes; returns the rows and a label."""
+    if practices.strip():
+        codes = sorted({c.strip().upper() for c in practices.split(",") if c.strip()})
+        return comparison.filter(pl.col("PRACTICE_CODE").is_in(codes)), f"custom group of {len(codes)} practices"
+    if ":" in group:
+        kind, code = group.split(":", 1)
+        column = {"network": "NETWORK_CODE", "commissioner": "COMMISSIONER_CODE"}.get(kind)
+        if column is None:
+            raise HTTPException(422, "group is network:CODE or commissioner:CODE")
+        return comparison.filter(pl.col(column) == code), f"{kind} {code}"
+    return comparison, "all practices"
+
+
+def attention(comparison: pl.DataFrame, count: int = 5) -> dict[str, list[dict]]:
+    """What a commissioner looks at first: biggest losers and winners (a pound or more: goals paid in full
+    can differ from the released money by a penny of rounding), practices far from their network."""
+    losers = comparison.filter(pl.col("DIFFERENCE_GBP") <= -1).sort("DIFFERENCE_GBP").head(count)
+    winners = comparison.filter(pl.col("DIFFERENCE_GBP") >= 1).sort("DIFFERENCE_GBP", descending=True).head(count)
+    with_median = comparison.filter(pl.col("NETWORK_CODE").is_not_null(), pl.col("PATIENTS") > 0).with_columns(
+        pl.col("NATIONAL_PER_HEAD_GBP").median().over("NETWORK_CODE").alias("NETWORK_PER_HEAD_GBP")
+    )
+    far = (
+        with_median.with_columns(
+            (pl.col("NATIONAL_PER_HEAD_GBP") / pl.col("NETWORK_PER_HEAD_GBP") - 1).alias("FROM_NETWORK")
+        )
+        .filter(pl.col("FROM_NETWORK").abs() >= FAR_FROM_NETWORK)
+        .sort(pl.col("FROM_NETWORK").abs(), descending=True)
+        .head(count)
+    )
+    return {"losers": losers.to_dicts(), "winners": winners.to_dicts(), "far": far.to_dicts()}
+
+
+def network_chart(comparison: pl.DataFrame) -> pl.DataFrame:
+    """£ per head by network, nationally and under the scheme: the per-head investment chart."""
+    return compare_groups(comparison.filter(pl.col("NETWORK_CODE").is_not_null()), by="NETWORK_CODE")
+
+
+def practice_lines(payments: Payments, user: User, code: str) -> dict:
+    if not can_see_practice(user, code):
+        raise HTTPException(403, "a practice user sees only its own practice")
+    row = payments.comparison.filter(pl.col("PRACTICE_CODE") == code)
+    if row.is_empty():
+        raise HTTPException(404, f"no practice {code} in {payments.year}")
+    national = with_gbp(payments.national.filter(pl.col("PRACTICE_CODE") == code))
+    local = with_gbp(payments.local.filter(pl.col("PRACTICE_CODE") == code)) if payments.scheme else None
+    return {"practice": row.row(0, named=True), "national": national, "local": local}

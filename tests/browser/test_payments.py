@@ -1,0 +1,36 @@
+"""Payments in Chromium: a commissioner compares a scheme; a practice user sees its own lines and nobody else's."""
+
+from playwright.sync_api import expect
+
+from .test_sign_in import sign_in
+
+
+def test_a_commissioner_compares_a_scheme_and_groups_practices(page, server):
+    sign_in(page, server, "commissioner")
+    page.click("nav >> text=Payments")
+    expect(page.get_by_test_id("payments-scope")).to_contain_text("National contract only")
+    page.select_option("#scheme", "somerset")
+    page.click("form.pc-filters button")
+    expect(page.get_by_test_id("payments-scope")).to_contain_text("Somerset-style")
+    expect(page.get_by_test_id("losers").locator("li").first).to_be_visible()
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('difference-chart'))")
+    network = server["economy"].practices[0].network_code
+    page.select_option("#group", f"network:{network}")
+    page.click("form.pc-filters button")
+    expect(page.get_by_test_id("payments-scope")).to_contain_text(f"network {network}")
+    with page.expect_download() as download:
+        page.get_by_test_id("compare-csv").click()
+    text = download.value.path().read_text()
+    assert text.startswith("PRACTICE_CODE,") and network in text
+
+
+def test_a_practice_user_sees_its_own_payment_lines(page, server):
+    own = next(practice for username, _, practice in server["users"] if username == "practice")
+    other = next(p.code for p in server["economy"].practices if p.code != own)
+    sign_in(page, server, "practice")
+    page.click("nav >> text=Payments")
+    expect(page).to_have_url(f"{server['base']}/payments/practices/{own}")
+    expect(page.get_by_test_id("national-lines")).to_contain_text("pts × £213.43 × CPI")
+    expect(page.get_by_test_id("national-lines")).to_contain_text("global sum")
+    response = page.goto(f"{server['base']}/payments/practices/{other}")
+    assert response.status == 403

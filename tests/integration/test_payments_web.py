@@ -1,0 +1,94 @@
+"""Payments pages, CSV downloads and API through HTTP, on SQLite and PostgreSQL."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from primarycare.ingest.folder import read_folder
+from primarycare.store.engine import make_engine
+from primarycare.store.load import save_economy
+from primarycare.store.users import create_user, issue_token
+from primarycare.web.app import create_app
+from primarycare.web.settings import Settings
+
+from .test_web import PASSWORD, sign_in
+
+SCHEMES = Path(__file__).parents[2] / "examples" / "schemes"
+
+
+@pytest.fixture
+def site(db_url, synth_icb):
+    engine = make_engine(db_url)
+    economy = read_folder(synth_icb)
+    save_economy(engine, economy)
+    own, other = economy.practices[0], economy.practices[1]
+    create_user(engine, "comm", PASSWORD, "commissioner")
+    create_user(engine, "prac", PASSWORD, "practice_user", own.code)
+    create_user(engine, "clin", PASSWORD, "ooh_clinician")
+    app = create_app(Settings(database_url=db_url, secret_key="s" * 48, schemes_dir=str(SCHEMES)))
+    with TestClient(app) as client:
+        yield client, engine, own, other
+
+
+def rows(response) -> list[dict]:
+    assert response.headers["content-type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.text)))
+
+
+def test_a_commissioner_sees_every_practice_and_the_comparison(site):
+    client, _, own, other = site
+    sign_in(client, "comm")
+    page = client.get("/payments?scheme=somerset")
+    assert page.status_code == 200
+    assert "Somerset-style practice quality scheme" in page.text and "Biggest losers" in page.text
+    assert own.code in page.text and other.code in page.text and 'id="difference-chart"' in page.text
+    compare = rows(client.get("/payments/compare.csv?scheme=somerset"))
+    assert len(compare) == 40 and {"NATIONAL_GBP", "SCHEME_GBP", "DIFFERENCE_GBP"} <= set(compare[0])
+    by_network = rows(client.get(f"/payments/compare.csv?scheme=somerset&group=network:{own.network_code}"))
+    assert {r["NETWORK_CODE"] for r in by_network} == {own.network_code}
+    custom = rows(client.get(f"/payments/compare.csv?practices={own.code},{other.code.lower()}"))
+    assert sorted(r["PRACTICE_CODE"] for r in custom) == sorted([own.code, other.code])
+    networks = rows(client.get("/payments/networks.csv?scheme=five-a-head"))
+    assert all(float(r["SCHEME_PER_HEAD_GBP"]) > float(r["NATIONAL_PER_HEAD_GBP"]) for r in networks)
+    lines = rows(client.get("/payments/lines.csv"))
+    assert {r["PRACTICE_CODE"] for r in lines} == {p["PRACTICE_CODE"] for p in compare}
+    ordered = client.get("/payments?scheme=somerset&sort=DIFFERENCE_GBP").text.split('data-testid="payments-table"')[1]
+    assert ordered.index(own.code) >= 0
+    assert client.get("/payments?scheme=nonsense").status_code == 404
+
+
+def test_a_practice_sees_only_its_own_payments_with_formulas(site):
+    client, engine, own, other = site
+    sign_in(client, "prac")
+    landing = client.get("/payments", follow_redirects=False)
+    assert landing.status_code == 303 and landing.headers["location"] == f"/payments/practices/{own.code}"
+    page = client.get(f"/payments/practices/{own.code}?scheme=somerset")
+    assert page.status_code == 200 and "pts × £213.43 × CPI" in page.text and "Print this summary" in page.text
+    assert client.get(f"/payments/practices/{other.code}").status_code == 403
+    assert client.get(f"/payments/practices/{other.code}.csv").status_code == 403
+    own_csv = rows(client.get("/payments/compare.csv", follow_redirects=True))
+    assert {r["PRACTICE_CODE"] for r in own_csv} == {own.code}
+    token = {"Authorization": f"Bearer {issue_token(engine, 'prac')}"}
+    api = client.get("/api/payments/compare", headers=token).json()
+    assert [p["PRACTICE_CODE"] for p in api["practices"]] == [own.code]
+    assert client.get(f"/api/payments/practices/{other.code}", headers=token).status_code == 403
+
+
+def test_other_roles_do_not_see_payments(site):
+    client, engine, *_ = site
+    sign_in(client, "clin")
+    assert client.get("/payments").status_code == 403
+    token = {"Authorization": f"Bearer {issue_token(engine, 'clin')}"}
+    assert client.get("/api/payments/compare", headers=token).status_code == 403
+
+
+def test_the_payments_api_reconciles_with_its_lines(site):
+    client, engine, own, _ = site
+    token = {"Authorization": f"Bearer {issue_token(engine, 'comm')}"}
+    detail = client.get(f"/api/payments/practices/{own.code}?scheme=somerset", headers=token).json()
+    assert round(sum(line["AMOUNT_GBP"] for line in detail["national"]), 2) == detail["summary"]["NATIONAL_GBP"]
+    assert round(sum(line["AMOUNT_GBP"] for line in detail["scheme_lines"]), 2) == detail["summary"]["SCHEME_GBP"]
+    assert any(line["COMPONENT"] == "LOCAL_SCHEME" for line in detail["scheme_lines"])
