@@ -90,14 +90,15 @@ def compare(
     from primarycare.payments.errors import PaymentsError
     from primarycare.payments.inputs import with_gbp
     from primarycare.payments.local import members, scheme_lines
-    from primarycare.payments.national import national_lines
+    from primarycare.payments.national import Contract
     from primarycare.payments.scheme import load_scheme
 
     try:
         plan = load_scheme(scheme)
         inputs = _inputs(data, db, year, prior_data, parameters, rates, indices, national_prevalence)
-        national_rows = national_lines(inputs)
-        local_rows = scheme_lines(inputs, plan, scheme.name)
+        contract = Contract(inputs)
+        national_rows = contract.lines()
+        local_rows = scheme_lines(inputs, plan, scheme.name, contract)
     except (IngestError, PaymentsError) as error:
         raise _fail(error) from None
     comparison = compare_practices(inputs.economy, national_rows, local_rows, members(plan, inputs.economy))

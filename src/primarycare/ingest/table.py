@@ -38,44 +38,66 @@ class TableSpec:
 
 
 def read_table(path: Path, spec: TableSpec, header: bool = True) -> pl.DataFrame:
-    """Read and check ``path``; raise IngestError naming every problem found (first offending row per check)."""
+    """Read and check ``path``; raise IngestError naming every problem found (first offending row per check).
+
+    One lazy pass parses, strips, types and flags every row; only when a flag is raised is the text read again
+    to name the offending values."""
     name = path.name
     if not path.read_bytes().strip():
         raise IngestError.at(name, 1, 1, "the file is empty")
+    columns = _header(path) if header else spec.names
     if header:
-        _check_header(name, _header(path), spec)
-    frame = _read_text(path, spec, header)
-    columns = frame.columns if header else spec.names
+        _check_header(name, columns, spec)
+    checks = [_check(column) for column in (*spec.columns, *(c for c in spec.optional if c.name in columns))]
+    flags = [bad.alias(f"_bad_{i}") for i, (_, _, bad, _) in enumerate(checks)]
+    if spec.key:
+        flags.append((pl.len().over(list(spec.key)) > 1).alias("_duplicate"))
+    typed = [expression for _, expression, _, _ in checks]
+    frame = _collect(path, spec, header, _stripped(path, spec, header).select(*typed, *flags))
     if frame.height == 0:
         raise IngestError.at(name, 2, 1, "the file has a header but no rows")
     first_line = 2 if header else 1
+    flag_names = [f"_bad_{i}" for i in range(len(checks))] + (["_duplicate"] if spec.key else [])
+    flagged = frame.select(pl.col(flag).any() for flag in flag_names).row(0)
+    if any(flagged):
+        raw = _collect(path, spec, header, _stripped(path, spec, header))
+        raise IngestError(_problems(name, columns, spec, checks, raw, frame, flagged, first_line))
+    lines = pl.int_range(first_line, first_line + frame.height, dtype=pl.Int64).alias(LINE)
+    return frame.select(lines, *(c.name for c, _, _, _ in checks))
+
+
+def _stripped(path: Path, spec: TableSpec, header: bool) -> pl.LazyFrame:
+    scan = pl.scan_csv(
+        path, has_header=header, new_columns=None if header else spec.names, infer_schema=False, encoding="utf8-lossy"
+    )
     stripped = pl.all().str.strip_chars()
-    frame = frame.with_columns(pl.when(stripped == "").then(None).otherwise(stripped).name.keep())
-    checks = [_check(column) for column in (*spec.columns, *(c for c in spec.optional if c.name in columns))]
-    failing = [bad.alias(f"_bad_{i}") for i, (_, _, bad, _) in enumerate(checks)]
-    if spec.key:
-        failing.append((pl.len().over(list(spec.key)) > 1).alias("_duplicate"))
-    flags = frame.select(failing)
+    return scan.with_columns(pl.when(stripped == "").then(None).otherwise(stripped).name.keep())
+
+
+def _collect(path: Path, spec: TableSpec, header: bool, lazy: pl.LazyFrame) -> pl.DataFrame:
+    try:
+        return lazy.collect()
+    except pl.exceptions.PolarsError as exc:
+        raise _locate_shape_error(path, spec, header, exc) from None
+
+
+def _problems(name, columns, spec, checks, raw, frame, flagged, first_line) -> list[Problem]:
     problems: list[Problem] = []
-    for flag, check in zip(flags.columns, [*checks, None], strict=False):
-        rows = flags[flag].arg_true()
-        if rows.is_empty():
+    for index, raised in enumerate(flagged):
+        if not raised:
             continue
-        if check is None:  # every copy of a duplicated key is flagged: name the first repeat
-            rows = frame.select((~pl.struct(list(spec.key)).is_first_distinct()).arg_true()).to_series()
-        row = frame.row(rows[0], named=True)
-        line = rows[0] + first_line
-        if check is None:
+        if index == len(checks):  # every copy of a duplicated key is flagged: name the first repeat
+            row_index = raw.select((~pl.struct(list(spec.key)).is_first_distinct()).arg_true()).item(0, 0)
+            row = raw.row(row_index, named=True)
             key = ", ".join(f"{k}={row[k]}" for k in spec.key)
-            problems.append(Problem(name, line, columns.index(spec.key[0]) + 1, f"duplicate row for {key}"))
+            message, column_name = f"duplicate row for {key}", spec.key[0]
         else:
-            column, _, _, message = check
-            text = message.format(value=row[column.name], column=column.name)
-            problems.append(Problem(name, line, columns.index(column.name) + 1, text))
-    if problems:
-        raise IngestError(sorted(problems, key=lambda p: (p.line, p.column)))
-    typed = [expression for _, expression, _, _ in checks]
-    return frame.select(pl.int_range(first_line, first_line + frame.height, dtype=pl.Int64).alias(LINE), *typed)
+            column, _, _, template = checks[index]
+            row_index = frame[f"_bad_{index}"].arg_true()[0]
+            row = raw.row(row_index, named=True)
+            message, column_name = template.format(value=row[column.name], column=column.name), column.name
+        problems.append(Problem(name, row_index + first_line, columns.index(column_name) + 1, message))
+    return sorted(problems, key=lambda p: (p.line, p.column))
 
 
 def _header(path: Path) -> list[str]:
@@ -85,19 +107,6 @@ def _header(path: Path) -> list[str]:
 
 def column_position(path: Path, name: str) -> int:
     return _header(path).index(name) + 1
-
-
-def _read_text(path: Path, spec: TableSpec, header: bool) -> pl.DataFrame:
-    try:
-        return pl.read_csv(
-            path,
-            has_header=header,
-            new_columns=None if header else spec.names,
-            infer_schema=False,
-            encoding="utf8-lossy",
-        )
-    except pl.exceptions.PolarsError as exc:
-        raise _locate_shape_error(path, spec, header, exc) from None
 
 
 def _locate_shape_error(path: Path, spec: TableSpec, header: bool, exc: Exception) -> IngestError:

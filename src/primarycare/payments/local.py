@@ -9,7 +9,7 @@ from primarycare.payments.errors import PaymentsError
 from primarycare.payments.gather import previous_year
 from primarycare.payments.inputs import PaymentInputs, empty_lines
 from primarycare.payments.money import fixed_expr, gbp_expr, pence_expr
-from primarycare.payments.national import national_lines, practice_lists, qof_values
+from primarycare.payments.national import Contract
 from primarycare.payments.scheme import Scheme
 
 _POPULATION_AGE = {"all": 0, "65OV": 65, "75OV": 75}
@@ -38,17 +38,21 @@ def check_scheme(scheme: Scheme, economy: Economy, label: str) -> None:
             raise PaymentsError(f"{label}: {field}: {code} is not a QOF indicator of {economy.year}")
 
 
-def scheme_lines(inputs: PaymentInputs, scheme: Scheme, label: str = "scheme") -> pl.DataFrame:
+def scheme_lines(
+    inputs: PaymentInputs, scheme: Scheme, label: str = "scheme", contract: Contract | None = None
+) -> pl.DataFrame:
+    """Every practice's lines under the scheme (pass the national Contract to reuse what it worked out)."""
     economy = inputs.economy
+    contract = contract or Contract(inputs)
     check_scheme(scheme, economy, label)
     inside = sorted(members(scheme, economy))
-    national = national_lines(inputs)
+    national = contract.lines()
     kept = None if scheme.released_qof is None else set(scheme.kept_indicators)
-    scheme_national = national if kept is None else national_lines(inputs, kept)
+    scheme_national = national if kept is None else contract.lines(kept)
     parts = [
         national.filter(~pl.col("PRACTICE_CODE").is_in(inside)),
         scheme_national.filter(pl.col("PRACTICE_CODE").is_in(inside)),
-        _goal_lines(inputs, scheme, kept, inside, label),
+        _goal_lines(contract, scheme, kept, inside, label),
         _investment_lines(economy, scheme, inside),
     ]
     return pl.concat([p.select(empty_lines().columns) for p in parts if p.height]).sort(
@@ -56,27 +60,27 @@ def scheme_lines(inputs: PaymentInputs, scheme: Scheme, label: str = "scheme") -
     )
 
 
-def _pot(inputs: PaymentInputs, scheme: Scheme, kept: set[str], inside: list[str], label: str) -> pl.DataFrame:
+def _pot(contract: Contract, scheme: Scheme, kept: set[str], inside: list[str], label: str) -> pl.DataFrame:
     """practice_code, pot (pence), pot_formula: the released money each member's goals share."""
-    released = scheme.released_qof
+    inputs, released = contract.inputs, scheme.released_qof
     if released.baseline == "per_weighted_patient":
         rate = released.gbp_per_weighted_patient
-        return practice_lists(inputs).select(
+        return contract.lists.select(
             "practice_code",
             pence_expr(pl.col("weighted_list") * rate).alias("pot"),
             pl.concat_str([fixed_expr(pl.col("weighted_list"), 1), pl.lit(f" weighted × £{rate:.2f}")]).alias(
                 "pot_formula"
             ),
         )
-    source = inputs
+    values, year = contract.qof, inputs.params.year
     if released.baseline == "prior_year_value":
         if inputs.prior is None:
             raise PaymentsError(
                 f"{label}: released_qof.baseline: prior_year_value needs {previous_year(inputs.economy.year)} loaded"
             )
-        source = inputs.prior
-    values = qof_values(source).filter(~pl.col("indicator_code").is_in(sorted(kept)))
-    what = f"released QOF value {source.params.year}"
+        values, year = contract.prior_qof, inputs.prior.params.year
+    values = values.filter(~pl.col("indicator_code").is_in(sorted(kept)))
+    what = f"released QOF value {year}"
     pots = values.group_by("practice_code").agg(pl.col("pence").sum().alias("pot"))
     everyone = pl.DataFrame({"practice_code": inside}, schema={"practice_code": pl.String})
     return everyone.join(pots, on="practice_code", how="left").select(
@@ -84,11 +88,11 @@ def _pot(inputs: PaymentInputs, scheme: Scheme, kept: set[str], inside: list[str
     )
 
 
-def _goal_lines(inputs, scheme, kept, inside, label) -> pl.DataFrame:
+def _goal_lines(contract: Contract, scheme, kept, inside, label) -> pl.DataFrame:
     if scheme.released_qof is None or not scheme.goals or not inside:
         return pl.DataFrame()
-    pot = _pot(inputs, scheme, kept, inside, label).filter(pl.col("practice_code").is_in(inside))
-    achievement = inputs.economy.achievement
+    pot = _pot(contract, scheme, kept, inside, label).filter(pl.col("practice_code").is_in(inside))
+    achievement = contract.inputs.economy.achievement
     frames = []
     for goal in scheme.goals:
         scores = (

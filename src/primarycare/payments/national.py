@@ -1,5 +1,7 @@
 """The fast engine: the national contract for every practice at once, as polars frames of line items (pence)."""
 
+from functools import cached_property
+
 import polars as pl
 
 from primarycare.payments.errors import PaymentsError
@@ -54,7 +56,7 @@ def _indices(inputs: PaymentInputs) -> pl.DataFrame:
     return inputs.indices.select("practice_code", product.alias("index"))
 
 
-def qof_values(inputs: PaymentInputs, kept: set[str] | None = None) -> pl.DataFrame:
+def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
     """One row per practice and paid indicator: points x £/point x CPI x APDF, in pence, with its formula."""
     economy, params = inputs.economy, inputs.params
     if economy.achievement.is_empty():
@@ -84,8 +86,6 @@ def qof_values(inputs: PaymentInputs, kept: set[str] | None = None) -> pl.DataFr
         schema={"group_code": pl.String, "national_prevalence": pl.Float64},
     )
     rows = economy.achievement.select("practice_code", "indicator_code", "achieved_points")
-    if kept is not None:
-        rows = rows.filter(pl.col("indicator_code").is_in(sorted(kept)))
     rows = (
         rows.filter(pl.col("achieved_points") > 0)
         .join(groups, on="indicator_code", how="left")
@@ -121,81 +121,113 @@ def qof_values(inputs: PaymentInputs, kept: set[str] | None = None) -> pl.DataFr
 
 def national_lines(inputs: PaymentInputs, kept: set[str] | None = None) -> pl.DataFrame:
     """Every line item of the national contract (kept: only these QOF indicators, for a local scheme)."""
-    lists = practice_lists(inputs)
-    params = inputs.params
-    price = params.global_sum_per_weighted_patient.value
-    share = params.ooh_deduction_share.value
-    global_sum = lists.select(
-        pl.col("practice_code").alias("PRACTICE_CODE"),
-        pl.lit("GLOBAL_SUM").alias("COMPONENT"),
-        pl.lit("global sum").alias("ITEM"),
-        pence_expr(pl.col("weighted_list") * price).alias("PENCE"),
-        pl.concat_str(
-            [
-                pl.col("patients").cast(pl.String),
-                pl.lit(" patients × age/sex "),
-                fixed_expr(pl.col("age_sex_index"), 4),
-                pl.when(pl.col("index") != 1.0)
-                .then(pl.concat_str([pl.lit(" × indices "), fixed_expr(pl.col("index"), 4)]))
-                .otherwise(pl.lit("")),
-                pl.lit(" = "),
-                fixed_expr(pl.col("weighted_list"), 1),
-                pl.lit(f" weighted × £{price:.2f}"),
-            ]
-        ).alias("FORMULA"),
-        "ooh_opted_out",
-    )
-    ooh = global_sum.filter("ooh_opted_out").select(
-        "PRACTICE_CODE",
-        pl.lit("OOH_DEDUCTION").alias("COMPONENT"),
-        pl.lit("out-of-hours opt-out").alias("ITEM"),
-        (-share_of_expr(pl.col("PENCE"), share)).alias("PENCE"),
-        pl.concat_str([pl.lit(f"−{share * 100:.2f}% × "), gbp_expr(pl.col("PENCE"))]).alias("FORMULA"),
-    )
-    parts = [global_sum.drop("ooh_opted_out"), ooh, *qof_lines(inputs, kept), services_lines(inputs, lists)]
-    return pl.concat([p.select(empty_lines().columns) for p in parts if p.height] or [empty_lines()]).sort(
-        "PRACTICE_CODE", maintain_order=True
-    )
+    return Contract(inputs).lines(kept)
 
 
-def qof_lines(inputs: PaymentInputs, kept: set[str] | None = None) -> list[pl.DataFrame]:
-    values = qof_values(inputs, kept)
-    component = "QOF" if inputs.prior is None else "QOF_ACHIEVEMENT"
-    indicators = values.select(
-        pl.col("practice_code").alias("PRACTICE_CODE"),
-        pl.lit(component).alias("COMPONENT"),
-        pl.col("indicator_code").alias("ITEM"),
-        pl.col("pence").alias("PENCE"),
-        pl.col("formula").alias("FORMULA"),
-    )
-    if inputs.prior is None:
-        return [indicators]
-    share = inputs.params.qof_aspiration_share.value
-    prior = qof_values(inputs.prior, kept).group_by("practice_code").agg(pl.col("pence").sum().alias("prior"))
-    current = {p.code for p in inputs.economy.practices}
-    prior = prior.filter(pl.col("practice_code").is_in(sorted(current)))
-    aspiration = prior.select(
-        pl.col("practice_code").alias("PRACTICE_CODE"),
-        share_of_expr(pl.col("prior"), share).alias("PENCE"),
-        pl.concat_str(
-            [pl.lit(f"{share * 100:.0f}% × {inputs.prior.params.year} value "), gbp_expr(pl.col("prior"))]
-        ).alias("FORMULA"),
-    )
-    paid = aspiration.select(
-        "PRACTICE_CODE",
-        pl.lit("QOF_ASPIRATION").alias("COMPONENT"),
-        pl.lit("aspiration payment").alias("ITEM"),
-        "PENCE",
-        "FORMULA",
-    )
-    less = aspiration.select(
-        "PRACTICE_CODE",
-        pl.lit("QOF_ACHIEVEMENT").alias("COMPONENT"),
-        pl.lit("less aspiration paid").alias("ITEM"),
-        (-pl.col("PENCE")).alias("PENCE"),
-        pl.lit("− aspiration payment").alias("FORMULA"),
-    )
-    return [paid, indicators, less]
+def _kept(values: pl.DataFrame, kept: set[str] | None) -> pl.DataFrame:
+    return values if kept is None else values.filter(pl.col("indicator_code").is_in(sorted(kept)))
+
+
+class Contract:
+    """One year's national contract, each part worked out once and shared by the national and scheme views."""
+
+    def __init__(self, inputs: PaymentInputs):
+        self.inputs = inputs
+
+    @cached_property
+    def lists(self) -> pl.DataFrame:
+        return practice_lists(self.inputs)
+
+    @cached_property
+    def qof(self) -> pl.DataFrame:
+        return qof_values(self.inputs)
+
+    @cached_property
+    def prior_qof(self) -> pl.DataFrame | None:
+        return qof_values(self.inputs.prior) if self.inputs.prior is not None else None
+
+    @cached_property
+    def services(self) -> pl.DataFrame:
+        return services_lines(self.inputs, self.lists)
+
+    def lines(self, kept: set[str] | None = None) -> pl.DataFrame:
+        parts = [*self._global_sum(), *self._qof_lines(kept), self.services]
+        return pl.concat([p.select(empty_lines().columns) for p in parts if p.height] or [empty_lines()]).sort(
+            "PRACTICE_CODE", maintain_order=True
+        )
+
+    def _global_sum(self) -> list[pl.DataFrame]:
+        lists, params = self.lists, self.inputs.params
+        price = params.global_sum_per_weighted_patient.value
+        share = params.ooh_deduction_share.value
+        global_sum = lists.select(
+            pl.col("practice_code").alias("PRACTICE_CODE"),
+            pl.lit("GLOBAL_SUM").alias("COMPONENT"),
+            pl.lit("global sum").alias("ITEM"),
+            pence_expr(pl.col("weighted_list") * price).alias("PENCE"),
+            pl.concat_str(
+                [
+                    pl.col("patients").cast(pl.String),
+                    pl.lit(" patients × age/sex "),
+                    fixed_expr(pl.col("age_sex_index"), 4),
+                    pl.when(pl.col("index") != 1.0)
+                    .then(pl.concat_str([pl.lit(" × indices "), fixed_expr(pl.col("index"), 4)]))
+                    .otherwise(pl.lit("")),
+                    pl.lit(" = "),
+                    fixed_expr(pl.col("weighted_list"), 1),
+                    pl.lit(f" weighted × £{price:.2f}"),
+                ]
+            ).alias("FORMULA"),
+            "ooh_opted_out",
+        )
+        ooh = global_sum.filter("ooh_opted_out").select(
+            "PRACTICE_CODE",
+            pl.lit("OOH_DEDUCTION").alias("COMPONENT"),
+            pl.lit("out-of-hours opt-out").alias("ITEM"),
+            (-share_of_expr(pl.col("PENCE"), share)).alias("PENCE"),
+            pl.concat_str([pl.lit(f"−{share * 100:.2f}% × "), gbp_expr(pl.col("PENCE"))]).alias("FORMULA"),
+        )
+        return [global_sum.drop("ooh_opted_out"), ooh]
+
+    def _qof_lines(self, kept: set[str] | None) -> list[pl.DataFrame]:
+        inputs = self.inputs
+        values = _kept(self.qof, kept)
+        component = "QOF" if inputs.prior is None else "QOF_ACHIEVEMENT"
+        indicators = values.select(
+            pl.col("practice_code").alias("PRACTICE_CODE"),
+            pl.lit(component).alias("COMPONENT"),
+            pl.col("indicator_code").alias("ITEM"),
+            pl.col("pence").alias("PENCE"),
+            pl.col("formula").alias("FORMULA"),
+        )
+        if inputs.prior is None:
+            return [indicators]
+        share = inputs.params.qof_aspiration_share.value
+        prior = _kept(self.prior_qof, kept).group_by("practice_code").agg(pl.col("pence").sum().alias("prior"))
+        current = {p.code for p in inputs.economy.practices}
+        prior = prior.filter(pl.col("practice_code").is_in(sorted(current)))
+        aspiration = prior.select(
+            pl.col("practice_code").alias("PRACTICE_CODE"),
+            share_of_expr(pl.col("prior"), share).alias("PENCE"),
+            pl.concat_str(
+                [pl.lit(f"{share * 100:.0f}% × {inputs.prior.params.year} value "), gbp_expr(pl.col("prior"))]
+            ).alias("FORMULA"),
+        )
+        paid = aspiration.select(
+            "PRACTICE_CODE",
+            pl.lit("QOF_ASPIRATION").alias("COMPONENT"),
+            pl.lit("aspiration payment").alias("ITEM"),
+            "PENCE",
+            "FORMULA",
+        )
+        less = aspiration.select(
+            "PRACTICE_CODE",
+            pl.lit("QOF_ACHIEVEMENT").alias("COMPONENT"),
+            pl.lit("less aspiration paid").alias("ITEM"),
+            (-pl.col("PENCE")).alias("PENCE"),
+            pl.lit("− aspiration payment").alias("FORMULA"),
+        )
+        return [paid, indicators, less]
 
 
 def services_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.DataFrame:

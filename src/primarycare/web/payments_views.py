@@ -13,7 +13,7 @@ from primarycare.payments.errors import PaymentsError
 from primarycare.payments.gather import Overrides, inputs_for, stored_economies
 from primarycare.payments.inputs import with_gbp
 from primarycare.payments.local import members, scheme_lines
-from primarycare.payments.national import national_lines
+from primarycare.payments.national import Contract
 from primarycare.payments.scheme import Scheme, load_scheme
 from primarycare.store import tables as t
 
@@ -50,9 +50,10 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
         try:
             economy, prior = stored_economies(engine, year)
             inputs = inputs_for(economy, Overrides(), prior)
-            national = national_lines(inputs)
+            contract = Contract(inputs)
+            national = contract.lines()
             scheme = load_scheme(path) if path else None
-            local = scheme_lines(inputs, scheme, path.name) if scheme else national
+            local = scheme_lines(inputs, scheme, path.name, contract) if scheme else national
         except PaymentsError as error:
             raise HTTPException(422, str(error)) from None
         inside = members(scheme, economy) if scheme else set()

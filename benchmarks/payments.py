@@ -1,0 +1,73 @@
+"""Payments benchmark: national contract + one local scheme comparison for synthetic England, against the bare
+polars parse of the same input files (the floor). Goal (issue: payments): the whole calculation <= 1.5x the parse.
+
+Prints the calculation on an economy already in memory, and the whole run from files (read and check the files,
+then calculate), each best of N in the same process. Usage: python benchmarks/payments.py [--practices 6500]
+"""
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+from primarycare.ingest.folder import read_folder
+from primarycare.ingest.synth.files import write_synthetic
+from primarycare.payments.compare import compare_groups, compare_practices
+from primarycare.payments.gather import Overrides, inputs_for
+from primarycare.payments.local import members, scheme_lines
+from primarycare.payments.national import Contract
+from primarycare.payments.scheme import load_scheme
+
+SCHEME = Path(__file__).parents[1] / "examples" / "schemes" / "somerset.yaml"
+
+
+def best_of(repeats: int, work) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bare_parse(folder: Path) -> None:
+    for path in sorted(folder.glob("*.csv")):
+        pl.read_csv(path, has_header=path.name != "epraccur.csv", infer_schema_length=10_000)
+
+
+def calculate(economy) -> None:
+    inputs = inputs_for(economy, Overrides())
+    scheme = load_scheme(SCHEME)
+    contract = Contract(inputs)
+    national = contract.lines()
+    local = scheme_lines(inputs, scheme, SCHEME.name, contract)
+    compare_groups(compare_practices(economy, national, local, members(scheme, economy)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--practices", type=int, default=6500)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_synthetic(folder, practices=args.practices, seed=1, year="2023-24")
+        economy = read_folder(folder)
+        indicators = economy.indicators.height
+        print(
+            f"synthetic England: {args.practices} practices x {indicators} indicators, "
+            f"{economy.achievement.height:,} practice-indicator rows"
+        )
+        parse = best_of(args.repeats, lambda: bare_parse(folder))
+        in_memory = best_of(args.repeats, lambda: calculate(economy))
+        whole = best_of(args.repeats, lambda: calculate(read_folder(folder)))
+    print(f"bare polars parse (baseline):               {parse:.3f} s")
+    print(f"national + Somerset comparison, in memory:  {in_memory:.3f} s  ratio {in_memory / parse:.2f}x")
+    print(f"the same from files (read, check, compute): {whole:.3f} s  ratio {whole / parse:.2f}x  (goal <= 1.5x)")
+    print(f"RESULT payments_from_files_s={whole:.3f} baseline={parse:.3f} ratio={whole / parse:.2f}")
+
+
+if __name__ == "__main__":
+    main()
