@@ -51,6 +51,7 @@ unit spec property integration browser: system-deps setup
 
 benchmarks: system-deps setup  ## the performance figures (not tests)
 	$(UV) run --frozen python benchmarks/ingest.py
+	$(UV) run --frozen python benchmarks/payments.py
 
 clean:
 	rm -rf .venv node_modules $(VENDOR) var

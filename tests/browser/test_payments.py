@@ -34,3 +34,13 @@ def test_a_practice_user_sees_its_own_payment_lines(page, server):
     expect(page.get_by_test_id("national-lines")).to_contain_text("global sum")
     response = page.goto(f"{server['base']}/payments/practices/{other}")
     assert response.status == 403
+
+
+def test_a_practice_summary_prints_on_one_page(page, server):
+    own = next(practice for username, _, practice in server["users"] if username == "practice")
+    sign_in(page, server, "commissioner")
+    page.goto(f"{server['base']}/payments/practices/{own}?scheme=somerset")
+    expect(page.get_by_test_id("components")).to_contain_text("local scheme")
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4")
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1

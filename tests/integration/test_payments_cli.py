@@ -83,3 +83,32 @@ def test_a_year_without_parameters_is_refused(tmp_path):
     assert run("synth", "--practices", 3, "--year", "2012-13", "--out", folder).exit_code == 0
     result = run("payments", "national", "--data", folder, "--out", tmp_path / "p.csv")
     assert result.exit_code == 2 and "no national parameters for 2012-13" in result.output
+
+
+def test_users_own_files_override_and_are_checked(synth_icb, tmp_path):
+    out = tmp_path / "p.csv"
+    mine = tmp_path / "mine.toml"
+    mine.write_text(
+        '[years."2023-24"]\nqof_price_per_point = { value = 300.0, source = "our finance team", verified = true }\n'
+    )
+    assert run("payments", "national", "--data", synth_icb, "--parameters", mine, "--out", out).exit_code == 0
+    assert "£300.00 × CPI" in out.read_text()
+    mine.write_text('[years."2023-24"]\nqof_price_per_point = { value = -1, source = "typo", verified = true }\n')
+    out.unlink()
+    result = run("payments", "national", "--data", synth_icb, "--parameters", mine, "--out", out)
+    assert result.exit_code == 2 and "qof_price_per_point.value: must be a number of zero or more" in result.output
+    indices = tmp_path / "indices.csv"
+    code = (synth_icb / "practice-contracts.csv").read_text().splitlines()[1].split(",")[0]
+    indices.write_text(f"PRACTICE_CODE,NEEDS,RURALITY\n{code},1.2,\n")
+    assert run("payments", "national", "--data", synth_icb, "--indices", indices, "--out", out).exit_code == 0
+    assert "× indices 1.2000" in out.read_text()
+    out.unlink()
+    indices.write_text(f"PRACTICE_CODE,NEEDS\n{code},-0.5\n")
+    result = run("payments", "national", "--data", synth_icb, "--indices", indices, "--out", out)
+    assert result.exit_code == 2 and "indices.csv:2:2:" in result.output and not out.exists()
+    prevalence = tmp_path / "national.csv"
+    prevalence.write_text("GROUP_CODE,PREVALENCE_PCT\nAF,2.05\n")
+    assert (
+        run("payments", "national", "--data", synth_icb, "--national-prevalence", prevalence, "--out", out).exit_code
+        == 0
+    )

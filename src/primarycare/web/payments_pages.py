@@ -140,6 +140,7 @@ def practice_page(request: Request, user: PageUser, code: str, year: str | None 
         schemes=list(pv.schemes(request)),
         practice=detail["practice"],
         national=detail["national"].to_dicts(),
+        components=detail["components"].to_dicts(),
         local=detail["local"].to_dicts() if detail["local"] is not None else None,
     )
 

@@ -116,4 +116,6 @@ def practice_lines(payments: Payments, user: User, code: str) -> dict:
         raise HTTPException(404, f"no practice {code} in {payments.year}")
     national = with_gbp(payments.national.filter(pl.col("PRACTICE_CODE") == code))
     local = with_gbp(payments.local.filter(pl.col("PRACTICE_CODE") == code)) if payments.scheme else None
-    return {"practice": row.row(0, named=True), "national": national, "local": local}
+    shown = local if local is not None else national
+    components = shown.group_by("COMPONENT", maintain_order=True).agg(pl.col("AMOUNT_GBP").sum().round(2))
+    return {"practice": row.row(0, named=True), "national": national, "local": local, "components": components}
