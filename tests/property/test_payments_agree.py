@@ -22,7 +22,7 @@ def economy(practices: int, seed: int, year: str):
         return read_folder(Path(tmp))
 
 
-def inputs_for(practices, seed, start, indices=None, prior=False, round_factors=None) -> PaymentInputs:
+def inputs_for(practices, seed, start, indices=None, prior=False, thresholds=None) -> PaymentInputs:
     year = f"{start}-{(start + 1) % 100:02d}"
     before = None
     if prior:
@@ -46,7 +46,7 @@ def inputs_for(practices, seed, start, indices=None, prior=False, round_factors=
         service_rates(year),
         indices=frame,
         prior=before,
-        round_factors=round_factors,
+        thresholds=thresholds,
     )
 
 
@@ -57,9 +57,10 @@ def inputs_for(practices, seed, start, indices=None, prior=False, round_factors=
     start=st.integers(min_value=2014, max_value=2025),
     indices=st.none() | st.lists(st.floats(min_value=0.5, max_value=1.8, allow_nan=False), min_size=1, max_size=5),
     prior=st.booleans(),
+    thresholds=st.none() | st.just({"AF008": (40.0, 70.0), "DM020": (35.0, 75.0)}),
 )
-def test_fast_and_reference_agree_to_the_penny(practices, seed, start, indices, prior):
-    inputs = inputs_for(practices, seed, start, indices, prior)
+def test_fast_and_reference_agree_to_the_penny(practices, seed, start, indices, prior, thresholds):
+    inputs = inputs_for(practices, seed, start, indices, prior, thresholds)
     fast = national_lines(inputs)
     assert sorted(fast.select("PRACTICE_CODE", "COMPONENT", "ITEM", "PENCE").iter_rows()) == sorted(
         reference_lines(inputs)

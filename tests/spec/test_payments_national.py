@@ -146,3 +146,19 @@ def test_aspiration_is_the_years_share_of_last_years_value():
     assert lines[("QOF_ASPIRATION", "aspiration payment")] == round(prior_value * 0.80)  # 80% from 2024/25
     assert lines[("QOF_ACHIEVEMENT", "less aspiration paid")] == -round(prior_value * 0.80)
     assert lines[("QOF_ACHIEVEMENT", "AF008")] == 441_240  # 20 x £220.62
+
+
+# A scheme's own thresholds: points from NUMERATOR / DENOMINATOR. (numerator, denominator, lower, upper, points)
+THRESHOLD_POINTS = [(60, 100, 45, 70, 17.4), (45, 100, 45, 70, 0.0), (80, 100, 45, 70, 29.0), (0, 0, 45, 70, 0.0)]
+
+
+@pytest.mark.parametrize(("numerator", "denominator", "lower", "upper", "points"), THRESHOLD_POINTS)
+def test_points_from_a_schemes_thresholds(numerator, denominator, lower, upper, points):
+    economy = one_practice(
+        year="2023-24", patients=9_639, register=200, points=29, numerator=numerator, denominator=denominator
+    )
+    inputs = PaymentInputs(
+        economy, national_parameters("2023-24"), service_rates("2023-24"), thresholds={"AF008": (lower, upper)}
+    )
+    expected = round(points * 213.43 * 100)  # CPI 1 and APDF 1: the whole economy is this practice
+    assert both_engines(inputs).get(("QOF", "AF008"), 0) == expected

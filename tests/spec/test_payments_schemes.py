@@ -106,3 +106,16 @@ def test_a_prior_year_baseline_needs_the_prior_year(tmp_path):
 def test_the_example_schemes_are_valid():
     for name in ("somerset.yaml", "five-a-head.yaml"):
         assert load_scheme(__import__("pathlib").Path(__file__).parents[2] / "examples" / "schemes" / name).name
+
+
+def test_a_kept_indicator_can_be_paid_on_the_schemes_own_thresholds(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "name: t\nsource: spec\npractices: {all: true}\nkept_indicators: [AF008]\n"
+        "thresholds: {AF008: {lower_pct: 45, upper_pct: 70}}\nreleased_qof: {baseline: current_value}\n"
+    )
+    given = inputs(patients=9_639, register=200, points=29, numerator=60, denominator=100)
+    local = {(c, i): p for _, c, i, p, _ in scheme_lines(given, load_scheme(path)).iter_rows()}
+    national = {(c, i): p for _, c, i, p, _ in national_lines(given).iter_rows()}
+    assert national[("QOF", "AF008")] == round(29 * 21_343)  # the published points
+    assert local[("QOF", "AF008")] == round(17.4 * 21_343)  # 29 x (60 - 45) / (70 - 45) points

@@ -26,7 +26,8 @@ class PaymentInputs:
     """economy: with QOF data. indices: practice_code and any of INDEX_COLUMNS (missing ones are 1.0).
     national_prevalence: group code -> fraction of the list (default: from the economy's PREVALENCE data).
     prior: last year's inputs, for the aspiration payment. round_factors: round CPI and APDF to this many places
-    (the published worked examples do; the default keeps full precision)."""
+    (the published worked examples do; the default keeps full precision). thresholds: indicator -> (lower %, upper %)
+    whose points are worked out from NUMERATOR / DENOMINATOR instead of taken from ACHIEVED_POINTS (a scheme's)."""
 
     economy: Economy
     params: YearParameters
@@ -35,6 +36,7 @@ class PaymentInputs:
     national_prevalence: dict[str, float] | None = None
     prior: "PaymentInputs | None" = None
     round_factors: int | None = None
+    thresholds: dict[str, tuple[float, float]] | None = None
 
     def prevalence_by_group(self) -> dict[str, float]:
         if self.national_prevalence is not None:

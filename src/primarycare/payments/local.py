@@ -1,6 +1,8 @@
 """A local scheme applied to the economy: kept national indicators, released QOF money paid against local goals,
 and new per-head investment. Practices outside the scheme keep their national lines."""
 
+from dataclasses import replace
+
 import polars as pl
 
 from primarycare.economy.model import Economy
@@ -31,6 +33,7 @@ def check_scheme(scheme: Scheme, economy: Economy, label: str) -> None:
     """Every indicator the scheme names must be a national indicator of the year."""
     known = set(economy.indicators["indicator_code"]) if not economy.indicators.is_empty() else set()
     named = [(f"kept_indicators[{i}]", code) for i, code in enumerate(scheme.kept_indicators)]
+    named += [(f"thresholds.{code}", code) for code in scheme.thresholds]
     for g, goal in enumerate(scheme.goals):
         named += [(f"goals[{g}].indicators[{i}]", code) for i, code in enumerate(goal.indicators)]
     for field, code in named:
@@ -48,7 +51,11 @@ def scheme_lines(
     inside = sorted(members(scheme, economy))
     national = contract.lines()
     kept = None if scheme.released_qof is None else set(scheme.kept_indicators)
-    scheme_national = national if kept is None else contract.lines(kept)
+    own = contract
+    if scheme.thresholds:  # kept indicators paid on the scheme's thresholds: a contract of its own
+        limits = {code: (t.lower_pct, t.upper_pct) for code, t in scheme.thresholds.items()}
+        own = Contract(replace(inputs, thresholds=limits))
+    scheme_national = national if kept is None and own is contract else own.lines(kept)
     parts = [
         national.filter(~pl.col("PRACTICE_CODE").is_in(inside)),
         scheme_national.filter(pl.col("PRACTICE_CODE").is_in(inside)),

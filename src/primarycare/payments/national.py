@@ -85,7 +85,7 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
         {"group_code": list(national), "national_prevalence": list(national.values())},
         schema={"group_code": pl.String, "national_prevalence": pl.Float64},
     )
-    rows = economy.achievement.select("practice_code", "indicator_code", "achieved_points")
+    rows = economy.achievement.select("practice_code", "indicator_code", _points(inputs).alias("achieved_points"))
     rows = (
         rows.filter(pl.col("achieved_points") > 0)
         .join(groups, on="indicator_code", how="left")
@@ -117,6 +117,20 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
     return rows.select(
         "practice_code", "indicator_code", pence_expr(value).alias("pence"), formula.alias("formula")
     ).sort("practice_code", "indicator_code")
+
+
+def _points(inputs: PaymentInputs) -> pl.Expr:
+    """ACHIEVED_POINTS, or for indicators given thresholds: maximum x where NUMERATOR / DENOMINATOR lies between."""
+    points = pl.col("achieved_points")
+    if not inputs.thresholds:
+        return points
+    maximum = dict(inputs.economy.indicators.select("indicator_code", "point_value").iter_rows())
+    achieved = pl.col("numerator") / pl.col("denominator") * 100
+    for code, (lower, upper) in sorted(inputs.thresholds.items()):
+        fraction = ((achieved - lower) / (upper - lower)).clip(0.0, 1.0).fill_nan(0.0).fill_null(0.0)
+        computed = pl.when(pl.col("denominator") > 0).then(maximum[code] * fraction).otherwise(0.0)
+        points = pl.when(pl.col("indicator_code") == code).then(computed).otherwise(points)
+    return points
 
 
 def national_lines(inputs: PaymentInputs, kept: set[str] | None = None) -> pl.DataFrame:

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from primarycare.payments.inputs import INDEX_COLUMNS, PaymentInputs
 from primarycare.payments.money import pence, share_of
+from primarycare.payments.points import points_from_achievement
 
 Line = tuple[str, str, str, int]  # practice, component, item, pence
 
@@ -65,6 +66,7 @@ def reference_qof(inputs: PaymentInputs, kept: set[str] | None = None) -> list[t
     for code, _, _, count in economy.lists.iter_rows():
         patients[code] += count
     group_of = dict(economy.indicators.select("indicator_code", "group_code").iter_rows())
+    point_values = dict(economy.indicators.select("indicator_code", "point_value").iter_rows())
     practice_prevalence = {}
     if not economy.prevalence.is_empty():
         for row in economy.prevalence.iter_rows(named=True):
@@ -73,6 +75,15 @@ def reference_qof(inputs: PaymentInputs, kept: set[str] | None = None) -> list[t
     values = []
     for row in economy.achievement.iter_rows(named=True):
         points = row["achieved_points"]
+        if inputs.thresholds and row["indicator_code"] in inputs.thresholds:
+            lower, upper = inputs.thresholds[row["indicator_code"]]
+            maximum = point_values[row["indicator_code"]]
+            denominator = row["denominator"] or 0
+            points = (
+                points_from_achievement(row["numerator"] / denominator * 100, lower, upper, maximum)
+                if denominator > 0
+                else 0.0
+            )
         if points is None or points <= 0 or (kept is not None and row["indicator_code"] not in kept):
             continue
         code, group = row["practice_code"], group_of.get(row["indicator_code"])

@@ -59,6 +59,19 @@ class Goal(_Strict):
         return self
 
 
+class Thresholds(_Strict):
+    """A kept national indicator paid on the scheme's own thresholds: points from NUMERATOR / DENOMINATOR."""
+
+    lower_pct: float = Field(ge=0, le=100)
+    upper_pct: float = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.upper_pct <= self.lower_pct:
+            raise ValueError("upper_pct must be above lower_pct")
+        return self
+
+
 class Investment(_Strict):
     """New money per registered patient (e.g. "£5 a head" for the over-75s)."""
 
@@ -74,6 +87,7 @@ class Scheme(_Strict):
     description: str = ""
     practices: SchemePractices
     kept_indicators: tuple[str, ...] = ()
+    thresholds: dict[str, Thresholds] = Field(default_factory=dict)
     released_qof: ReleasedQof | None = None
     goals: tuple[Goal, ...] = ()
     investments: tuple[Investment, ...] = ()
