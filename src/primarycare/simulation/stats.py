@@ -1,0 +1,24 @@
+"""Confidence intervals: across replications (Student t) and within one long run (batch means)."""
+
+import math
+
+import numpy as np
+from scipy import stats
+
+
+def mean_ci(values, confidence: float = 0.95) -> tuple[float, float]:
+    """(mean, half-width) of independent replications' values."""
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean()) if values.size else float("nan")
+    if values.size < 2:
+        return mean, float("nan")
+    half = stats.t.ppf((1 + confidence) / 2, values.size - 1) * values.std(ddof=1) / math.sqrt(values.size)
+    return mean, float(half)
+
+
+def batch_means_ci(series, batches: int = 30, confidence: float = 0.95) -> tuple[float, float]:
+    """(mean, half-width) of one long correlated series, from the means of ``batches`` consecutive batches."""
+    series = np.asarray(series, dtype=float)
+    usable = series.size - series.size % batches
+    means = series[:usable].reshape(batches, -1).mean(axis=1)
+    return float(series.mean()), mean_ci(means, confidence)[1]
