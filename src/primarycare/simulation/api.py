@@ -1,0 +1,93 @@
+"""The Python API: Model(economy, scenario).run(replications=..., seed=...) -> Results with polars frames."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from primarycare.economy.model import Economy
+from primarycare.simulation.calendar import WEEKS, year_calendar
+from primarycare.simulation.model import rate_scale, simulate
+from primarycare.simulation.parameters import Defaults, Scenario, load_defaults
+from primarycare.simulation.population import band_matrix, population_from_economy
+from primarycare.simulation.results import add_up, kpis, summarise
+from primarycare.simulation.runners import run_chunks
+
+
+def _chunk(job: tuple) -> dict:
+    scenario, defaults, year, patients, scale, seed, replication, chunk, warmup = job
+    return simulate(
+        scenario, defaults, year, patients, scale, seed=seed, replication=replication, chunk=chunk, warmup_weeks=warmup
+    )
+
+
+@dataclass(frozen=True)
+class Results:
+    scenario: Scenario
+    replications: pl.DataFrame  # one row per replication, a column per KPI
+    ae_by_hour: pl.DataFrame  # replication, hour_of_week, arrivals (mean per week)
+    events: float
+    seconds: float
+
+    def summary(self) -> dict:
+        return summarise(self.replications)
+
+    def ae_mean_by_hour(self) -> pl.DataFrame:
+        return self.ae_by_hour.group_by("hour_of_week").agg(pl.col("arrivals").mean()).sort("hour_of_week")
+
+
+class Model:
+    """The whole economy's year under a scenario. ``population``: an Economy, or a frame of practice_code,
+    commissioner_code, age_band, patients (see population.py). Chunks are (replication, commissioner)."""
+
+    def __init__(
+        self,
+        population: Economy | pl.DataFrame,
+        scenario: Scenario,
+        *,
+        warmup_weeks: int = 1,
+        defaults: Defaults | None = None,
+    ):
+        self.population = population_from_economy(population) if isinstance(population, Economy) else population
+        self.scenario = scenario
+        self.warmup_weeks = warmup_weeks
+        self.defaults = defaults or load_defaults()
+
+    def jobs(self, replications: int, seed: int) -> list[tuple]:
+        year = year_calendar(self.scenario.year, WEEKS + self.warmup_weeks)
+        _, everyone = band_matrix(self.population)
+        scale = rate_scale(everyone, self.defaults, self.scenario.values)
+        commissioners = sorted(set(self.population["commissioner_code"]))
+        parts = [band_matrix(self.population.filter(pl.col("commissioner_code") == c))[1] for c in commissioners]
+        return [
+            (self.scenario, self.defaults, year, parts[c], scale, seed, r, c, self.warmup_weeks)
+            for r in range(replications)
+            for c in range(len(commissioners))
+        ]
+
+    def run(
+        self,
+        replications: int = 10,
+        seed: int = 1,
+        *,
+        runner: str = "local",
+        workers: int | None = None,
+        ray_address: str | None = None,
+        progress=None,
+    ) -> Results:
+        import time
+
+        if replications < 1:
+            raise ValueError("at least one replication")
+        jobs = self.jobs(replications, seed)
+        started = time.perf_counter()
+        outputs = run_chunks(_chunk, jobs, runner, workers=workers, ray_address=ray_address, progress=progress)
+        seconds = time.perf_counter() - started
+        rows, hours, events = [], [], 0.0
+        per_replication = len(jobs) // replications
+        for r in range(replications):
+            totals, by_hour, weeks = add_up(outputs[r * per_replication : (r + 1) * per_replication])
+            rows.append({"replication": r, **kpis(totals, self.scenario.values)})
+            hours.append(pl.DataFrame({"replication": r, "hour_of_week": np.arange(168), "arrivals": by_hour / weeks}))
+            events += totals["events"]
+        return Results(self.scenario, pl.DataFrame(rows), pl.concat(hours), events, seconds)

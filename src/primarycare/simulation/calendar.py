@@ -1,0 +1,45 @@
+"""The simulated year, hour by hour from the Monday on or before 1 April: hour of week and whether it is in hours
+(08:00-18:30 on weekdays that are not bank holidays in England)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import holidays
+import numpy as np
+
+from primarycare.economy.vocabulary import parse_year
+
+WEEKS = 52
+
+
+@dataclass(frozen=True)
+class Year:
+    start: date  # a Monday
+    weeks: int
+    hour_of_week: np.ndarray  # per hour of the run
+    in_hours_hour: np.ndarray  # bool per hour: the whole hour is in hours (08:00-18:00)
+    working_day: np.ndarray  # bool per day
+    bank_holidays: int
+
+    @property
+    def hours(self) -> int:
+        return self.weeks * 168
+
+
+def year_calendar(year: str, weeks: int = WEEKS) -> Year:
+    first = date(parse_year(year), 4, 1)
+    start = first - timedelta(days=first.weekday())
+    days = [start + timedelta(days=d) for d in range(weeks * 7)]
+    england = holidays.country_holidays("GB", subdiv="ENG", years={d.year for d in days})
+    working = np.array([d.weekday() < 5 and d not in england for d in days])
+    hours = np.arange(weeks * 168)
+    hour_of_day = hours % 24
+    in_hours = working[hours // 24] & (hour_of_day >= 8) & (hour_of_day < 18)
+    return Year(start, weeks, hours % 168, in_hours, working, int(sum(d in england for d in days)))
+
+
+def in_hours_at(calendar: Year, times: np.ndarray) -> np.ndarray:
+    """Whether each time (hours from the start) falls in hours: 08:00-18:30 on a working day."""
+    day = np.clip((times // 24).astype(np.int64), 0, calendar.working_day.size - 1)
+    clock = times % 24
+    return calendar.working_day[day] & (clock >= 8) & (clock < 18.5)

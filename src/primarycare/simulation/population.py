@@ -1,0 +1,48 @@
+"""Who the model serves: registered patients by practice, commissioner and age band, from an economy or synthetic."""
+
+import numpy as np
+import polars as pl
+
+from primarycare.economy.model import Economy
+from primarycare.economy.vocabulary import AGE_BANDS
+
+
+def population_from_economy(economy: Economy) -> pl.DataFrame:
+    """practice_code, commissioner_code, age_band, patients (both sexes)."""
+    owners = pl.DataFrame(
+        [(p.code, p.commissioner_code) for p in economy.practices],
+        schema={"practice_code": pl.String, "commissioner_code": pl.String},
+        orient="row",
+    )
+    lists = economy.lists.group_by("practice_code", "age_band").agg(pl.col("patients").sum())
+    return lists.join(owners, on="practice_code").select("practice_code", "commissioner_code", "age_band", "patients")
+
+
+def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
+    """A synthetic England (or part) straight from the generator, without writing files."""
+    from primarycare.ingest.synth.parameters import load_parameters
+    from primarycare.ingest.synth.structure import make_lists, make_practices
+
+    params = load_parameters()
+    structure_rng, lists_rng, _, _ = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4))
+    frame = make_practices(practices, params, structure_rng)
+    counts = make_lists(frame, params, lists_rng).sum(axis=1)  # practice x band
+    bands = params.age_sex["bands"]
+    return pl.DataFrame(
+        {
+            "practice_code": np.repeat(frame["code"].to_numpy(), len(bands)),
+            "commissioner_code": np.repeat(frame["commissioner_code"].to_numpy(), len(bands)),
+            "age_band": np.tile(bands, frame.height),
+            "patients": counts.reshape(-1).astype(np.int64),
+        }
+    )
+
+
+def band_matrix(population: pl.DataFrame) -> tuple[list[str], np.ndarray]:
+    """(practice codes, practices x AGE_BANDS matrix of patients)."""
+    wide = population.pivot(on="age_band", index="practice_code", values="patients", aggregate_function="sum")
+    for band in AGE_BANDS:
+        if band not in wide.columns:
+            wide = wide.with_columns(pl.lit(0).alias(band))
+    wide = wide.sort("practice_code").fill_null(0)
+    return wide["practice_code"].to_list(), wide.select(AGE_BANDS).to_numpy().astype(np.float64)

@@ -1,0 +1,75 @@
+"""From counts to KPIs: add up chunks per replication, work out each KPI, and summarise with 95% CIs."""
+
+import numpy as np
+import polars as pl
+
+from primarycare.simulation.model import AE_ROUTES
+from primarycare.simulation.stats import mean_ci
+
+KPIS = {
+    "ae_attendances": "A&E attendances in the year, every route",
+    "ae_in_hours_share": "share of A&E attendances arriving in hours (08:00-18:30 on working days)",
+    "ae_after_failed_practice_access_share": "share of A&E attendances after a failed attempt to see the practice",
+    "ae_avoidable_share": "share of A&E attendances from routes primary care could have met "
+    "(failed practice access, straight to A&E out of hours, 111 and OOH referrals)",
+    "ooh_clock_compliance": "share of OOH cases whose definitive clinical assessment started within the NQR target",
+    "practice_utilisation": "appointments used / appointments offered in hours",
+    "calls_111": "NHS 111 calls",
+    "ooh_cases": "cases assessed by the OOH service",
+    "ooh_home_visits": "OOH home visits",
+    "ooh_clinician_utilisation": "OOH clinician busy hours / rostered hours",
+    "palliative_ae_referral_share": "share of palliative OOH cases referred to A&E",
+    "cost_gbp": "cost of practice appointments, 111 calls, OOH cases, A&E attendances and ambulances",
+}
+
+
+def add_up(chunks: list[dict]) -> tuple[dict, np.ndarray, int]:
+    totals: dict[str, float] = {}
+    by_hour = np.zeros(168)
+    for chunk in chunks:
+        for key, value in chunk["counts"].items():
+            totals[key] = totals.get(key, 0.0) + value
+        by_hour += chunk["ae_by_hour_of_week"]
+    return totals, by_hour, chunks[0]["weeks"]
+
+
+def kpis(totals: dict, v: dict) -> dict[str, float]:
+    ae = sum(totals[f"ae_{route}"] for route in AE_ROUTES)
+    in_hours = sum(totals[f"ae_{route}_in_hours"] for route in AE_ROUTES)
+    avoidable = sum(
+        totals[f"ae_{r}"]
+        for r in ("straight_to_ae", "failed_access", "failed_access_via_111", "111_ae", "ooh_referral")
+    )
+    share = lambda part, whole: part / whole if whole else 0.0  # noqa: E731
+    cost = (
+        totals["practice_used"] * v["cost_gp_appointment"]
+        + totals["calls_111"] * v["cost_111_call"]
+        + totals["ooh_cases"] * v["cost_ooh_case"]
+        + ae * v["cost_ae_attendance"]
+        + totals["ambulance_dispatches"] * v["cost_ambulance"]
+    )
+    return {
+        "ae_attendances": ae,
+        "ae_in_hours_share": share(in_hours, ae),
+        "ae_after_failed_practice_access_share": share(
+            totals["ae_failed_access"] + totals["ae_failed_access_via_111"], ae
+        ),
+        "ae_avoidable_share": share(avoidable, ae),
+        "ooh_clock_compliance": share(totals["clock_met"], totals["ooh_cases"]),
+        "practice_utilisation": share(totals["practice_used"], totals["practice_capacity"]),
+        "calls_111": totals["calls_111"],
+        "ooh_cases": totals["ooh_cases"],
+        "ooh_home_visits": totals["home_visits"],
+        "ooh_clinician_utilisation": share(totals["ooh_busy_hours"], totals["ooh_duty_hours"]),
+        "palliative_ae_referral_share": share(totals["palliative_referred"], totals["palliative_cases"]),
+        "cost_gbp": cost,
+    }
+
+
+def summarise(replications: pl.DataFrame) -> dict[str, dict[str, float]]:
+    """Each KPI's mean and 95% confidence interval across replications."""
+    summary = {}
+    for name in KPIS:
+        mean, half = mean_ci(replications[name].to_numpy())
+        summary[name] = {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "half_width": half}
+    return summary
