@@ -26,6 +26,9 @@ def _payments() -> None:
     from primarycare.cli_payments import app as payments_app
 
     app.add_typer(payments_app, name="payments")
+    from primarycare.cli_simulate import app as simulate_app
+
+    app.add_typer(simulate_app, name="simulate")
 
 
 err = Console(stderr=True)

@@ -108,7 +108,11 @@ def scenario_from(
         elif isinstance(default, str):
             if value not in PROVIDERS:
                 raise ScenarioError(f"{label}: overrides.{key}: must be one of {', '.join(PROVIDERS)}")
-        elif not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+        elif not isinstance(value, int | float) or isinstance(value, bool):
+            raise ScenarioError(f"{label}: overrides.{key}: must be a number")
+        elif key.endswith("_change") and value <= -1:
+            raise ScenarioError(f"{label}: overrides.{key}: a change must be above -1 (-100%)")
+        elif not key.endswith("_change") and value < 0:
             raise ScenarioError(f"{label}: overrides.{key}: must be a number of zero or more")
         values[key] = value
     for key in PROBABILITIES:

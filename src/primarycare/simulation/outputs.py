@@ -1,0 +1,105 @@
+"""What a run leaves in its folder: summary.json, per-replication tables, A&E by hour of week and a chart report."""
+
+import json
+from html import escape
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+import polars as pl
+
+from primarycare.simulation.api import Results
+from primarycare.simulation.results import KPIS
+
+
+def write_results(results: Results, out: Path, *, seed: int, runner: str, economy: str) -> list[Path]:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = results.summary()
+    document = {
+        **summary,
+        "run": {
+            "scenario": results.scenario.name,
+            "description": results.scenario.description,
+            "year": results.scenario.year,
+            "overrides": results.scenario.overrides,
+            "replications": results.replications.height,
+            "seed": seed,
+            "runner": runner,
+            "economy": economy,
+            "events": results.events,
+            "seconds": round(results.seconds, 3),
+            "kpi_descriptions": KPIS,
+        },
+    }
+    written = [
+        out / "summary.json",
+        out / "replications.csv",
+        out / "replications.parquet",
+        out / "ae_arrivals_by_hour_of_week.csv",
+        out / "ae_arrivals_by_hour_of_week.parquet",
+        out / "report.html",
+    ]
+    written[0].write_text(json.dumps(document, indent=2))
+    results.replications.write_csv(written[1])
+    results.replications.write_parquet(written[2])
+    results.ae_mean_by_hour().write_csv(written[3])
+    results.ae_by_hour.write_parquet(written[4])
+    written[5].write_text(report(results, summary))
+    return written
+
+
+def read_summary(folder: Path) -> dict:
+    path = Path(folder) / "summary.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no summary.json (run primarycare simulate --out {folder} first)")
+    return json.loads(path.read_text())
+
+
+def compare(first: dict, second: dict) -> pl.DataFrame:
+    """KPI by KPI: both means with CIs, the difference, and whether the two intervals overlap."""
+    rows = []
+    for name in KPIS:
+        a, b = first[name], second[name]
+        rows.append(
+            {
+                "kpi": name,
+                "first_mean": a["mean"],
+                "first_ci": f"{a['ci_low']:.4g}-{a['ci_high']:.4g}",
+                "second_mean": b["mean"],
+                "second_ci": f"{b['ci_low']:.4g}-{b['ci_high']:.4g}",
+                "difference": b["mean"] - a["mean"],
+                "intervals_overlap": not (a["ci_high"] < b["ci_low"] or b["ci_high"] < a["ci_low"]),
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def report(results: Results, summary: dict) -> str:
+    chart = _chart_js()
+    hours = results.ae_mean_by_hour()
+    data = {
+        "hours": hours["hour_of_week"].to_list(),
+        "arrivals": hours["arrivals"].to_list(),
+        "replications": results.replications["replication"].to_list(),
+        "compliance": results.replications["ooh_clock_compliance"].to_list(),
+        "utilisation": results.replications["practice_utilisation"].to_list(),
+    }
+    rows = "".join(
+        f"<tr><td>{escape(name)}</td><td>{s['mean']:.4g}</td><td>{s['ci_low']:.4g} to {s['ci_high']:.4g}</td>"
+        f"<td>{escape(KPIS[name])}</td></tr>"
+        for name, s in summary.items()
+    )
+    template = resources.files("primarycare.simulation").joinpath("data", "report.html").read_text(encoding="utf-8")
+    return Template(template).substitute(
+        title=escape(results.scenario.name),
+        description=escape(results.scenario.description),
+        rows=rows,
+        chart=chart,
+        data=json.dumps(data),
+    )
+
+
+def _chart_js() -> str:
+    vendored = resources.files("primarycare.web").joinpath("static", "vendor", "chart.umd.min.js")
+    return vendored.read_text(encoding="utf-8") if vendored.is_file() else ""
