@@ -39,7 +39,8 @@ def server(tmp_path_factory, synth_icb):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     schemes = str(Path(__file__).parents[2] / "examples" / "schemes")
-    app = create_app(Settings(database_url=url, demo=True, schemes_dir=schemes))
+    scenarios = str(Path(__file__).parents[2] / "examples" / "scenarios")
+    app = create_app(Settings(database_url=url, demo=True, schemes_dir=schemes, scenarios_dir=scenarios))
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)

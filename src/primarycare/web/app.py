@@ -13,9 +13,10 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from primarycare.store.economy import NoEconomyLoaded
 from primarycare.store.engine import make_engine
-from primarycare.web import api, pages, payments_pages
+from primarycare.web import api, pages, payments_pages, simulation_pages
 from primarycare.web.deps import LoginRequired, csrf_token
 from primarycare.web.settings import Settings
+from primarycare.web.simulation_jobs import SimulationJobs
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -29,6 +30,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.payments_cache = {}
+    app.state.simulation = SimulationJobs(app.state.engine, settings.scenarios_dir)
+    app.router.on_shutdown.append(app.state.simulation.shutdown)
     web_root = Path(str(resources.files("primarycare.web")))
     templates = Jinja2Templates(directory=web_root / "templates")
     templates.env.globals["csrf_token"] = csrf_token
@@ -48,6 +51,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(payments_pages.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(payments_pages.api_router, prefix="/api")
+    app.include_router(simulation_pages.router)
+    app.include_router(simulation_pages.api_router, prefix="/api")
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired):

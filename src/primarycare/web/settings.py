@@ -20,6 +20,7 @@ class Settings:
     session_max_age: int = 8 * 3600
     https_only_cookies: bool = False
     schemes_dir: str = "examples/schemes"
+    scenarios_dir: str = "examples/scenarios"
 
     def __post_init__(self) -> None:
         if self.demo:
@@ -39,6 +40,7 @@ class Settings:
             "demo": env.get("PRIMARYCARE_DEMO", "") in ("1", "true", "yes"),
             "https_only_cookies": env.get("PRIMARYCARE_HTTPS_ONLY", "") in ("1", "true", "yes"),
             "schemes_dir": env.get("PRIMARYCARE_SCHEMES_DIR", "examples/schemes"),
+            "scenarios_dir": env.get("PRIMARYCARE_SCENARIOS_DIR", "examples/scenarios"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -1,0 +1,68 @@
+"""Scenario runs from the web: queued on one background worker thread, kept in memory while the app runs."""
+
+import threading
+import traceback
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from primarycare.simulation.api import Model, Results
+from primarycare.simulation.parameters import load_scenario
+from primarycare.store.economy import read_economy
+
+
+@dataclass
+class Job:
+    id: str
+    scenario_file: str
+    replications: int
+    seed: int
+    owner: str
+    status: str = "queued"
+    created: datetime = field(default_factory=lambda: datetime.now(UTC))
+    results: Results | None = None
+    error: str | None = None
+    year: str | None = None
+
+
+class SimulationJobs:
+    def __init__(self, engine: Engine, scenarios_dir: str):
+        self.engine = engine
+        self.folder = Path(scenarios_dir)
+        self.jobs: dict[str, Job] = {}
+        self.lock = threading.Lock()
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simulation")
+
+    def scenarios(self) -> dict[str, Path]:
+        return {p.stem: p for p in sorted(self.folder.glob("*.yaml"))} if self.folder.is_dir() else {}
+
+    def submit(self, scenario: str, replications: int, seed: int, owner: str) -> Job:
+        path = self.scenarios()[scenario]
+        job = Job(uuid.uuid4().hex[:12], str(path), replications, seed, owner)
+        with self.lock:
+            self.jobs[job.id] = job
+        self.pool.submit(self._run, job)
+        return job
+
+    def _run(self, job: Job) -> None:
+        job.status = "running"
+        try:
+            economy = read_economy(self.engine)
+            job.year = economy.year
+            job.results = Model(economy, load_scenario(Path(job.scenario_file))).run(job.replications, job.seed)
+            job.status = "done"
+        except Exception as failure:  # the page shows what went wrong; the app keeps serving
+            job.error = f"{type(failure).__name__}: {failure}"
+            job.status = "failed"
+            traceback.print_exc()
+
+    def recent(self) -> list[Job]:
+        with self.lock:
+            return sorted(self.jobs.values(), key=lambda j: j.created, reverse=True)[:20]
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
