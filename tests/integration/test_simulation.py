@@ -153,3 +153,22 @@ def test_cli_runs_a_scenario_on_a_loaded_economy_and_compares(tmp_path, sqlite_u
         ],
     )
     assert synthetic.exit_code == 0, synthetic.output
+
+
+def test_several_scenarios_run_together_give_what_they_give_alone(population):
+    from primarycare.simulation.api import run_scenarios
+
+    models = [
+        Model(population, scenario_from(name, overrides))
+        for name, overrides in (("base", None), ("notes", {"notes_access": True}))
+    ]
+    together = run_scenarios(models, 2, 7, runner="processes", workers=2)
+    for model, result in zip(models, together, strict=True):
+        assert result.replications.equals(model.run(2, 7).replications)
+    routes = [c for c in together[0].replications.columns if c.startswith("ae_from_")]
+    assert (
+        together[0]
+        .replications.select(routes)
+        .sum_horizontal()
+        .equals(together[0].replications["ae_attendances"].alias("sum"))
+    )

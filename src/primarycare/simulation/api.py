@@ -75,19 +75,50 @@ class Model:
         ray_address: str | None = None,
         progress=None,
     ) -> Results:
-        import time
+        return run_scenarios(
+            [self], replications, seed, runner=runner, workers=workers, ray_address=ray_address, progress=progress
+        )[0]
 
-        if replications < 1:
-            raise ValueError("at least one replication")
-        jobs = self.jobs(replications, seed)
-        started = time.perf_counter()
-        outputs = run_chunks(_chunk, jobs, runner, workers=workers, ray_address=ray_address, progress=progress)
-        seconds = time.perf_counter() - started
+    def results(self, outputs: list[dict], replications: int, seconds: float) -> Results:
         rows, hours, events = [], [], 0.0
-        per_replication = len(jobs) // replications
+        per_replication = len(outputs) // replications
         for r in range(replications):
             totals, by_hour, weeks = add_up(outputs[r * per_replication : (r + 1) * per_replication])
             rows.append({"replication": r, **kpis(totals, self.scenario.values)})
             hours.append(pl.DataFrame({"replication": r, "hour_of_week": np.arange(168), "arrivals": by_hour / weeks}))
             events += totals["events"]
         return Results(self.scenario, pl.DataFrame(rows), pl.concat(hours), events, seconds)
+
+
+def run_scenarios(
+    models: list[Model],
+    replications: int = 10,
+    seed: int = 1,
+    *,
+    runner: str = "local",
+    workers: int | None = None,
+    ray_address: str | None = None,
+    progress=None,
+) -> list[Results]:
+    """Several scenarios' replications in one go: every (scenario, replication, commissioner) chunk goes to the
+    runner together, so scenarios run in parallel as well as replications. Same seed: common random numbers."""
+    import time
+
+    if replications < 1:
+        raise ValueError("at least one replication")
+    jobs = [model.jobs(replications, seed) for model in models]
+    started = time.perf_counter()
+    outputs = run_chunks(
+        _chunk,
+        [job for batch in jobs for job in batch],
+        runner,
+        workers=workers,
+        ray_address=ray_address,
+        progress=progress,
+    )
+    seconds = time.perf_counter() - started
+    results, start = [], 0
+    for model, batch in zip(models, jobs, strict=True):
+        results.append(model.results(outputs[start : start + len(batch)], replications, seconds))
+        start += len(batch)
+    return results

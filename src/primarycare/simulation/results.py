@@ -20,6 +20,7 @@ KPIS = {
     "ooh_clinician_utilisation": "OOH clinician busy hours / rostered hours",
     "palliative_ae_referral_share": "share of palliative OOH cases referred to A&E",
     "cost_gbp": "cost of practice appointments, 111 calls, OOH cases, A&E attendances and ambulances",
+    **{f"ae_from_{route}": f"A&E attendances arriving by the route: {route.replace('_', ' ')}" for route in AE_ROUTES},
 }
 
 
@@ -63,6 +64,7 @@ def kpis(totals: dict, v: dict) -> dict[str, float]:
         "ooh_clinician_utilisation": share(totals["ooh_busy_hours"], totals["ooh_duty_hours"]),
         "palliative_ae_referral_share": share(totals["palliative_referred"], totals["palliative_cases"]),
         "cost_gbp": cost,
+        **{f"ae_from_{route}": totals[f"ae_{route}"] for route in AE_ROUTES},
     }
 
 
