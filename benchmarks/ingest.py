@@ -10,7 +10,7 @@ import time
 import uuid
 from pathlib import Path
 
-import polars as pl
+from _timing import bare_parse, best_of
 from sqlalchemy import create_engine, text
 
 from primarycare.ingest.folder import read_folder
@@ -19,20 +19,6 @@ from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
 from primarycare.store.migrate import upgrade
 from primarycare.store.throwaway import throwaway_postgres
-
-
-def best_of(repeats: int, work) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def bare_parse(folder: Path) -> None:
-    for path in sorted(folder.glob("*.csv")):
-        pl.read_csv(path, has_header=path.name != "epraccur.csv", infer_schema_length=10_000)
 
 
 def load(folder: Path, url: str) -> None:

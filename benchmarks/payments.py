@@ -7,10 +7,9 @@ then calculate), each best of N in the same process. Usage: python benchmarks/pa
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
 
-import polars as pl
+from _timing import bare_parse, best_of
 
 from primarycare.ingest.folder import read_folder
 from primarycare.ingest.synth.files import write_synthetic
@@ -21,20 +20,6 @@ from primarycare.payments.national import Contract
 from primarycare.payments.scheme import load_scheme
 
 SCHEME = Path(__file__).parents[1] / "examples" / "schemes" / "somerset.yaml"
-
-
-def best_of(repeats: int, work) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def bare_parse(folder: Path) -> None:
-    for path in sorted(folder.glob("*.csv")):
-        pl.read_csv(path, has_header=path.name != "epraccur.csv", infer_schema_length=10_000)
 
 
 def calculate(economy) -> None:

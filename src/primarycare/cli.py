@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from primarycare.cli_output import bad_input, err
 from primarycare.store.engine import DEFAULT_URL
 
 app = typer.Typer(help="primarycare: commissioning and running GP services in England.", no_args_is_help=True)
@@ -31,8 +32,6 @@ def _payments() -> None:
     app.add_typer(simulate_app, name="simulate")
 
 
-err = Console(stderr=True)
-
 Db = Annotated[
     str, typer.Option("--db", envvar="PRIMARYCARE_DATABASE_URL", help="SQLAlchemy URL (SQLite or PostgreSQL)")
 ]
@@ -46,11 +45,6 @@ class Era(StrEnum):
 class Format(StrEnum):
     table = "table"
     json = "json"
-
-
-def _bad_input(error: Exception) -> typer.Exit:
-    err.print(f"[red]error:[/red] {error}", highlight=False)
-    return typer.Exit(2)
 
 
 @app.command()
@@ -71,7 +65,7 @@ def synth(
         params = load_parameters(parameters)
         written = write_synthetic(out, practices=practices, seed=seed, year=year, era=era.value, params=params)
     except (IngestError, ValueError) as error:
-        raise _bad_input(error) from None
+        raise bad_input(error) from None
     if params.unverified():
         err.print(f"note: unverified parameters used from {params.source_file}: {', '.join(params.unverified())}")
     for path in written:
@@ -93,7 +87,7 @@ def load(
     try:
         economy = read_folder(folder, year)
     except IngestError as error:
-        raise _bad_input(error) from None
+        raise bad_input(error) from None
     report = save_economy(make_engine(db), economy)
     verb = "replaced" if report.replaced else "loaded"
     rows = ", ".join(f"{n} {name}" for name, n in report.rows.items())
@@ -110,7 +104,7 @@ def economy_summary(db: Db = DEFAULT_URL, year: str | None = None, format: Forma
     try:
         summary = summarise(read_economy(make_engine(db), year)).as_dict()
     except NoEconomyLoaded as error:
-        raise _bad_input(error) from None
+        raise bad_input(error) from None
     if format is Format.json:
         print(json.dumps(summary, indent=2))
         return
@@ -162,7 +156,7 @@ def users_add(
     try:
         create_user(engine, username, password, role, practice)
     except ValueError as error:
-        raise _bad_input(error) from None
+        raise bad_input(error) from None
     print(f"added {username} ({role})")
 
 
@@ -175,7 +169,7 @@ def users_token(username: str, db: Db = DEFAULT_URL) -> None:
     try:
         print(issue_token(make_engine(db), username))
     except UnknownUser as error:
-        raise _bad_input(error) from None
+        raise bad_input(error) from None
 
 
 @app.command()
@@ -194,7 +188,7 @@ def serve(
     try:
         settings = Settings.from_env(database_url=db, demo=demo or None)
     except InsecureSettings as error:
-        raise _bad_input(error) from None
+        raise bad_input(error) from None
     uvicorn.run(create_app(settings), host=host, port=port)
 
 

@@ -7,8 +7,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from primarycare.cli_output import bad_input, err
+
 app = typer.Typer(help="What every practice is owed, nationally and under a local scheme.", no_args_is_help=True)
-err = Console(stderr=True)
 
 Data = Annotated[Path | None, typer.Option(help="A folder of published (or synthetic) files")]
 Db = Annotated[str | None, typer.Option("--db", help="A loaded database instead of --data")]
@@ -34,11 +35,6 @@ def _inputs(data, db, year, prior_data, parameters, rates, indices, national_pre
     return inputs
 
 
-def _fail(error: Exception) -> typer.Exit:
-    err.print(f"[red]error:[/red] {error}", highlight=False)
-    return typer.Exit(2)
-
-
 @app.command()
 def national(
     out: Annotated[Path, typer.Option(help="CSV of line items to write")],
@@ -61,7 +57,7 @@ def national(
         inputs = _inputs(data, db, year, prior_data, parameters, rates, indices, national_prevalence)
         lines = national_lines(inputs)
     except (IngestError, PaymentsError) as error:
-        raise _fail(error) from None
+        raise bad_input(error) from None
     with_gbp(lines).write_csv(out, float_precision=2)
     total = lines["PENCE"].sum() / 100
     print(
@@ -100,7 +96,7 @@ def compare(
         national_rows = contract.lines()
         local_rows = scheme_lines(inputs, plan, scheme.name, contract)
     except (IngestError, PaymentsError) as error:
-        raise _fail(error) from None
+        raise bad_input(error) from None
     comparison = compare_practices(inputs.economy, national_rows, local_rows, members(plan, inputs.economy))
     groups = compare_groups(comparison)
     comparison.write_csv(out, float_precision=2)

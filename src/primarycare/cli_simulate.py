@@ -8,8 +8,9 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from primarycare.cli_output import bad_input, err
+
 app = typer.Typer(help="Policy simulation: practices, NHS 111, out-of-hours and A&E.", invoke_without_command=True)
-err = Console(stderr=True)
 
 
 def _population(economy: str | None, db: str | None, year: str | None):
@@ -55,8 +56,7 @@ def simulate(
     from primarycare.simulation.parameters import ScenarioError, load_scenario
 
     if scenario is None or out is None:
-        err.print("error: give --scenario FILE and --out DIR (or a command: compare)")
-        raise typer.Exit(2)
+        raise bad_input("give --scenario FILE and --out DIR (or a command: compare)")
     try:
         plan = load_scenario(scenario)
         population, label = _population(economy, db, year)
@@ -73,8 +73,7 @@ def simulate(
                 progress=lambda n: bar.advance(task, n),
             )
     except (ScenarioError, ValueError, RuntimeError) as error:
-        err.print(f"[red]error:[/red] {error}", highlight=False)
-        raise typer.Exit(2) from None
+        raise bad_input(error) from None
     write_results(results, out, seed=seed, runner=runner, economy=label)
     table = Table(title=f"{plan.name}: {replications} replications, seed {seed}")
     for column in ("KPI", "mean", "95% CI"):
@@ -93,8 +92,7 @@ def compare_runs(first: Path, second: Path) -> None:
     try:
         a, b = read_summary(first), read_summary(second)
     except FileNotFoundError as missing:
-        err.print(f"[red]error:[/red] {missing}")
-        raise typer.Exit(2) from None
+        raise bad_input(missing) from None
     frame = compare(a, b)
     table = Table(title=f"{a['run']['scenario']} -> {b['run']['scenario']}")
     for column in ("KPI", a["run"]["scenario"], "95% CI", b["run"]["scenario"], "95% CI ", "difference", "CIs overlap"):

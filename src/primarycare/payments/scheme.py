@@ -3,10 +3,10 @@
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from primarycare.payments.errors import PaymentsError
+from primarycare.yamlfile import read_yaml
 
 
 class _Strict(BaseModel):
@@ -41,24 +41,6 @@ class ReleasedQof(_Strict):
         return self
 
 
-class Goal(_Strict):
-    """A local goal paid from the released money: weight x how far achievement is between the thresholds.
-    Achievement = sum of numerators / sum of denominators of the listed national indicators."""
-
-    code: str
-    name: str
-    weight: float = Field(gt=0, le=1)
-    indicators: tuple[str, ...] = Field(min_length=1)
-    lower_pct: float = Field(ge=0, le=100)
-    upper_pct: float = Field(ge=0, le=100)
-
-    @model_validator(mode="after")
-    def _thresholds(self):
-        if self.upper_pct <= self.lower_pct:
-            raise ValueError("upper_pct must be above lower_pct")
-        return self
-
-
 class Thresholds(_Strict):
     """A kept national indicator paid on the scheme's own thresholds: points from NUMERATOR / DENOMINATOR."""
 
@@ -70,6 +52,16 @@ class Thresholds(_Strict):
         if self.upper_pct <= self.lower_pct:
             raise ValueError("upper_pct must be above lower_pct")
         return self
+
+
+class Goal(Thresholds):
+    """A local goal paid from the released money: weight x how far achievement is between the thresholds.
+    Achievement = sum of numerators / sum of denominators of the listed national indicators."""
+
+    code: str
+    name: str
+    weight: float = Field(gt=0, le=1)
+    indicators: tuple[str, ...] = Field(min_length=1)
 
 
 class Investment(_Strict):
@@ -103,14 +95,7 @@ class Scheme(_Strict):
 
 def load_scheme(path: Path) -> Scheme:
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PaymentsError(f"{path}: no such scheme file") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise PaymentsError(f"{path.name}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = read_yaml(path, PaymentsError, "scheme")
     try:
         return Scheme.model_validate(data if data is not None else {})
     except ValidationError as invalid:

@@ -6,9 +6,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from primarycare.economy.vocabulary import parse_year
+from primarycare.yamlfile import read_yaml
 
 PROVIDERS = ("remote", "local_coop", "practices")
 SHARES_THAT_ADD_UP = {
@@ -126,14 +125,7 @@ def scenario_from(
 
 def load_scenario(path: Path, defaults: Defaults | None = None) -> Scenario:
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such scenario file") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise ScenarioError(f"{path.name}{where}: not valid YAML") from None
+    data = read_yaml(path, ScenarioError, "scenario") or {}
     if not isinstance(data, dict):
         raise ScenarioError(f"{path.name}: a scenario is a mapping with name, description and overrides")
     unknown = set(data) - {"name", "description", "source", "year", "overrides"}
