@@ -9,7 +9,7 @@ from primarycare.economy.vocabulary import year_from_suffix
 from primarycare.ingest import formats as f
 from primarycare.ingest.errors import IngestError, Problem
 from primarycare.ingest.qof import read_qof
-from primarycare.ingest.table import LINE, read_table
+from primarycare.ingest.table import LINE, header_names, read_table
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 
@@ -69,18 +69,14 @@ def _optional(path: Path, read):
 
 
 def _era_of_map(path: Path) -> str:
-    header = path.read_text(encoding="utf-8-sig", errors="replace").split("\n", 1)[0]
-    columns = [c.strip() for c in header.split(",")]
+    columns = header_names(path)
     eras = {f.ERA_MARKERS[c]: c for c in columns if c in f.ERA_MARKERS}
     if len(eras) > 1:
-        return _raise_mixed(path, columns.index(eras["ccg"]) + 1)
+        column = columns.index(eras["ccg"]) + 1
+        raise IngestError.at(path.name, 1, column, "files of mixed eras: CCG-era and sub-ICB-era columns together")
     if not eras:
         raise IngestError.at(path.name, 1, 1, "missing column 'SUB_ICB_LOCATION_CODE' (or 'CCG_CODE' before 2022)")
     return next(iter(eras))
-
-
-def _raise_mixed(path: Path, column: int):
-    raise IngestError.at(path.name, 1, column, "files of mixed eras: CCG-era and sub-ICB-era columns together")
 
 
 def _choose_year(asked: str | None, from_qof: str | None, lists: pl.DataFrame) -> str:

@@ -9,7 +9,7 @@ import polars as pl
 from primarycare.economy.vocabulary import year_from_suffix
 from primarycare.ingest import formats as f
 from primarycare.ingest.errors import IngestError
-from primarycare.ingest.table import LINE, column_position, read_table
+from primarycare.ingest.table import LINE, column_position, header_names, read_table
 
 _SUFFIX = re.compile(r"_(\d{4})\.csv$")
 MEASURE_COLUMNS = {
@@ -83,8 +83,7 @@ def _indicators(paths: list[Path], era: str) -> pl.DataFrame:
     if not paths:
         return pl.DataFrame()
     (path,) = paths[:1]
-    header = [c.strip() for c in path.read_text(encoding="utf-8-sig").split("\n", 1)[0].split(",")]
-    for column in header:
+    for column in header_names(path):
         if f.ERA_MARKERS.get(column, era) != era:
             raise IngestError.at(
                 path.name,

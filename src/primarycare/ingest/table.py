@@ -45,7 +45,7 @@ def read_table(path: Path, spec: TableSpec, header: bool = True) -> pl.DataFrame
     name = path.name
     if not path.read_bytes().strip():
         raise IngestError.at(name, 1, 1, "the file is empty")
-    columns = _header(path) if header else spec.names
+    columns = header_names(path) if header else spec.names
     if header:
         _check_header(name, columns, spec)
     checks = [_check(column) for column in (*spec.columns, *(c for c in spec.optional if c.name in columns))]
@@ -100,13 +100,14 @@ def _problems(name, columns, spec, checks, raw, frame, flagged, first_line) -> l
     return sorted(problems, key=lambda p: (p.line, p.column))
 
 
-def _header(path: Path) -> list[str]:
+def header_names(path: Path) -> list[str]:
+    """The first line's column names, stripped."""
     with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
         return [h.strip() for h in next(csv.reader(handle))]
 
 
 def column_position(path: Path, name: str) -> int:
-    return _header(path).index(name) + 1
+    return header_names(path).index(name) + 1
 
 
 def _locate_shape_error(path: Path, spec: TableSpec, header: bool, exc: Exception) -> IngestError:
