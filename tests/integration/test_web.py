@@ -63,7 +63,7 @@ def test_a_commissioner_sees_the_economy_searches_and_sorts(site):
     assert sign_in(client, "comm").status_code == 303
     page = client.get("/economy")
     assert page.status_code == 200 and "Commissioners" in page.text and own in page.text and other in page.text
-    assert "40 practices" in page.text
+    assert "40 practices" in page.text and 'data-testid="networks"' in page.text
     found = client.get(f"/economy?q={other.lower()}")
     assert "1 practice<" in found.text and other in found.text and f">{own}<" not in found.text
     by_size = client.get("/economy?sort=patients&desc=true").text.split('data-testid="practices"')[1]
@@ -97,6 +97,8 @@ def test_the_api_takes_tokens_and_keeps_practices_apart(site):
     assert client.get("/api/practices", headers={"Authorization": "Bearer not-a-token"}).status_code == 401
     comm = {"Authorization": f"Bearer {issue_token(engine, 'comm')}"}
     prac = {"Authorization": f"Bearer {issue_token(engine, 'prac')}"}
+    networks = client.get("/api/networks", headers=comm).json()
+    assert sum(n["practices"] for n in networks) == 40 and client.get("/api/networks", headers=prac).status_code == 403
     summary = client.get("/api/economy/summary", headers=comm).json()
     assert summary["practices"] == 40 and isinstance(summary["registered_patients"], int)
     listing = client.get("/api/practices?limit=5&sort=name", headers=comm).json()

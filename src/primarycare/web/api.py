@@ -32,6 +32,13 @@ def commissioners(engine: EngineDep, user: ApiUser, year: str | None = None) -> 
     return views.commissioners(engine, year)
 
 
+@router.get("/networks", summary="Networks with their practices and patients")
+def networks(engine: EngineDep, user: ApiUser, year: str | None = None) -> list[dict]:
+    if user.is_practice_user:
+        raise HTTPException(403, "a practice user sees only its own practice")
+    return views.networks(engine, year)
+
+
 @router.get("/practices", summary="Practices with list sizes; search, sort and page")
 def practices(
     engine: EngineDep,

@@ -71,6 +71,7 @@ def economy(
         offset=(page - 1) * PAGE_SIZE,
     )
     commissioners = [] if user.is_practice_user else views.commissioners(engine, year)
+    networks = [] if user.is_practice_user else views.networks(engine, year)
     pages = max(1, -(-listing["total"] // PAGE_SIZE))
     return render(
         request,
@@ -78,6 +79,7 @@ def economy(
         user=user,
         listing=listing,
         commissioners=commissioners,
+        networks=networks,
         q=q,
         sort=sort,
         desc=desc,

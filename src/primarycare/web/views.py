@@ -79,6 +79,42 @@ def commissioners(engine: Engine, year: str | None) -> list[dict]:
         return [dict(r._mapping) for r in conn.execute(query)]
 
 
+def networks(engine: Engine, year: str | None) -> list[dict]:
+    n, p, lc = t.network.c, t.practice.c, t.list_count.c
+    with engine.connect() as conn:
+        period_id = find_period(conn, year)[0]
+        patients = (
+            select(lc.practice_code, func.sum(lc.patients).label("patients"))
+            .where(lc.period_id == period_id)
+            .group_by(lc.practice_code)
+            .subquery()
+        )
+        members = (
+            select(
+                p.network_code,
+                func.count().label("practices"),
+                func.coalesce(func.sum(patients.c.patients), 0).label("patients"),
+            )
+            .outerjoin(patients, patients.c.practice_code == p.code)
+            .where(p.period_id == period_id)
+            .group_by(p.network_code)
+            .subquery()
+        )
+        query = (
+            select(
+                n.code,
+                n.name,
+                n.commissioner_code,
+                func.coalesce(members.c.practices, 0).label("practices"),
+                func.coalesce(members.c.patients, 0).label("patients"),
+            )
+            .outerjoin(members, members.c.network_code == n.code)
+            .where(n.period_id == period_id)
+            .order_by(n.commissioner_code, n.code)
+        )
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+
 def practice(engine: Engine, user: User, code: str, year: str | None) -> dict:
     if not can_see_practice(user, code):
         raise HTTPException(403, "a practice user sees only its own practice")
