@@ -85,5 +85,6 @@ def bulk_insert(conn: Connection, table: Table, frame: pl.DataFrame, period_id: 
         statement = (
             f"INSERT INTO {table.name} (period_id, {', '.join(columns)}) VALUES ({int(period_id)}, {placeholders})"
         )
-        conn.exec_driver_sql(statement, frame.rows())
+        cursor = conn.connection.dbapi_connection.cursor()  # the caller's transaction; rows streamed, not listed
+        cursor.executemany(statement, frame.iter_rows())
     return frame.height
