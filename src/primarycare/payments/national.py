@@ -86,35 +86,43 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
         {"group_code": list(national), "national_prevalence": list(national.values())},
         schema={"group_code": pl.String, "national_prevalence": pl.Float64},
     )
-    rows = economy.achievement.select("practice_code", "indicator_code", _points(inputs).alias("achieved_points"))
     rows = (
-        rows.filter(pl.col("achieved_points") > 0)
+        economy.achievement.select("practice_code", "indicator_code", _points(inputs).alias("achieved_points"))
+        .filter(pl.col("achieved_points") > 0)
         .join(groups, on="indicator_code", how="left")
-        .join(lists, on="practice_code", how="left")
+    )
+    # CPI per practice and APDF per practice and register, each worked out (and written out) once, then joined.
+    cpi = pl.col("patients").fill_null(0) / params.qof_national_average_list.value
+    if inputs.round_factors is not None:
+        cpi = cpi.round(inputs.round_factors)
+    practices = lists.select("practice_code", cpi.alias("cpi")).with_columns(
+        pl.concat_str([pl.lit(f" pts × £{price:.2f} × CPI "), fixed_expr(pl.col("cpi"), 4)]).alias("cpi_text")
+    )
+    pairs = (
+        rows.select("practice_code", "group_code")
+        .unique()
         .join(national_frame, on="group_code", how="left")
         .join(prevalence, on=["practice_code", "group_code"], how="left")
     )
-    cpi = pl.col("patients").fill_null(0) / params.qof_national_average_list.value
     linked = pl.col("national_prevalence").is_not_null() & (pl.col("national_prevalence") > 0)
-    apdf = (
-        pl.when(linked)
-        .then(pl.col("practice_prevalence").fill_null(0.0) / pl.col("national_prevalence"))
-        .otherwise(1.0)
-    )
+    apdf = pl.when(linked).then(pl.col("practice_prevalence").fill_null(0.0) / pl.col("national_prevalence"))
+    apdf = apdf.otherwise(1.0)
     if inputs.round_factors is not None:
-        cpi, apdf = cpi.round(inputs.round_factors), apdf.round(inputs.round_factors)
-    rows = rows.with_columns(cpi.alias("cpi"), apdf.alias("apdf"), linked.alias("linked"))
-    value = pl.col("achieved_points") * price * pl.col("cpi") * pl.col("apdf")
-    formula = pl.concat_str(
-        [
-            points_expr(pl.col("achieved_points")),
-            pl.lit(f" pts × £{price:.2f} × CPI "),
-            fixed_expr(pl.col("cpi"), 4),
-            pl.when(pl.col("linked"))
-            .then(pl.concat_str([pl.lit(" × APDF "), fixed_expr(pl.col("apdf"), 4)]))
-            .otherwise(pl.lit("")),
-        ]
+        apdf = apdf.round(inputs.round_factors)
+    pairs = pairs.select("practice_code", "group_code", apdf.alias("apdf"), linked.alias("linked")).with_columns(
+        pl.when(pl.col("linked"))
+        .then(pl.concat_str([pl.lit(" × APDF "), fixed_expr(pl.col("apdf"), 4)]))
+        .otherwise(pl.lit(""))
+        .alias("apdf_text")
     )
+    rows = rows.join(practices, on="practice_code", how="left").join(
+        pairs, on=["practice_code", "group_code"], how="left", nulls_equal=True
+    )
+    rows = rows.with_columns(
+        pl.col("cpi").fill_null(0.0), pl.col("cpi_text").fill_null(f" pts × £{price:.2f} × CPI 0.0000")
+    )
+    value = pl.col("achieved_points") * price * pl.col("cpi") * pl.col("apdf")
+    formula = pl.concat_str([points_expr(pl.col("achieved_points")), pl.col("cpi_text"), pl.col("apdf_text")])
     return rows.select(
         "practice_code", "indicator_code", pence_expr(value).alias("pence"), formula.alias("formula")
     ).sort("practice_code", "indicator_code")
