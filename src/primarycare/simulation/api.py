@@ -108,13 +108,15 @@ def run_scenarios(
         raise ValueError("at least one replication")
     jobs = [model.jobs(replications, seed) for model in models]
     started = time.perf_counter()
+    every = [job for batch in jobs for job in batch]
     outputs = run_chunks(
         _chunk,
-        [job for batch in jobs for job in batch],
+        every,
         runner,
         workers=workers,
         ray_address=ray_address,
         progress=progress,
+        weights=[float(job[3].sum()) for job in every],
     )
     seconds = time.perf_counter() - started
     results, start = [], 0

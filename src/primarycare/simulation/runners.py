@@ -15,7 +15,9 @@ def run_chunks(
     workers: int | None = None,
     ray_address: str | None = None,
     progress: Callable[[int], None] | None = None,
+    weights: list[float] | None = None,
 ) -> list:
+    """Results in the order of ``chunks``. ``weights`` (the work in each chunk, e.g. patients) balance Ray's batches."""
     if runner not in RUNNERS:
         raise ValueError(f"runner must be one of {', '.join(RUNNERS)}")
     tick = progress or (lambda _n: None)
@@ -25,7 +27,7 @@ def run_chunks(
         with ProcessPoolExecutor(max_workers=workers) as pool:
             size = max(1, len(chunks) // (4 * (workers or pool._max_workers)))
             return [_done(result, tick) for result in pool.map(task, chunks, chunksize=size)]
-    return _ray(task, chunks, workers, ray_address, tick)
+    return _ray(task, chunks, weights or [1.0] * len(chunks), workers, ray_address, tick)
 
 
 def _done(result, tick):
@@ -33,18 +35,24 @@ def _done(result, tick):
     return result
 
 
-def _batches(chunks: list, workers: int) -> list[list]:
-    """Few, large tasks (about four per worker): per-task overhead stays small against the work."""
-    count = max(1, min(len(chunks), 4 * workers))
-    size = -(-len(chunks) // count)
-    return [chunks[i : i + size] for i in range(0, len(chunks), size)]
+def _batches(weights: list[float], workers: int) -> list[list[int]]:
+    """Chunk indices in about four batches per worker, the heaviest chunks placed first, each on the lightest batch
+    so far: few, large, even tasks keep per-task overhead small and no worker idle at the end."""
+    count = max(1, min(len(weights), 4 * workers))
+    batches: list[list[int]] = [[] for _ in range(count)]
+    loads = [0.0] * count
+    for index in sorted(range(len(weights)), key=lambda i: -weights[i]):
+        lightest = loads.index(min(loads))
+        batches[lightest].append(index)
+        loads[lightest] += weights[index]
+    return sorted((b for b in batches if b), key=lambda b: -sum(weights[i] for i in b))
 
 
 def _run_batch(task: Callable, batch: list) -> list:
     return [task(chunk) for chunk in batch]
 
 
-def _ray(task, chunks: list, workers, address, tick) -> list:
+def _ray(task, chunks: list, weights: list[float], workers, address, tick) -> list:
     try:
         import ray
     except ImportError:
@@ -57,16 +65,19 @@ def _ray(task, chunks: list, workers, address, tick) -> list:
     workers = workers or int(ray.available_resources().get("CPU", 1))
     remote = ray.remote(num_cpus=1)(_run_batch)
     shared_task = ray.put(task)
-    batches = _batches(chunks, workers)
-    results: list = [None] * len(batches)
+    results: list = [None] * len(chunks)
     pending: dict = {}
-    for index, batch in enumerate(batches):
+
+    def collect(refs) -> None:
+        for ref in refs:
+            for index, result in zip(pending.pop(ref), ray.get(ref), strict=True):
+                results[index] = result
+
+    for batch in _batches(weights, workers):
         if len(pending) >= workers:  # at most one batch per worker in flight
             done, _ = ray.wait(list(pending), num_returns=1)
-            for ref in done:
-                results[pending.pop(ref)] = ray.get(ref)
-        pending[remote.remote(shared_task, batch)] = index
-    for ref, index in pending.items():
-        results[index] = ray.get(ref)
+            collect(done)
+        pending[remote.remote(shared_task, [chunks[i] for i in batch])] = batch
+    collect(list(pending))
     tick(len(chunks))
-    return [result for batch in results for result in batch]
+    return results
