@@ -7,19 +7,11 @@ import numpy as np
 from primarycare.economy.vocabulary import AGE_BANDS, age_band_lower
 from primarycare.simulation.calendar import Year, in_hours_at
 from primarycare.simulation.engine import HOURS_PER_WEEK, station
+from primarycare.simulation.kpis import AE_ROUTES
 from primarycare.simulation.parameters import Defaults, Scenario
 
 STREAMS = ("in_hours", "routing", "ooh_arrivals", "calls", "assessment", "visits", "ae_background")
 MINUTES = 1 / 60
-AE_ROUTES = (
-    "background",
-    "straight_to_ae",
-    "failed_access",
-    "failed_access_via_111",
-    "ambulance",
-    "111_ae",
-    "ooh_referral",
-)
 
 
 def streams(seed: int, replication: int, chunk: int) -> dict[str, np.random.Generator]:

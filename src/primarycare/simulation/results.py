@@ -3,25 +3,8 @@
 import numpy as np
 import polars as pl
 
-from primarycare.simulation.model import AE_ROUTES
+from primarycare.simulation.kpis import AE_ROUTES, KPIS
 from primarycare.simulation.stats import mean_ci
-
-KPIS = {
-    "ae_attendances": "A&E attendances in the year, every route",
-    "ae_in_hours_share": "share of A&E attendances arriving in hours (08:00-18:30 on working days)",
-    "ae_after_failed_practice_access_share": "share of A&E attendances after a failed attempt to see the practice",
-    "ae_avoidable_share": "share of A&E attendances from routes primary care could have met "
-    "(failed practice access, straight to A&E out of hours, 111 and OOH referrals)",
-    "ooh_clock_compliance": "share of OOH cases whose definitive clinical assessment started within the NQR target",
-    "practice_utilisation": "appointments used / appointments offered in hours",
-    "calls_111": "NHS 111 calls",
-    "ooh_cases": "cases assessed by the OOH service",
-    "ooh_home_visits": "OOH home visits",
-    "ooh_clinician_utilisation": "OOH clinician busy hours / rostered hours",
-    "palliative_ae_referral_share": "share of palliative OOH cases referred to A&E",
-    "cost_gbp": "cost of practice appointments, 111 calls, OOH cases, A&E attendances and ambulances",
-    **{f"ae_from_{route}": f"A&E attendances arriving by the route: {route.replace('_', ' ')}" for route in AE_ROUTES},
-}
 
 
 def add_up(chunks: list[dict]) -> tuple[dict, np.ndarray, int]:

@@ -3,7 +3,6 @@
 import math
 
 import numpy as np
-from scipy import stats
 
 
 def mean_ci(values, confidence: float = 0.95) -> tuple[float, float]:
@@ -12,6 +11,8 @@ def mean_ci(values, confidence: float = 0.95) -> tuple[float, float]:
     mean = float(values.mean()) if values.size else float("nan")
     if values.size < 2:
         return mean, float("nan")
+    from scipy import stats  # imported here: scipy.stats takes seconds to import, and only this needs it
+
     half = stats.t.ppf((1 + confidence) / 2, values.size - 1) * values.std(ddof=1) / math.sqrt(values.size)
     return mean, float(half)
 

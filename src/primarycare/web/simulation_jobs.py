@@ -7,12 +7,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from primarycare.simulation.api import Model, Results
-from primarycare.simulation.parameters import load_scenario
 from primarycare.store.economy import read_economy
+
+if TYPE_CHECKING:
+    from primarycare.simulation.api import Results
 
 
 @dataclass
@@ -24,7 +26,7 @@ class Job:
     owner: str
     status: str = "queued"
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
-    results: Results | None = None
+    results: "Results | None" = None
     error: str | None = None
     year: str | None = None
 
@@ -49,6 +51,9 @@ class SimulationJobs:
         return job
 
     def _run(self, job: Job) -> None:
+        from primarycare.simulation.api import Model  # the engine is compiled on first use, not at start-up
+        from primarycare.simulation.parameters import load_scenario
+
         job.status = "running"
         try:
             economy = read_economy(self.engine)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from primarycare.access.roles import User
-from primarycare.simulation.results import KPIS
+from primarycare.simulation.kpis import KPIS
 from primarycare.web.deps import ApiUser, CsrfChecked, PageUser
 from primarycare.web.pages import render
 from primarycare.web.simulation_jobs import Job, SimulationJobs
