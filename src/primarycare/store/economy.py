@@ -5,6 +5,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from primarycare.economy.model import Commissioner, Economy, Network, Practice
 from primarycare.store import tables as t
+from primarycare.store.overview import practice_patients
 
 
 class NoEconomyLoaded(LookupError):
@@ -89,12 +90,7 @@ def practice_overview(
     offset: int = 0,
 ) -> tuple[int, list[dict]]:
     """(how many match, one page of practices with their list size) for the overview table and the API."""
-    patients = (
-        select(t.list_count.c.practice_code, func.sum(t.list_count.c.patients).label("patients"))
-        .where(t.list_count.c.period_id == period_id)
-        .group_by(t.list_count.c.practice_code)
-        .subquery()
-    )
+    patients = practice_patients(period_id)
     p = t.practice.c
     query = (
         select(
