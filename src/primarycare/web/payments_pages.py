@@ -4,7 +4,7 @@ import io
 from typing import Annotated
 
 import polars as pl
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from primarycare.payments.inputs import with_gbp
@@ -61,62 +61,41 @@ def payments_page(
     if view is None:
         return RedirectResponse(f"/payments/practices/{user.practice_code}", status_code=303)
     payments, rows, label = view
-    sort = sort if sort in SORTABLE else "DIFFERENCE_GBP"
-    networks = sorted({n for n in payments.comparison["NETWORK_CODE"] if n})
-    commissioners = sorted(set(payments.comparison["COMMISSIONER_CODE"]))
-    chart = rows.sort("DIFFERENCE_GBP").select("PRACTICE_CODE", "DIFFERENCE_GBP")
     return render(
         request,
         "payments.html",
         user=user,
         payments=payments,
-        rows=rows.sort(sort, descending=desc, nulls_last=True).to_dicts(),
         label=label,
-        attention=pv.attention(rows),
         schemes=list(pv.schemes(request)),
         scheme=scheme,
         group=group,
         practices=practices,
-        sort=sort,
         desc=desc,
-        networks=networks,
-        commissioners=commissioners,
-        totals={c: rows[c].sum() for c in ("NATIONAL_GBP", "SCHEME_GBP", "DIFFERENCE_GBP", "PATIENTS")},
-        difference_chart={"labels": chart["PRACTICE_CODE"].to_list(), "values": chart["DIFFERENCE_GBP"].to_list()},
-        network_chart=pv.network_chart(rows)
-        .select("NETWORK_CODE", "NATIONAL_PER_HEAD_GBP", "SCHEME_PER_HEAD_GBP")
-        .to_dict(as_series=False),
         query=request.url.query,
+        **pv.landing(payments, rows, sort if sort in SORTABLE else "DIFFERENCE_GBP", desc),
     )
 
 
-@router.get("/payments/compare.csv")
-def compare_csv(
-    request: Request, user: PageUser, year: str | None = None, scheme: Scheme = "", group: str = "", practices: str = ""
+@router.get("/payments/{table}.csv")
+def table_csv(
+    request: Request,
+    user: PageUser,
+    table: str,
+    year: str | None = None,
+    scheme: Scheme = "",
+    group: str = "",
+    practices: str = "",
 ):
+    """compare.csv (the table), networks.csv (the £ per head chart) or lines.csv (every line item)."""
+    if table not in ("compare", "networks", "lines"):
+        raise HTTPException(404, f"no table {table}.csv")
     view = _commissioner_view(request, user, year, scheme, group, practices)
     if view is None:
         return RedirectResponse(f"/payments/practices/{user.practice_code}.csv", status_code=303)
-    return _csv(view[1], f"compare-{view[0].year}-{scheme or 'national'}.csv")
-
-
-@router.get("/payments/networks.csv")
-def networks_csv(
-    request: Request, user: PageUser, year: str | None = None, scheme: Scheme = "", group: str = "", practices: str = ""
-):
-    view = _commissioner_view(request, user, year, scheme, group, practices)
-    if view is None:
-        return RedirectResponse(f"/payments/practices/{user.practice_code}.csv", status_code=303)
-    return _csv(pv.network_chart(view[1]), f"per-head-by-network-{view[0].year}-{scheme or 'national'}.csv")
-
-
-@router.get("/payments/lines.csv")
-def lines_csv(request: Request, user: PageUser, year: str | None = None, scheme: Scheme = ""):
-    view = _commissioner_view(request, user, year, scheme, "", "")
-    if view is None:
-        return RedirectResponse(f"/payments/practices/{user.practice_code}.csv", status_code=303)
-    payments = view[0]
-    return _csv(with_gbp(payments.local), f"payments-{payments.year}-{scheme or 'national'}.csv")
+    payments, rows, _ = view
+    frame = {"compare": rows, "networks": pv.network_chart(rows), "lines": with_gbp(payments.local)}[table]
+    return _csv(frame, f"{table}-{payments.year}-{scheme or 'national'}.csv")
 
 
 @router.get("/payments/practices/{code}.csv")

@@ -103,6 +103,23 @@ def attention(comparison: pl.DataFrame, count: int = 5) -> dict[str, list[dict]]
     return {"losers": losers.to_dicts(), "winners": winners.to_dicts(), "far": far.to_dicts()}
 
 
+def landing(payments: Payments, rows: pl.DataFrame, sort: str, descending: bool) -> dict:
+    """What the commissioners' payments page shows for the chosen practices: table, totals, attention, charts."""
+    chart = rows.sort("DIFFERENCE_GBP").select("PRACTICE_CODE", "DIFFERENCE_GBP")
+    return {
+        "rows": rows.sort(sort, descending=descending, nulls_last=True).to_dicts(),
+        "sort": sort,
+        "networks": sorted({n for n in payments.comparison["NETWORK_CODE"] if n}),
+        "commissioners": sorted(set(payments.comparison["COMMISSIONER_CODE"])),
+        "totals": {c: rows[c].sum() for c in ("NATIONAL_GBP", "SCHEME_GBP", "DIFFERENCE_GBP", "PATIENTS")},
+        "attention": attention(rows),
+        "difference_chart": {"labels": chart["PRACTICE_CODE"].to_list(), "values": chart["DIFFERENCE_GBP"].to_list()},
+        "network_chart": network_chart(rows)
+        .select("NETWORK_CODE", "NATIONAL_PER_HEAD_GBP", "SCHEME_PER_HEAD_GBP")
+        .to_dict(as_series=False),
+    }
+
+
 def network_chart(comparison: pl.DataFrame) -> pl.DataFrame:
     """£ per head by network, nationally and under the scheme: the per-head investment chart."""
     return compare_groups(comparison.filter(pl.col("NETWORK_CODE").is_not_null()), by="NETWORK_CODE")
