@@ -202,22 +202,13 @@ def demo(
     serve_app: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
 ) -> None:
     """Generate a synthetic economy, load it into SQLite, create one demo user per role and serve the app."""
-    from primarycare.demo import DEMO_PASSWORD, create_demo_users
-    from primarycare.ingest.folder import read_folder
-    from primarycare.ingest.synth.files import write_synthetic
-    from primarycare.store.engine import make_engine
-    from primarycare.store.load import save_economy
+    from primarycare.demo import DEMO_PASSWORD, build_demo
 
-    url = f"sqlite:///{(folder / 'primarycare.db').resolve()}"
-    engine = make_engine(url)
-    for year in ("2022-23", "2023-24"):  # two years, so that QOF aspiration payments show
-        data = folder / "data" / year
-        write_synthetic(data, practices=practices, seed=seed, year=year)
-        save_economy(engine, read_folder(data))
+    url, made = build_demo(folder, practices=practices, seed=seed)
     users = Table(title=f"Demo users (password: {DEMO_PASSWORD})")
     for column in ("username", "role", "practice"):
         users.add_column(column)
-    for username, role, practice in create_demo_users(engine):
+    for username, role, practice in made:
         users.add_row(username, role, practice or "")
     Console().print(users)
     print(f"database: {url}")

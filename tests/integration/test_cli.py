@@ -59,3 +59,16 @@ def test_users_and_tokens(sqlite_url, monkeypatch):
     assert len(token) > 30
     assert runner.invoke(app, ["users", "token", "nobody", "--db", sqlite_url]).exit_code == 2
     assert runner.invoke(app, ["users", "add", "bob", "--role", "wizard", "--db", sqlite_url]).exit_code == 2
+
+
+def test_the_demo_builds_two_years_and_a_user_per_role(tmp_path):
+    from primarycare.access.roles import ROLES
+    from primarycare.store.economy import loaded_years
+
+    result = run("demo", "--folder", tmp_path, "--practices", 8, "--no-serve")
+    assert result.exit_code == 0, result.output
+    engine = make_engine(f"sqlite:///{tmp_path / 'primarycare.db'}")
+    with engine.connect() as conn:
+        assert loaded_years(conn) == ["2022-23", "2023-24"]
+        roles = set(conn.exec_driver_sql("SELECT role FROM app_user").scalars())
+    assert roles == set(ROLES)
