@@ -49,3 +49,9 @@ def year_from_suffix(suffix: str) -> str:
     """'2324' -> '2023-24'."""
     start = 2000 + int(suffix[:2])
     return f"{start}-{(start + 1) % 100:02d}"
+
+
+def previous_year(year: str) -> str:
+    """'2023-24' -> '2022-23'."""
+    start = parse_year(year) - 1
+    return f"{start}-{(start + 1) % 100:02d}"

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from primarycare.economy.model import Economy
-from primarycare.economy.vocabulary import parse_year
+from primarycare.economy.vocabulary import previous_year
 from primarycare.payments.errors import PaymentsError
 from primarycare.payments.files import read_indices, read_national_prevalence
 from primarycare.payments.inputs import PaymentInputs
@@ -20,11 +20,6 @@ class Overrides:
     rates: Path | None = None
     indices: Path | None = None
     national_prevalence: Path | None = None
-
-
-def previous_year(year: str) -> str:
-    start = parse_year(year) - 1
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def inputs_for(economy: Economy, overrides: Overrides, prior: Economy | None = None) -> PaymentInputs:

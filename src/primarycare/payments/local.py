@@ -6,9 +6,8 @@ from dataclasses import replace
 import polars as pl
 
 from primarycare.economy.model import Economy
-from primarycare.economy.vocabulary import age_band_lower
+from primarycare.economy.vocabulary import age_band_lower, previous_year
 from primarycare.payments.errors import PaymentsError
-from primarycare.payments.gather import previous_year
 from primarycare.payments.inputs import PaymentInputs, empty_lines
 from primarycare.payments.money import fixed_expr, gbp_expr, pence_expr
 from primarycare.payments.national import Contract
