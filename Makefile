@@ -30,6 +30,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $(VENDOR)/nhsuk/
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets $(VENDOR)/nhsuk/
 	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	@touch $@
 
 apt-update:

@@ -30,6 +30,9 @@ def _payments() -> None:
     from primarycare.cli_simulate import app as simulate_app
 
     app.add_typer(simulate_app, name="simulate")
+    from primarycare.cli_urgentcare import app as urgentcare_app
+
+    app.add_typer(urgentcare_app, name="urgentcare")
 
 
 Db = Annotated[
@@ -141,6 +144,8 @@ def users_add(
         ),
     ],
     practice: Annotated[str | None, typer.Option(help="The practice of a practice user")] = None,
+    provider: Annotated[str | None, typer.Option(help="The OOH provider of a call handler or clinician")] = None,
+    commissioner: Annotated[str | None, typer.Option(help="A commissioner user's own commissioner")] = None,
     db: Db = DEFAULT_URL,
 ) -> None:
     """Add a user; the password is asked for (or read from PRIMARYCARE_NEW_PASSWORD)."""
@@ -154,7 +159,7 @@ def users_add(
     engine = make_engine(db)
     upgrade(engine)
     try:
-        create_user(engine, username, password, role, practice)
+        create_user(engine, username, password, role, practice, provider_code=provider, commissioner_code=commissioner)
     except ValueError as error:
         raise bad_input(error) from None
     print(f"added {username} ({role})")

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from primarycare.ingest.folder import read_folder
+from primarycare.store.cases import add_provider
 from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
 from primarycare.store.users import create_user, issue_token
@@ -27,7 +28,8 @@ def site(db_url, synth_icb):
     own, other = economy.practices[0], economy.practices[1]
     create_user(engine, "comm", PASSWORD, "commissioner")
     create_user(engine, "prac", PASSWORD, "practice_user", own.code)
-    create_user(engine, "clin", PASSWORD, "ooh_clinician")
+    add_provider(engine, "OOH1", "An OOH provider", [economy.commissioners[0].code])
+    create_user(engine, "clin", PASSWORD, "ooh_clinician", provider_code="OOH1")
     app = create_app(Settings(database_url=db_url, secret_key="s" * 48, schemes_dir=str(SCHEMES)))
     with TestClient(app) as client:
         yield client, engine, own, other

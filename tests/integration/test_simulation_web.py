@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from primarycare.ingest.folder import read_folder
+from primarycare.store.cases import add_provider
 from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
 from primarycare.store.users import create_user, issue_token
@@ -22,9 +23,11 @@ SCENARIOS = Path(__file__).parents[2] / "examples" / "scenarios"
 @pytest.fixture
 def client(sqlite_url, synth_icb):
     engine = make_engine(sqlite_url)
-    save_economy(engine, read_folder(synth_icb))
+    economy = read_folder(synth_icb)
+    save_economy(engine, economy)
     create_user(engine, "comm", PASSWORD, "commissioner")
-    create_user(engine, "clin", PASSWORD, "ooh_clinician")
+    add_provider(engine, "OOH1", "An OOH provider", [economy.commissioners[0].code])
+    create_user(engine, "clin", PASSWORD, "ooh_clinician", provider_code="OOH1")
     app = create_app(Settings(database_url=sqlite_url, secret_key="s" * 48, scenarios_dir=str(SCENARIOS)))
     with TestClient(app) as test_client:
         yield test_client, engine

@@ -94,7 +94,7 @@ def simulate(
     calls_in_hours = in_hours_times(to_111)
 
     # Out of hours: needs by hour of the year; some go straight to A&E, the rest call 111.
-    profile = _ooh_weights(year, defaults)
+    profile = _ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
     expected = list_size.sum() * v["ooh_needs_per_1000_per_year"] / 1000 * year.weeks / 52
     per_hour = rng["ooh_arrivals"].poisson(expected * profile / profile.sum())
     hours = np.repeat(np.arange(year.hours), per_hour)
@@ -191,12 +191,13 @@ def simulate(
     return {"counts": counts, "ae_by_hour_of_week": by_hour, "weeks": year.weeks - warmup_weeks}
 
 
-def _ooh_weights(year: Year, defaults: Defaults) -> np.ndarray:
+def _ooh_weights(year: Year, profile: tuple[tuple[float, ...], tuple[float, ...]]) -> np.ndarray:
+    """Relative OOH demand per hour of the year from 24 weights for working days and 24 for the other days."""
     hours = np.arange(year.hours)
     clock = hours % 24
     working = year.working_day[hours // 24]
-    weekday = np.array(defaults.ooh_weekday)[clock]
-    weekend = np.array(defaults.ooh_weekend)[clock]
+    weekday = np.array(profile[0])[clock]
+    weekend = np.array(profile[1])[clock]
     weight = np.where(working, weekday, weekend)
     in_hours = working & (clock >= 8) & (clock < 18)
     weight = np.where(in_hours, 0.0, weight)

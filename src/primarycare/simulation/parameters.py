@@ -76,6 +76,9 @@ class Scenario:
     year: str
     values: dict[str, Any]  # every parameter, defaults with the scenario's overrides
     overrides: dict[str, Any]
+    # OOH demand by hour of day on working days and on other days (24 weights each), e.g. from a provider's own
+    # cases (primarycare urgentcare calibrate); the defaults' profile when None.
+    ooh_profile: tuple[tuple[float, ...], tuple[float, ...]] | None = None
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -89,6 +92,7 @@ def scenario_from(
     description: str = "",
     label: str = "scenario",
     defaults: Defaults | None = None,
+    ooh_profile: dict | None = None,
 ) -> Scenario:
     defaults = defaults or load_defaults()
     overrides = dict(overrides or {})
@@ -120,7 +124,24 @@ def scenario_from(
     for what, keys in SHARES_THAT_ADD_UP.items():
         if abs(sum(values[k] for k in keys) - 1) > 1e-6:
             raise ScenarioError(f"{label}: the {what} ({', '.join(keys)}) must add up to 1")
-    return Scenario(name=name, description=description, year=year, values=values, overrides=overrides)
+    profile = _ooh_profile(ooh_profile, label) if ooh_profile is not None else None
+    return Scenario(name, description, year, values, overrides, profile)
+
+
+def _ooh_profile(profile, label: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    if not isinstance(profile, dict) or set(profile) != {"weekday", "weekend"}:
+        raise ScenarioError(f"{label}: ooh_profile: a mapping with weekday and weekend, 24 weights each")
+    found = []
+    for key in ("weekday", "weekend"):
+        weights = profile[key]
+        if not isinstance(weights, list) or len(weights) != 24:
+            raise ScenarioError(f"{label}: ooh_profile.{key}: 24 weights, one per hour of the day")
+        if any(not isinstance(w, int | float) or isinstance(w, bool) or w < 0 for w in weights):
+            raise ScenarioError(f"{label}: ooh_profile.{key}: weights are numbers of zero or more")
+        found.append(tuple(float(w) for w in weights))
+    if not any(found[0][18:] + found[0][:8]) and not any(found[1]):
+        raise ScenarioError(f"{label}: ooh_profile: no demand in any out-of-hours hour")
+    return found[0], found[1]
 
 
 def load_scenario(path: Path, defaults: Defaults | None = None) -> Scenario:
@@ -128,7 +149,7 @@ def load_scenario(path: Path, defaults: Defaults | None = None) -> Scenario:
     data = read_yaml(path, ScenarioError, "scenario") or {}
     if not isinstance(data, dict):
         raise ScenarioError(f"{path.name}: a scenario is a mapping with name, description and overrides")
-    unknown = set(data) - {"name", "description", "source", "year", "overrides"}
+    unknown = set(data) - {"name", "description", "source", "year", "overrides", "ooh_profile"}
     if unknown:
         raise ScenarioError(f"{path.name}: {sorted(unknown)[0]}: not a scenario field")
     if not isinstance(data.get("name"), str):
@@ -143,4 +164,5 @@ def load_scenario(path: Path, defaults: Defaults | None = None) -> Scenario:
         description=data.get("description", ""),
         label=path.name,
         defaults=defaults,
+        ooh_profile=data.get("ooh_profile"),
     )

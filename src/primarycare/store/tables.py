@@ -3,13 +3,17 @@
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
+    Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -144,6 +148,8 @@ app_user = Table(
     Column("role", String(32), nullable=False),
     Column("practice_code", String(6)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("provider_code", String(16)),
+    Column("commissioner_code", String(16)),
 )
 
 api_token = Table(
@@ -153,6 +159,81 @@ api_token = Table(
     Column("user_id", Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Out of hours. Instants are stored as naive UTC (the same on SQLite and PostgreSQL) and shown in UK local time.
+ooh_provider = Table(
+    "ooh_provider",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+ooh_provider_commissioner = Table(
+    "ooh_provider_commissioner",
+    metadata,
+    Column("provider_code", String(16), ForeignKey("ooh_provider.code", ondelete="CASCADE"), primary_key=True),
+    Column("commissioner_code", String(16), primary_key=True),
+)
+
+ooh_base = Table(
+    "ooh_base",
+    metadata,
+    Column("provider_code", String(16), ForeignKey("ooh_provider.code", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(100), primary_key=True),
+)
+
+ooh_case = Table(
+    "ooh_case",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider_code", String(16), ForeignKey("ooh_provider.code"), nullable=False),
+    Column("case_ref", String(40), nullable=False),
+    Column("source", String(6), nullable=False),
+    Column("nhs_number", String(10)),
+    Column("patient_name", String(200), nullable=False),
+    Column("birth_date", Date),
+    Column("sex", String(8), nullable=False),
+    Column("postcode", String(10), nullable=False),
+    Column("practice_code", String(6), nullable=False),
+    Column("dx_code", String(8)),
+    Column("dx_priority", String(12), nullable=False),
+    Column("ambulance_disposition", Boolean, nullable=False),
+    Column("symptoms", Text, nullable=False),
+    Column("base", String(100)),
+    Column("received_at", DateTime, nullable=False),
+    Column("passed_at", DateTime),
+    Column("answered_at", DateTime),
+    Column("transfer_999_at", DateTime),
+    Column("assessment_started_at", DateTime),
+    Column("priority_set", String(12)),
+    Column("priority_set_at", DateTime),
+    Column("face_to_face_type", String(4)),
+    Column("face_to_face_booked_at", DateTime),
+    Column("face_to_face_started_at", DateTime),
+    Column("assigned_to", Integer, ForeignKey("app_user.id", ondelete="SET NULL")),
+    Column("assigned_at", DateTime),
+    Column("closed_at", DateTime),
+    Column("outcome", String(16)),
+    Column("closed_by", Integer, ForeignKey("app_user.id", ondelete="SET NULL")),
+    Column("message_delivered_at", DateTime),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("provider_code", "case_ref", name="uq_ooh_case_ref"),
+    Index("ix_ooh_case_open", "provider_code", "closed_at"),
+    Index("ix_ooh_case_received", "provider_code", "received_at"),
+)
+
+ooh_case_event = Table(
+    "ooh_case_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("ooh_case.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(24), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("value", String(24)),
+    Column("user_id", Integer, ForeignKey("app_user.id", ondelete="SET NULL")),
+    Column("recorded_at", DateTime, nullable=False),
 )
 
 ECONOMY_TABLES = (

@@ -25,12 +25,20 @@ def create_user(
     role: str,
     practice_code: str | None = None,
     *,
+    provider_code: str | None = None,
+    commissioner_code: str | None = None,
     replace: bool = False,
 ) -> User:
     if len(password) < 8:
         raise ValueError("a password needs at least 8 characters")
-    User(id=0, username=username, role=role, practice_code=practice_code)  # validates role and practice
+    links = {"practice_code": practice_code, "provider_code": provider_code, "commissioner_code": commissioner_code}
+    User(id=0, username=username, role=role, **links)  # validates the role and what it belongs to
     with engine.begin() as conn:
+        if (
+            provider_code
+            and not conn.execute(select(t.ooh_provider.c.code).where(t.ooh_provider.c.code == provider_code)).first()
+        ):
+            raise ValueError(f"no OOH provider {provider_code}: add it first (primarycare urgentcare providers add)")
         if replace:
             conn.execute(delete(t.app_user).where(t.app_user.c.username == username))
         elif conn.execute(select(t.app_user.c.id).where(t.app_user.c.username == username)).first():
@@ -40,11 +48,11 @@ def create_user(
                 username=username,
                 password_hash=_hasher.hash(password),
                 role=role,
-                practice_code=practice_code,
                 created_at=datetime.now(UTC),
+                **links,
             )
         ).inserted_primary_key[0]
-    return User(id=new_id, username=username, role=role, practice_code=practice_code)
+    return User(id=new_id, username=username, role=role, **links)
 
 
 def authenticate(engine: Engine, username: str, password: str) -> User | None:
@@ -94,4 +102,11 @@ def _digest(token: str) -> str:
 
 
 def _user(row) -> User:
-    return User(id=row.id, username=row.username, role=row.role, practice_code=row.practice_code)
+    return User(
+        id=row.id,
+        username=row.username,
+        role=row.role,
+        practice_code=row.practice_code,
+        provider_code=row.provider_code,
+        commissioner_code=row.commissioner_code,
+    )

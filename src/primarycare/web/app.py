@@ -13,8 +13,10 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from primarycare.store.economy import NoEconomyLoaded
 from primarycare.store.engine import make_engine
-from primarycare.web import api, pages, payments_pages, simulation_pages
+from primarycare.urgentcare.rules import load_rules
+from primarycare.web import api, pages, payments_pages, simulation_pages, urgentcare_api, urgentcare_pages
 from primarycare.web.deps import LoginRequired, csrf_token
+from primarycare.web.filters import FILTERS
 from primarycare.web.settings import Settings
 from primarycare.web.simulation_jobs import SimulationJobs
 
@@ -30,12 +32,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.payments_cache = {}
+    app.state.ooh_rules = load_rules(Path(settings.ooh_targets) if settings.ooh_targets else None)
     app.state.simulation = SimulationJobs(app.state.engine, settings.scenarios_dir)
     app.router.on_shutdown.append(app.state.simulation.shutdown)
     web_root = Path(str(resources.files("primarycare.web")))
     templates = Jinja2Templates(directory=web_root / "templates")
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["demo"] = settings.demo
+    templates.env.filters.update(FILTERS)
     app.state.templates = templates
     secret = settings.secret_key or secrets.token_urlsafe(48)
     app.add_middleware(
@@ -53,6 +57,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(payments_pages.api_router, prefix="/api")
     app.include_router(simulation_pages.router)
     app.include_router(simulation_pages.api_router, prefix="/api")
+    app.include_router(urgentcare_pages.router)
+    app.include_router(urgentcare_api.router, prefix="/api")
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired):

@@ -21,6 +21,7 @@ class Settings:
     https_only_cookies: bool = False
     schemes_dir: str = "examples/schemes"
     scenarios_dir: str = "examples/scenarios"
+    ooh_targets: str | None = None  # a commissioner's own OOH targets file over the national defaults
 
     def __post_init__(self) -> None:
         if self.demo:
@@ -41,6 +42,7 @@ class Settings:
             "https_only_cookies": env.get("PRIMARYCARE_HTTPS_ONLY", "") in ("1", "true", "yes"),
             "schemes_dir": env.get("PRIMARYCARE_SCHEMES_DIR", "examples/schemes"),
             "scenarios_dir": env.get("PRIMARYCARE_SCENARIOS_DIR", "examples/scenarios"),
+            "ooh_targets": env.get("PRIMARYCARE_OOH_TARGETS") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -1,0 +1,162 @@
+"""The out-of-hours API through HTTP on SQLite and PostgreSQL: cases from 111, events, roles, the quality report."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from primarycare.ingest.folder import read_folder
+from primarycare.store.cases import add_provider, case_count
+from primarycare.store.engine import make_engine
+from primarycare.store.load import save_economy
+from primarycare.store.users import create_user, issue_token
+from primarycare.web.app import create_app
+from primarycare.web.settings import Settings
+
+PASSWORD = "correct-horse-battery"
+VALID_NHS = "9434765919"
+
+
+@pytest.fixture
+def ooh(db_url, synth_icb):
+    engine = make_engine(db_url)
+    economy = read_folder(synth_icb)
+    save_economy(engine, economy)
+    first, second = economy.commissioners[0].code, economy.commissioners[1].code
+    add_provider(engine, "OOH1", "First OOH", [first], ["North base"])
+    add_provider(engine, "OOH2", "Second OOH", [second])
+    users = {
+        "handler": ("ooh_call_handler", {"provider_code": "OOH1"}),
+        "clin": ("ooh_clinician", {"provider_code": "OOH1"}),
+        "other": ("ooh_clinician", {"provider_code": "OOH2"}),
+        "comm": ("commissioner", {"commissioner_code": first}),
+        "comm2": ("commissioner", {"commissioner_code": second}),
+        "prac": ("practice_user", {}),
+    }
+    tokens = {}
+    for name, (role, links) in users.items():
+        practice = economy.practices[0].code if role == "practice_user" else None
+        create_user(engine, name, PASSWORD, role, practice, **links)
+        tokens[name] = {"Authorization": f"Bearer {issue_token(engine, name)}"}
+    practice = next(p.code for p in economy.practices if p.commissioner_code == first)
+    app = create_app(Settings(database_url=db_url, secret_key="s" * 48))
+    with TestClient(app) as client:
+        yield client, engine, tokens, practice
+
+
+def case_body(practice, **changes):
+    received = datetime.now(UTC) - timedelta(minutes=10)
+    body = {
+        "source": "111",
+        "nhs_number": VALID_NHS,
+        "name": "Test Patient",
+        "birth_date": "1950-02-03",
+        "sex": "female",
+        "postcode": "LS1 4AP",
+        "practice_code": practice,
+        "dx_code": "Dx12",
+        "symptoms": "breathless",
+        "received_at": received.isoformat(),
+        "answered_at": (received + timedelta(seconds=30)).isoformat(),
+        "passed_at": (received + timedelta(minutes=8)).isoformat(),
+    }
+    return {**body, **changes}
+
+
+def test_a_case_from_111_is_opened_timed_and_closed(ooh):
+    client, engine, tokens, practice = ooh
+    made = client.post("/api/cases", json=case_body(practice), headers=tokens["handler"])
+    assert made.status_code == 201, made.text
+    case = made.json()
+    assert case["priority"] == "urgent"  # Dx12 defaults to urgent
+    clocks = {c["clock"]: c["status"] for c in case["clocks"]}
+    assert clocks == {
+        "call_answered": "met",
+        "transfer_999": "not_applicable",
+        "assessment": "running",
+        "face_to_face": "not_applicable",
+    }
+    assert case["times"]["received_at"].endswith(("+00:00", "+01:00"))  # UK local time with its offset
+    case_id = case["id"]
+    steps = [
+        {"kind": "assigned"},
+        {"kind": "assessment_started"},
+        {"kind": "face_to_face_booked", "value": "base"},
+        {"kind": "face_to_face_started", "value": "base"},
+        {"kind": "closed", "value": "base_visit"},
+    ]
+    for step in steps:
+        response = client.post(f"/api/cases/{case_id}/events", json=step, headers=tokens["clin"])
+        assert response.status_code == 200, response.text
+    done = client.get(f"/api/cases/{case_id}", headers=tokens["clin"]).json()
+    assert done["status"] == "closed" and done["outcome"] == "base_visit"
+    assert {c["clock"]: c["status"] for c in done["clocks"]}["face_to_face"] == "met"
+    assert [e["kind"] for e in done["events"]][0] == "opened"
+    month = datetime.now(UTC).strftime("%Y-%m")
+    report = client.get(f"/api/reports/quality?provider=OOH1&month={month}", headers=tokens["comm"])
+    assert report.status_code == 200, report.text
+    counts = {row["clock"]: row for row in report.json()["compliance"]}
+    assert report.json()["cases"] >= 1 and counts["assessment"]["met"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"nhs_number": "9434765918"}, "nhs_number"),
+        ({"practice_code": "Z99999"}, "practice_code"),
+        ({"dx_code": "Dx999"}, "dx_code"),
+        ({"received_at": (datetime.now(UTC) + timedelta(hours=1)).isoformat()}, "received_at"),
+    ],
+)
+def test_bad_cases_are_refused_naming_the_field_and_nothing_is_written(ooh, change, field):
+    client, engine, tokens, practice = ooh
+    response = client.post("/api/cases", json=case_body(practice, **change), headers=tokens["handler"])
+    assert response.status_code == 422
+    assert field in response.json()["detail"]
+    with engine.connect() as conn:
+        assert case_count(conn) == 0
+
+
+def test_impossible_events_are_refused_with_the_reason(ooh):
+    client, engine, tokens, practice = ooh
+    case_id = client.post("/api/cases", json=case_body(practice), headers=tokens["handler"]).json()["id"]
+    events = f"/api/cases/{case_id}/events"
+    early = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    response = client.post(events, json={"kind": "assessment_started", "at": early}, headers=tokens["clin"])
+    assert response.status_code == 422 and "cannot come before" in response.json()["detail"]
+    future = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
+    response = client.post(events, json={"kind": "assessment_started", "at": future}, headers=tokens["clin"])
+    assert response.status_code == 422 and "future" in response.json()["detail"]
+    assert client.post(events, json={"kind": "closed", "value": "advice"}, headers=tokens["clin"]).status_code == 200
+    response = client.post(events, json={"kind": "assessment_started"}, headers=tokens["clin"])
+    assert response.status_code == 422 and "closed" in response.json()["detail"]
+    response = client.post(events, json={"kind": "closed", "value": "nothing"}, headers=tokens["clin"])
+    assert response.status_code == 422
+
+
+def test_roles_keep_providers_apart(ooh):
+    client, engine, tokens, practice = ooh
+    case_id = client.post("/api/cases", json=case_body(practice), headers=tokens["handler"]).json()["id"]
+    assert client.get(f"/api/cases/{case_id}", headers=tokens["other"]).status_code == 403
+    assert client.get("/api/cases?provider=OOH1", headers=tokens["other"]).status_code == 403
+    assert client.get("/api/cases", headers=tokens["other"]).json() == []
+    assert client.get(f"/api/cases/{case_id}", headers=tokens["prac"]).status_code in (403, 404)
+    assert client.get("/api/cases", headers=tokens["prac"]).status_code == 403
+    assert client.get("/api/reports/quality?provider=OOH1", headers=tokens["prac"]).status_code == 403
+    assert client.get("/api/reports/quality?provider=OOH1", headers=tokens["comm2"]).status_code == 403
+    # the commissioner sees its provider's cases without who the patient is
+    seen = client.get("/api/cases?provider=OOH1", headers=tokens["comm"]).json()
+    assert len(seen) == 1 and "patient" not in seen[0] and "symptoms" not in seen[0]
+    assert client.get(f"/api/cases/{case_id}", headers=tokens["clin"]).json()["patient"]["nhs_number"] == VALID_NHS
+    # a call handler records the call, not the clinical events
+    event = {"kind": "assessment_started"}
+    assert client.post(f"/api/cases/{case_id}/events", json=event, headers=tokens["handler"]).status_code == 403
+    assert client.post(f"/api/cases/{case_id}/events", json=event, headers=tokens["comm"]).status_code == 403
+    assert client.post("/api/cases", json=case_body(practice), headers=tokens["comm"]).status_code == 403
+
+
+def test_the_openapi_document_lists_the_ooh_routes(ooh):
+    client, *_ = ooh
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path in ("/api/cases", "/api/cases/{case_id}/events", "/api/cases/{case_id}", "/api/reports/quality"):
+        assert path in paths

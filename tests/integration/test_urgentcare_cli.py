@@ -1,0 +1,127 @@
+"""`primarycare urgentcare ...` end to end on SQLite and PostgreSQL: providers, import (all or nothing), clocks CSV,
+and calibration into a scenario the simulation accepts."""
+
+import csv
+from datetime import UTC, datetime, timedelta
+
+from primarycare.demo import demo_case_window
+from primarycare.economy.calendar import month_of, uk_local
+from primarycare.ingest.cases import HEADER
+from primarycare.ingest.synth.cases import registered, synthetic_cases
+from primarycare.simulation.parameters import load_scenario
+from primarycare.store.cases import case_count
+from primarycare.store.economy import read_economy
+from primarycare.store.engine import make_engine
+from primarycare.urgentcare.rules import load_rules
+from tests.integration.test_cli import run
+
+
+def write_cases(path, cases):
+    """Cases as the import file (the published contract), UK local time with offsets."""
+
+    def when(instant):
+        return uk_local(instant).isoformat() if instant else ""
+
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for c in cases:
+            writer.writerow(
+                [
+                    c.ref,
+                    c.source,
+                    c.patient.nhs_number,
+                    c.practice_code,
+                    c.dx_code or "",
+                    c.priority,
+                    when(c.received_at),
+                    when(c.answered_at),
+                    when(c.transfer_999_at),
+                    when(c.assessment_started_at),
+                    when(c.face_to_face_started_at),
+                    c.face_to_face_type if c.face_to_face_started_at else "",
+                    when(c.closed_at),
+                    c.outcome or "",
+                    when(c.message_delivered_at),
+                ]
+            )
+    return path
+
+
+def loaded(db_url, synth_icb):
+    assert run("load", synth_icb, "--db", db_url).exit_code == 0
+    economy = read_economy(make_engine(db_url))
+    commissioner = economy.commissioners[0].code
+    result = run("urgentcare", "providers", "add", "OOH1", "First OOH", "--commissioner", commissioner,
+                 "--base", "Town base", "--db", db_url)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return economy, commissioner
+
+
+def test_providers_import_clocks_and_calibrate(db_url, synth_icb, tmp_path):
+    economy, commissioner = loaded(db_url, synth_icb)
+    listed = run("urgentcare", "providers", "list", "--db", db_url).output.splitlines()
+    assert listed[0] == "CODE,NAME,COMMISSIONERS,BASES" and listed[1] == f"OOH1,First OOH,{commissioner},Town base"
+    assert run("urgentcare", "providers", "add", "OOH2", "X", "--commissioner", "NOPE", "--db", db_url).exit_code == 2
+    now = datetime.now(UTC)
+    cases = synthetic_cases(
+        provider_code="OOH1",
+        registered=registered(economy),
+        start=now - timedelta(days=45),
+        now=now,
+        rules=load_rules(),
+        seed=3,
+    )
+    source = write_cases(tmp_path / "cases.csv", cases)
+    result = run("urgentcare", "import", source, "--provider", "OOH1", "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert f"imported {len(cases)} cases" in result.output
+    out = tmp_path / "clocks.csv"
+    assert run("urgentcare", "clocks", "--db", db_url, "--provider", "OOH1", "--out", out).exit_code == 0
+    rows = list(csv.DictReader(out.open()))
+    assert list(rows[0]) == ["CASE_REF", "CLOCK", "DEADLINE", "STATUS"]
+    assert len(rows) == 4 * len(cases)
+    assert {r["CLOCK"] for r in rows} == {"call_answered", "transfer_999", "assessment", "face_to_face"}
+    assert {r["STATUS"] for r in rows} <= {"met", "breached", "running", "not_applicable"}
+    assert all(r["DEADLINE"][-6:] in ("+00:00", "+01:00") for r in rows if r["DEADLINE"])
+    month = month_of(now)
+    assert run("urgentcare", "clocks", "--db", db_url, "--month", month, "--out", out).exit_code == 0
+    in_month = sum(1 for c in cases if month_of(c.received_at) == month)
+    assert len(list(csv.DictReader(out.open()))) == 4 * in_month
+    scenario = tmp_path / "scenario.yaml"
+    first = month_of(now - timedelta(days=45))
+    result = run("urgentcare", "calibrate", "--provider", "OOH1", "--from", first, "--to", month, "--out", scenario,
+                 "--db", db_url)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    loaded_scenario = load_scenario(scenario)  # the simulation's own checks
+    assert loaded_scenario.ooh_profile is not None
+    urgent = sum(c.priority in ("emergency", "urgent") for c in cases) / len(cases)
+    assert abs(loaded_scenario["urgent_share"] - urgent) < 1e-3
+
+
+def test_a_bad_import_exits_2_and_writes_nothing(db_url, synth_icb, tmp_path):
+    economy, _ = loaded(db_url, synth_icb)
+    practice = economy.practices[0].code
+    good = ["A1", "111", "9434765919", practice, "Dx12", "urgent", "2026-01-10 19:00", "2026-01-10 19:00:30",
+            "", "2026-01-10 19:10", "", "", "2026-01-10 19:30", "advice", ""]  # fmt: skip
+    bad = ["A2", *good[1:]]
+    bad[2] = "1234567890"
+    path = tmp_path / "cases.csv"
+    path.write_text("\n".join([",".join(HEADER), ",".join(good), ",".join(bad)]) + "\n")
+    result = run("urgentcare", "import", path, "--provider", "OOH1", "--db", db_url)
+    assert result.exit_code == 2
+    assert "cases.csv:3:3:" in result.output
+    with make_engine(db_url).connect() as conn:
+        assert case_count(conn) == 0
+    assert run("urgentcare", "import", path, "--provider", "NOPE", "--db", db_url).exit_code == 2
+    too_few = tmp_path / "few.csv"
+    path.write_text("\n".join([",".join(HEADER), ",".join(good)]) + "\n")
+    assert run("urgentcare", "import", path, "--provider", "OOH1", "--db", db_url).exit_code == 0
+    result = run("urgentcare", "calibrate", "--provider", "OOH1", "--from", "2026-01", "--to", "2026-01",
+                 "--out", too_few, "--db", db_url)  # fmt: skip
+    assert result.exit_code == 2 and "at least 20" in result.output
+
+
+def test_the_demo_window_holds_a_bank_holiday():
+    start = demo_case_window(datetime(2026, 11, 25, 6, tzinfo=UTC))
+    assert uk_local(start).isoformat() == "2026-08-01T00:00:00+01:00"  # the late summer bank holiday's month
