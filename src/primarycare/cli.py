@@ -183,8 +183,11 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     demo: Annotated[bool, typer.Option(help="Demo mode: allows a generated secret and demo accounts")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (use PostgreSQL for more than one)")] = 1,
 ) -> None:
     """Serve the web app. Outside demo mode PRIMARYCARE_SECRET_KEY must be a real secret."""
+    import secrets
+
     import uvicorn
 
     from primarycare.web.app import create_app
@@ -194,7 +197,14 @@ def serve(
         settings = Settings.from_env(database_url=db, demo=demo or None)
     except InsecureSettings as error:
         raise bad_input(error) from None
-    uvicorn.run(create_app(settings), host=host, port=port)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port)
+        return
+    # Every worker builds the same settings from the environment; in demo mode they share one generated secret.
+    os.environ["PRIMARYCARE_DATABASE_URL"] = db
+    os.environ["PRIMARYCARE_DEMO"] = "1" if settings.demo else ""
+    os.environ.setdefault("PRIMARYCARE_SECRET_KEY", settings.secret_key or secrets.token_urlsafe(48))
+    uvicorn.run("primarycare.web.asgi:app_from_env", factory=True, host=host, port=port, workers=workers)
 
 
 @app.command()

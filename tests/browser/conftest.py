@@ -49,7 +49,13 @@ def server(tmp_path_factory, synth_icb):
     while not instance.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield {"base": f"http://127.0.0.1:{port}", "economy": economy, "users": users, "password": DEMO_PASSWORD}
+    yield {
+        "base": f"http://127.0.0.1:{port}",
+        "economy": economy,
+        "users": users,
+        "password": DEMO_PASSWORD,
+        "engine": engine,
+    }
     instance.should_exit = True
     thread.join(timeout=10)
 

@@ -15,7 +15,7 @@ from primarycare.urgentcare.vocabulary import CLOCKS, OUTCOMES
 
 RULES = load_rules()
 START = datetime(2026, 3, 28, 18, 30, tzinfo=UTC)  # a weekend that crosses the March clock change
-NOW = START + timedelta(days=3)
+NOW = START + timedelta(days=30)
 minutes = st.integers(min_value=0, max_value=600)
 
 

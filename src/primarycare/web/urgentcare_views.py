@@ -16,6 +16,7 @@ from primarycare.urgentcare.report import MonthReport, month_report
 from primarycare.urgentcare.rules import Rules
 from primarycare.urgentcare.vocabulary import CLOCKS
 
+QUEUE_ROWS = 50  # the nearest deadlines; filters narrow the rest
 NOBODY = "a practice user, governance lead or privacy officer sees no out-of-hours case"
 
 
@@ -183,7 +184,13 @@ def queue(
     ]
     far = datetime.max.replace(tzinfo=UTC)
     views.sort(key=lambda v: (v["nearest_deadline"] or far, v["id"]))
-    return {"provider": provider, "cases": views, "now": now, "total_open": len(found)}
+    return {
+        "provider": provider,
+        "cases": views[:QUEUE_ROWS],
+        "matching": len(views),
+        "now": now,
+        "total_open": len(found),
+    }
 
 
 def quality_report(engine: Engine, user: User, rules: Rules, provider_code: str | None, month: str | None) -> dict:

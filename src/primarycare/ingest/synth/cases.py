@@ -99,7 +99,8 @@ def _rota(arrivals: np.ndarray, work_mean: float, ratio: float, hours: int, days
     load = np.divide(per_hour, np.maximum(hours_of_kind, 1)) * work_mean / HOUR
     staff = np.where(per_hour > 0, np.maximum(1, np.ceil(ratio * load)), 0)[kind_of_hour]
     holiday = np.array([is_bank_holiday(d) for d in days])[hour_index // 24]
-    return np.where(holiday, np.floor(staff * fill), staff).astype(np.int64)
+    short = np.where(staff > 0, np.maximum(1, np.floor(staff * fill)), 0)  # someone is always on, if short
+    return np.where(holiday, short, staff).astype(np.int64)
 
 
 def synthetic_cases(
