@@ -169,28 +169,25 @@ def queue(
     priority: str = "",
     waiting: str = "",
 ) -> dict:
-    """Open cases, nearest deadline first, with the filters applied."""
+    """Open cases, nearest deadline first, with the filters applied; the first QUEUE_ROWS shown in full."""
     now = datetime.now(UTC)
     with engine.connect() as conn:
         provider = require_provider(conn, user, provider_code)
         found = store.find_cases(conn, [provider.code], status="open")
-    views = [case_view(s, provider, user, rules, now) for s in found]
-    views = [
-        v
-        for v in views
-        if (not base or v["base"] == base)
-        and (not priority or v["priority"] == priority)
-        and (not waiting or v["waiting_for"] == waiting)
-    ]
+    targets = rules.targets_for(provider.commissioners)
     far = datetime.max.replace(tzinfo=UTC)
-    views.sort(key=lambda v: (v["nearest_deadline"] or far, v["id"]))
-    return {
-        "provider": provider,
-        "cases": views[:QUEUE_ROWS],
-        "matching": len(views),
-        "now": now,
-        "total_open": len(found),
-    }
+    matching = sorted(
+        (
+            (nearest_deadline(case_clocks(s.case, targets, now)) or far, s.id, s)
+            for s in found
+            if (not base or s.case.base == base)
+            and (not priority or s.case.priority == priority)
+            and (not waiting or s.case.waiting_for == waiting)
+        ),
+        key=lambda item: item[:2],
+    )
+    shown = [case_view(s, provider, user, rules, now) for _, _, s in matching[:QUEUE_ROWS]]
+    return {"provider": provider, "cases": shown, "matching": len(matching), "now": now, "total_open": len(found)}
 
 
 def quality_report(engine: Engine, user: User, rules: Rules, provider_code: str | None, month: str | None) -> dict:
