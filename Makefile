@@ -60,6 +60,7 @@ benchmarks: system-deps setup .venv/.synced-all  ## the performance figures (not
 	$(UV) run --frozen --all-extras python benchmarks/simulation_mmc.py
 	$(UV) run --frozen --all-extras python benchmarks/simulation_ooh.py
 	$(UV) run --frozen --all-extras python benchmarks/simulation_england.py
+	$(UV) run --frozen --all-extras python benchmarks/urgentcare_load.py
 
 clean:
 	rm -rf .venv node_modules $(VENDOR) var

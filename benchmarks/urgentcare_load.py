@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -59,7 +60,7 @@ def prepare(url: str, folder: Path, clinicians: int) -> list[tuple[str, list[int
         provider_code="OOH1", registered=registered(economy), start=now - timedelta(days=30), now=now,
         rules=rules, seed=1,
     )  # fmt: skip
-    insert_cases(engine, history)
+    insert_cases(engine, history, rules.national)
     create_user(engine, "clinician0", "load-test-password", "ooh_clinician", provider_code="OOH1")
     with engine.begin() as conn:  # the same password hash for every clinician: argon2 200 times is slow
         digest = conn.execute(t.app_user.select().where(t.app_user.c.username == "clinician0")).first().password_hash
@@ -71,23 +72,32 @@ def prepare(url: str, folder: Path, clinicians: int) -> list[tuple[str, list[int
                 for i in range(1, clinicians)
             ],
         )  # fmt: skip
-    fresh = synthetic_cases(
-        provider_code="OOH1", registered=registered(economy), start=now - timedelta(hours=30), now=now,
-        rules=rules, seed=2,
-    )  # fmt: skip
-    open_cases = [c for c in fresh if c.received_at > now - timedelta(hours=30)][: 2 * clinicians]
+    # two open cases per clinician: patients of the history calling again within the last hour
     open_cases = [
-        replace(c, ref=f"L{i}", closed_at=None, outcome=None, face_to_face_started_at=None, face_to_face_type=None,
-                face_to_face_booked_at=None)
-        for i, c in enumerate(open_cases)
-    ]  # fmt: skip
-    ids = insert_cases(engine, open_cases)
+        replace(
+            history[i % len(history)],
+            ref=f"L{i}",
+            received_at=now - timedelta(minutes=50),
+            passed_at=None,
+            answered_at=now - timedelta(minutes=50),
+            transfer_999_at=None,
+            assessment_started_at=None,
+            priority_set=None,
+            priority_set_at=None,
+            face_to_face_type=None,
+            face_to_face_booked_at=None,
+            face_to_face_started_at=None,
+            closed_at=None,
+            outcome=None,
+            message_delivered_at=None,
+        )
+        for i in range(2 * clinicians)
+    ]
+    ids = insert_cases(engine, open_cases, rules.national)
     with engine.connect() as conn:
         assert len(find_cases(conn, ["OOH1"], status="open")) >= len(ids)
     engine.dispose()
-    return [
-        (issue_token(make_engine(url), f"clinician{i}"), ids[2 * i : 2 * i + 2] or ids[:2]) for i in range(clinicians)
-    ]
+    return [(issue_token(make_engine(url), f"clinician{i}"), ids[2 * i : 2 * i + 2]) for i in range(clinicians)]
 
 
 def serve(target: str, port: int, workers: int, env: dict) -> subprocess.Popen:
@@ -109,6 +119,7 @@ def serve(target: str, port: int, workers: int, env: dict) -> subprocess.Popen:
 async def drive(base: str, users: list[tuple[str, list[int]]], seconds: float, bare: bool) -> dict:
     latencies: list[float] = []
     errors = 0
+    statuses: Counter = Counter()
     stop = time.monotonic() + seconds
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as session:
@@ -133,6 +144,7 @@ async def drive(base: str, users: list[tuple[str, list[int]]], seconds: float, b
                 try:
                     async with request as response:
                         await response.read()
+                        statuses[response.status] += 1
                         if response.status >= 400:
                             errors += 1
                 except aiohttp.ClientError:
@@ -151,6 +163,7 @@ async def drive(base: str, users: list[tuple[str, list[int]]], seconds: float, b
         "p95": float(np.percentile(ms, 95)),
         "p99": float(np.percentile(ms, 99)),
         "errors": errors,
+        "statuses": dict(statuses),
     }
 
 
@@ -164,7 +177,8 @@ def measure(name: str, target: str, env: dict, users, seconds: float, workers: i
         process.wait(timeout=30)
     print(
         f"{name:>10}: {result['throughput']:8.1f} req/s  p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms  "
-        f"p99 {result['p99']:7.1f} ms  errors {result['errors']}  ({result['requests']} requests)",
+        f"p99 {result['p99']:7.1f} ms  errors {result['errors']}  "
+        f"({result['requests']} requests; statuses {result['statuses']})",
         flush=True,
     )
     return result

@@ -81,7 +81,7 @@ def import_cases(
     rules = _rules(targets)
     with engine.connect() as conn:
         try:
-            store.provider(conn, provider)
+            served = store.provider(conn, provider).commissioners
         except store.UnknownProvider as missing:
             raise bad_input(missing) from None
         existing = {s.case.ref for s in store.find_cases(conn, [provider])}
@@ -91,7 +91,7 @@ def import_cases(
         cases = read_cases(
             file, provider_code=provider, rules=rules, known_practices=known, existing_refs=existing, now=_now()
         )
-        store.insert_cases(engine, cases)
+        store.insert_cases(engine, cases, rules.targets_for(served))
     except (IngestError, ValueError) as error:
         raise bad_input(error) from None
     print(f"imported {len(cases)} cases for {provider}")

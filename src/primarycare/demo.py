@@ -90,7 +90,7 @@ def create_demo_cases(engine: Engine, *, seed: int, now: datetime | None = None)
             seed=seed * 1000 + number,
         )
         cases += waiting_now(cases, now=now, count=6, seed=seed * 1000 + number) if cases else []
-        insert_cases(engine, cases)
+        insert_cases(engine, cases, rules.targets_for(provider.commissioners))
         total += len(cases)
     return total
 

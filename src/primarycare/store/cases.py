@@ -5,11 +5,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, false, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from primarycare.store import tables as t
 from primarycare.urgentcare.case import Case, Event, Patient, record
+from primarycare.urgentcare.clocks import next_deadline
+from primarycare.urgentcare.rules import Targets
 
 CASE_FIELDS = [f.name for f in fields(Case) if f.name not in ("ref", "patient")]
 INSTANTS = {
@@ -107,8 +109,9 @@ def known_practices(conn: Connection, codes: Iterable[str]) -> set[str]:
     return found
 
 
-def _values(case: Case) -> dict:
+def _values(case: Case, targets: Targets) -> dict:
     values = {name: getattr(case, name) for name in CASE_FIELDS}
+    values["next_deadline"] = next_deadline(case, targets)
     values = {k: to_db(v) if k in INSTANTS else v for k, v in values.items()}
     p = case.patient
     values.update(
@@ -130,12 +133,12 @@ def _case(row) -> StoredCase:
     return StoredCase(m["id"], m["version"], Case(ref=m["case_ref"], patient=patient, **values))
 
 
-def insert_cases(engine: Engine, cases: list[Case], *, user_id: int | None = None) -> list[int]:
+def insert_cases(engine: Engine, cases: list[Case], targets: Targets, *, user_id: int | None = None) -> list[int]:
     """Write new cases (and an 'opened' event each) in one transaction; a repeated reference writes nothing."""
     now = to_db(datetime.now(UTC))
     if not cases:
         return []
-    rows = [{**_values(case), "version": 1} for case in cases]
+    rows = [{**_values(case, targets), "version": 1} for case in cases]
     try:
         with engine.begin() as conn:
             returning = insert(t.ooh_case).returning(t.ooh_case.c.id, sort_by_parameter_order=True)
@@ -155,33 +158,40 @@ def get_case(conn: Connection, case_id: int) -> StoredCase | None:
     return _case(row) if row else None
 
 
-def record_event(engine: Engine, case_id: int, event: Event, now: datetime) -> StoredCase:
-    """Apply the event through the domain's rules and write it, unless the case changed meanwhile."""
-    with engine.begin() as conn:
-        stored = get_case(conn, case_id)
+def record_event(
+    engine: Engine, case_id: int, event: Event, now: datetime, targets: Targets, attempts: int = 3
+) -> StoredCase:
+    """Apply the event through the domain's rules and write it, unless the case changed meanwhile (then read it
+    again and retry, a few times). The write transaction starts with its write, so SQLite takes its lock at once
+    (waiting its turn) instead of failing to upgrade a read."""
+    for _ in range(attempts):
+        with engine.connect() as conn:
+            stored = get_case(conn, case_id)
         if stored is None:
             raise LookupError(f"no case {case_id}")
         changed = record(stored.case, event, now)
-        before = _values(stored.case)
-        values = {k: v for k, v in _values(changed).items() if v != before[k]}
-        result = conn.execute(
-            update(t.ooh_case)
-            .where(t.ooh_case.c.id == case_id, t.ooh_case.c.version == stored.version)
-            .values(**values, version=stored.version + 1)
-        )
-        if result.rowcount != 1:
-            raise CaseConflict("the case changed while this was recorded: reload it and try again")
-        conn.execute(
-            insert(t.ooh_case_event).values(
-                case_id=case_id,
-                kind=event.kind,
-                at=to_db(event.at),
-                value=event.value,
-                user_id=event.user_id,
-                recorded_at=to_db(now),
+        before = _values(stored.case, targets)
+        values = {k: v for k, v in _values(changed, targets).items() if v != before[k]}
+        with engine.begin() as conn:
+            result = conn.execute(
+                update(t.ooh_case)
+                .where(t.ooh_case.c.id == case_id, t.ooh_case.c.version == stored.version)
+                .values(**values, version=stored.version + 1)
             )
-        )
-    return StoredCase(case_id, stored.version + 1, changed)
+            if result.rowcount != 1:
+                continue
+            conn.execute(
+                insert(t.ooh_case_event).values(
+                    case_id=case_id,
+                    kind=event.kind,
+                    at=to_db(event.at),
+                    value=event.value,
+                    user_id=event.user_id,
+                    recorded_at=to_db(now),
+                )
+            )
+        return StoredCase(case_id, stored.version + 1, changed)
+    raise CaseConflict("the case changed while this was recorded: reload it and try again")
 
 
 def case_events(conn: Connection, case_id: int) -> list[dict]:
@@ -222,6 +232,30 @@ def find_cases(
     if limit is not None:
         query = query.limit(limit)
     return [_case(row) for row in conn.execute(query)]
+
+
+def queue_cases(
+    conn: Connection, provider_code: str, *, base: str = "", priority: str = "", waiting: str = "", limit: int = 50
+) -> tuple[list[StoredCase], int, int]:
+    """(the open cases with the nearest deadlines, how many match the filters, how many are open)."""
+    c = t.ooh_case.c
+    open_cases = [c.provider_code == provider_code, c.closed_at.is_(None)]
+    filters = list(open_cases)
+    if base:
+        filters.append(c.base == base)
+    if priority:
+        filters.append(func.coalesce(c.priority_set, c.dx_priority) == priority)
+    if waiting == "assessment":
+        filters += [c.assessment_started_at.is_(None), c.transfer_999_at.is_(None)]
+    elif waiting == "face_to_face":
+        filters += [c.face_to_face_booked_at.is_not(None), c.face_to_face_started_at.is_(None)]
+    elif waiting:
+        filters.append(false())
+    query = select(t.ooh_case).where(*filters).order_by(c.next_deadline.is_(None), c.next_deadline, c.id)
+    rows = [_case(row) for row in conn.execute(query.limit(limit))]
+    matching = conn.execute(select(func.count()).select_from(t.ooh_case).where(*filters)).scalar_one()
+    total = conn.execute(select(func.count()).select_from(t.ooh_case).where(*open_cases)).scalar_one()
+    return rows, matching, total
 
 
 def case_count(conn: Connection) -> int:

@@ -15,7 +15,9 @@ def normalise_url(url: str) -> str:
 
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
-    engine = create_engine(url, future=True)
+    # SQLite: a writer waits up to 30 s for another's lock (several web workers share one file)
+    options = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
+    engine = create_engine(url, future=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -219,8 +219,9 @@ ooh_case = Table(
     Column("closed_by", Integer, ForeignKey("app_user.id", ondelete="SET NULL")),
     Column("message_delivered_at", DateTime),
     Column("version", Integer, nullable=False),
+    Column("next_deadline", DateTime),  # the queue's order: see urgentcare.clocks.next_deadline
     UniqueConstraint("provider_code", "case_ref", name="uq_ooh_case_ref"),
-    Index("ix_ooh_case_open", "provider_code", "closed_at"),
+    Index("ix_ooh_case_open", "provider_code", "closed_at", "next_deadline"),
     Index("ix_ooh_case_received", "provider_code", "received_at"),
 )
 

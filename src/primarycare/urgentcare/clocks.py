@@ -58,3 +58,10 @@ def nearest_deadline(clocks: tuple[Clock, ...]) -> datetime | None:
     still waiting for their event)."""
     counting = [c.deadline for c in clocks if c.deadline is not None and c.ended_at is None and c.status != "met"]
     return min(counting) if counting else None
+
+
+def next_deadline(case: Case, targets: Targets) -> datetime | None:
+    """The queue's sort key, kept with the case: the earliest deadline of a clock still waiting for its event. It
+    does not depend on the time it is asked at (a clock waiting for its event counts whether running or already
+    breached), so it is worked out when the case changes and stored."""
+    return nearest_deadline(case_clocks(case, targets, case.received_at))

@@ -98,7 +98,8 @@ def open_case(engine: Engine, user: User, rules: Rules, provider_code: str | Non
     except EventRefused as error:
         raise refused(error) from None
     try:
-        (case_id,) = store.insert_cases(engine, [case], user_id=user.id)
+        targets = rules.targets_for(provider.commissioners)
+        (case_id,) = store.insert_cases(engine, [case], targets, user_id=user.id)
     except ValueError as error:
         raise HTTPException(409, str(error)) from None
     with engine.connect() as conn:
@@ -135,7 +136,7 @@ def add_event(
         value = None
     try:
         event = Event(kind, at or now, value, user.id)
-        changed = store.record_event(engine, case_id, event, now)
+        changed = store.record_event(engine, case_id, event, now, rules.targets_for(provider.commissioners))
     except EventRefused as error:
         raise refused(error) from None
     except store.CaseConflict as conflict:
@@ -169,25 +170,15 @@ def queue(
     priority: str = "",
     waiting: str = "",
 ) -> dict:
-    """Open cases, nearest deadline first, with the filters applied; the first QUEUE_ROWS shown in full."""
+    """Open cases, nearest deadline first, with the filters applied: the first QUEUE_ROWS of them."""
     now = datetime.now(UTC)
     with engine.connect() as conn:
         provider = require_provider(conn, user, provider_code)
-        found = store.find_cases(conn, [provider.code], status="open")
-    targets = rules.targets_for(provider.commissioners)
-    far = datetime.max.replace(tzinfo=UTC)
-    matching = sorted(
-        (
-            (nearest_deadline(case_clocks(s.case, targets, now)) or far, s.id, s)
-            for s in found
-            if (not base or s.case.base == base)
-            and (not priority or s.case.priority == priority)
-            and (not waiting or s.case.waiting_for == waiting)
-        ),
-        key=lambda item: item[:2],
-    )
-    shown = [case_view(s, provider, user, rules, now) for _, _, s in matching[:QUEUE_ROWS]]
-    return {"provider": provider, "cases": shown, "matching": len(matching), "now": now, "total_open": len(found)}
+        found, matching, total = store.queue_cases(
+            conn, provider.code, base=base, priority=priority, waiting=waiting, limit=QUEUE_ROWS
+        )
+    shown = [case_view(s, provider, user, rules, now) for s in found]
+    return {"provider": provider, "cases": shown, "matching": matching, "now": now, "total_open": total}
 
 
 def quality_report(engine: Engine, user: User, rules: Rules, provider_code: str | None, month: str | None) -> dict:

@@ -63,6 +63,7 @@ def upgrade() -> None:
         sa.Column("closed_by", sa.Integer(), nullable=True),
         sa.Column("message_delivered_at", sa.DateTime(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("next_deadline", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(["assigned_to"], ["app_user.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["closed_by"], ["app_user.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(
@@ -73,7 +74,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("provider_code", "case_ref", name="uq_ooh_case_ref"),
     )
     with op.batch_alter_table("ooh_case", schema=None) as batch_op:
-        batch_op.create_index("ix_ooh_case_open", ["provider_code", "closed_at"], unique=False)
+        batch_op.create_index("ix_ooh_case_open", ["provider_code", "closed_at", "next_deadline"], unique=False)
         batch_op.create_index("ix_ooh_case_received", ["provider_code", "received_at"], unique=False)
 
     op.create_table(
