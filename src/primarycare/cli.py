@@ -18,7 +18,9 @@ app = typer.Typer(help="primarycare: commissioning and running GP services in En
 economy_app = typer.Typer(help="The loaded health economy.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 app.add_typer(economy_app, name="economy")
+app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 
@@ -131,6 +133,23 @@ def db_upgrade(db: Db = DEFAULT_URL) -> None:
 
     upgrade(make_engine(db))
     print("schema is up to date")
+
+
+@audit_app.command("verify")
+def audit_verify(db: Db = DEFAULT_URL) -> None:
+    """Exit 0 when the audit chain is intact; otherwise exit 1 naming the first broken record."""
+    import time
+
+    from primarycare.store.audit import verify
+    from primarycare.store.engine import make_engine
+
+    started = time.perf_counter()
+    verdict = verify(make_engine(db))
+    seconds = time.perf_counter() - started
+    if not verdict.intact:
+        err.print(f"[red]broken:[/red] {verdict.message} (first broken record: {verdict.first_broken})")
+        raise typer.Exit(1)
+    print(f"intact: {verdict.records} records verified in {seconds:.3f} s")
 
 
 @users_app.command("add")

@@ -12,7 +12,9 @@ from primarycare.cli_output import bad_input, err
 
 app = typer.Typer(help="The out-of-hours service: providers, cases, clocks.", no_args_is_help=True)
 providers_app = typer.Typer(help="OOH providers.", no_args_is_help=True)
+messages_app = typer.Typer(help="Post-event messages to practices.", no_args_is_help=True)
 app.add_typer(providers_app, name="providers")
+app.add_typer(messages_app, name="messages")
 Targets = Annotated[Path | None, typer.Option(help="Your own targets file (TOML) over the national defaults")]
 
 
@@ -166,3 +168,22 @@ def calibrate_command(
         raise bad_input(error) from None
     err.print(f"{written.cases} cases; the scenario passes the simulation's checks")
     print(out)
+
+
+@messages_app.command("export")
+def messages_export(
+    practice: Annotated[str, typer.Option(help="The practice's ODS code")],
+    out: Annotated[Path, typer.Option(help="Folder to write one FHIR JSON document per message into")],
+    db: Db = DEFAULT_URL,
+) -> None:
+    """Write a practice's post-event messages as FHIR R4 document Bundles (CASE_REF.json) for its system."""
+    import json
+
+    from primarycare.store.notes import inbox
+
+    with _engine(db).connect() as conn:
+        found = inbox(conn, practice)
+    out.mkdir(parents=True, exist_ok=True)
+    for message in found:
+        (out / f"{message['case_ref']}.json").write_text(json.dumps(message["bundle"], indent=2), encoding="utf-8")
+    print(f"wrote {len(found)} messages to {out}")

@@ -20,6 +20,7 @@ def test_a_case_from_111_is_opened_timed_and_closed(ooh):
         "transfer_999": "not_applicable",
         "assessment": "running",
         "face_to_face": "not_applicable",
+        "post_event_message": "not_applicable",  # starts when the case closes
     }
     assert case["times"]["received_at"].endswith(("+00:00", "+01:00"))  # UK local time with its offset
     case_id = case["id"]

@@ -80,14 +80,20 @@ def test_providers_import_clocks_and_calibrate(db_url, synth_icb, tmp_path):
     assert run("urgentcare", "clocks", "--db", db_url, "--provider", "OOH1", "--out", out).exit_code == 0
     rows = list(csv.DictReader(out.open()))
     assert list(rows[0]) == ["CASE_REF", "CLOCK", "DEADLINE", "STATUS"]
-    assert len(rows) == 4 * len(cases)
-    assert {r["CLOCK"] for r in rows} == {"call_answered", "transfer_999", "assessment", "face_to_face"}
+    assert len(rows) == 5 * len(cases)
+    assert {r["CLOCK"] for r in rows} == {
+        "call_answered",
+        "transfer_999",
+        "assessment",
+        "face_to_face",
+        "post_event_message",
+    }
     assert {r["STATUS"] for r in rows} <= {"met", "breached", "running", "not_applicable"}
     assert all(r["DEADLINE"][-6:] in ("+00:00", "+01:00") for r in rows if r["DEADLINE"])
     month = month_of(now)
     assert run("urgentcare", "clocks", "--db", db_url, "--month", month, "--out", out).exit_code == 0
     in_month = sum(1 for c in cases if month_of(c.received_at) == month)
-    assert len(list(csv.DictReader(out.open()))) == 4 * in_month
+    assert len(list(csv.DictReader(out.open()))) == 5 * in_month
     scenario = tmp_path / "scenario.yaml"
     first = month_of(now - timedelta(days=45))
     result = run("urgentcare", "calibrate", "--provider", "OOH1", "--from", first, "--to", month, "--out", scenario,

@@ -289,3 +289,99 @@ def test_clock(what, the_case, now, clock, status, deadline):
     assert clocks[clock].status == status
     shown = None if clocks[clock].deadline is None else uk_local(clocks[clock].deadline).isoformat()
     assert shown == deadline
+
+
+# The post-event message clock: delivered by 08:00 on the first working day whose 08:00 comes after the close.
+MESSAGES = [
+    (
+        "Tuesday night, delivered at once",
+        "2026-01-13 23:00",
+        "2026-01-13 23:05",
+        "2026-01-14 09:00",
+        "met",
+        "2026-01-14T08:00:00+00:00",
+    ),
+    (
+        "Tuesday night, delivered at 08:01",
+        "2026-01-13 23:00",
+        "2026-01-14 08:01",
+        "2026-01-14 09:00",
+        "breached",
+        "2026-01-14T08:00:00+00:00",
+    ),
+    (
+        "closed at 07:30 on a working day: due 08:00 the same day",
+        "2026-01-14 07:30",
+        None,
+        "2026-01-14 07:45",
+        "running",
+        "2026-01-14T08:00:00+00:00",
+    ),
+    (
+        "Friday night: due Monday",
+        "2026-01-16 22:00",
+        "2026-01-19 07:59",
+        "2026-01-19 09:00",
+        "met",
+        "2026-01-19T08:00:00+00:00",
+    ),
+    (
+        "Saturday, not delivered by Monday 08:00",
+        "2026-01-17 12:00",
+        None,
+        "2026-01-19 08:00",
+        "breached",
+        "2026-01-19T08:00:00+00:00",
+    ),
+    (
+        "Christmas Eve 2026: due Tuesday 29th",
+        "2026-12-24 20:00",
+        "2026-12-28 10:00",
+        "2026-12-29 09:00",
+        "met",
+        "2026-12-29T08:00:00+00:00",
+    ),
+    (
+        "Good Friday 2026: due Tuesday after Easter Monday",
+        "2026-04-03 11:00",
+        None,
+        "2026-04-06 12:00",
+        "running",
+        "2026-04-07T08:00:00+01:00",
+    ),
+    (
+        "Saturday before the March clock change: due Monday 08:00 BST",
+        "2026-03-28 23:30",
+        "2026-03-30 07:30",
+        "2026-03-30 09:00",
+        "met",
+        "2026-03-30T08:00:00+01:00",
+    ),
+    (
+        "Saturday of the October clock change: due Monday 08:00 GMT",
+        "2026-10-24 23:30+01:00",
+        "2026-10-26 08:30",
+        "2026-10-26 09:00",
+        "breached",
+        "2026-10-26T08:00:00+00:00",
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "closed", "delivered", "now", "status", "deadline"), MESSAGES,
+                         ids=[m[0] for m in MESSAGES])  # fmt: skip
+def test_post_event_message_clock(what, closed, delivered, now, status, deadline):
+    from dataclasses import replace
+
+    closed_case = case(received=closed, answered=closed, assessed=closed, closed=closed, outcome="advice")
+    if delivered:
+        closed_case = replace(closed_case, message_delivered_at=uk(delivered))
+    clock = {c.name: c for c in case_clocks(closed_case, RULES.national, uk(now))}["post_event_message"]
+    assert clock.status == status
+    assert uk_local(clock.deadline).isoformat() == deadline
+
+
+def test_an_open_case_has_no_message_clock_yet():
+    open_case = case(received="2026-01-14 19:00", answered="2026-01-14 19:00")
+    clock = {c.name: c for c in case_clocks(open_case, RULES.national, uk("2026-01-14 20:00"))}["post_event_message"]
+    assert clock.status == "not_applicable"

@@ -1,8 +1,9 @@
 """Out-of-hours providers and cases in the store. Instants go in as naive UTC and come out aware; every write is
 one transaction, and an event is written only if the case has not changed since it was read (optimistic check)."""
 
-from collections.abc import Iterable
-from dataclasses import dataclass, fields
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, false, func, insert, select, update
@@ -109,6 +110,18 @@ def known_practices(conn: Connection, codes: Iterable[str]) -> set[str]:
     return found
 
 
+def practice_name(conn: Connection, code: str) -> str:
+    """The practice's name in the latest loaded year it appears in."""
+    query = (
+        select(t.practice.c.name)
+        .join(t.period, t.period.c.id == t.practice.c.period_id)
+        .where(t.practice.c.code == code)
+        .order_by(t.period.c.year.desc())
+        .limit(1)
+    )
+    return conn.execute(query).scalar() or code
+
+
 def _values(case: Case, targets: Targets) -> dict:
     values = {name: getattr(case, name) for name in CASE_FIELDS}
     values["next_deadline"] = next_deadline(case, targets)
@@ -159,7 +172,14 @@ def get_case(conn: Connection, case_id: int) -> StoredCase | None:
 
 
 def record_event(
-    engine: Engine, case_id: int, event: Event, now: datetime, targets: Targets, attempts: int = 3
+    engine: Engine,
+    case_id: int,
+    event: Event,
+    now: datetime,
+    targets: Targets,
+    *,
+    message: Callable[[Case], dict] | None = None,
+    attempts: int = 3,
 ) -> StoredCase:
     """Apply the event through the domain's rules and write it, unless the case changed meanwhile (then read it
     again and retry, a few times). The write transaction starts with its write, so SQLite takes its lock at once
@@ -170,6 +190,10 @@ def record_event(
         if stored is None:
             raise LookupError(f"no case {case_id}")
         changed = record(stored.case, event, now)
+        bundle = None
+        if message is not None and event.kind == "closed":
+            bundle = message(changed)  # built and validated before anything is written
+            changed = replace(changed, message_delivered_at=now)
         before = _values(stored.case, targets)
         values = {k: v for k, v in _values(changed, targets).items() if v != before[k]}
         with engine.begin() as conn:
@@ -190,6 +214,15 @@ def record_event(
                     recorded_at=to_db(now),
                 )
             )
+            if bundle is not None:
+                conn.execute(
+                    insert(t.post_event_message).values(
+                        case_id=case_id,
+                        practice_code=changed.practice_code,
+                        bundle=json.dumps(bundle),
+                        delivered_at=to_db(now),
+                    )
+                )
         return StoredCase(case_id, stored.version + 1, changed)
     raise CaseConflict("the case changed while this was recorded: reload it and try again")
 

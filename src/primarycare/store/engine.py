@@ -17,7 +17,7 @@ def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     # SQLite: a writer waits up to 30 s for another's lock (several web workers share one file)
     options = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
-    engine = create_engine(url, future=True, **options)
+    engine = create_engine(url, future=True, hide_parameters=True, **options)  # no patient data in error logs
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -6,6 +6,7 @@ requirement does not apply to the case."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from primarycare.economy.calendar import next_working_day_at
 from primarycare.urgentcare.case import Case
 from primarycare.urgentcare.rules import Targets
 
@@ -33,7 +34,7 @@ def _status(name: str, deadline: datetime, ended_at: datetime | None, case: Case
 
 
 def case_clocks(case: Case, targets: Targets, now: datetime) -> tuple[Clock, ...]:
-    """The four clocks of a case, in the order of CLOCKS."""
+    """The five clocks of a case, in the order of CLOCKS."""
     answered = _status("call_answered", case.received_at + targets.call_answered, case.answered_at, case, now)
     if case.transfer_999_at is not None or case.ambulance_disposition:
         transfer = _status("transfer_999", case.clock_start + targets.transfer_999, case.transfer_999_at, case, now)
@@ -50,13 +51,26 @@ def case_clocks(case: Case, targets: Targets, now: datetime) -> tuple[Clock, ...
         face_to_face = _status("face_to_face", deadline, case.face_to_face_started_at, case, now)
     else:
         face_to_face = Clock("face_to_face", "not_applicable")
-    return (answered, transfer, assessment, face_to_face)
+    if case.closed_at is not None:  # NQR 2: by 08:00 on the first working day whose 08:00 comes after the close
+        deadline = next_working_day_at(case.closed_at, targets.post_event_message_hour)
+        ended = case.message_delivered_at
+        if ended is not None:
+            message = Clock("post_event_message", "met" if ended <= deadline else "breached", deadline, ended)
+        else:
+            message = Clock("post_event_message", "breached" if now >= deadline else "running", deadline)
+    else:
+        message = Clock("post_event_message", "not_applicable")
+    return (answered, transfer, assessment, face_to_face, message)
 
 
 def nearest_deadline(clocks: tuple[Clock, ...]) -> datetime | None:
     """The deadline that matters most now: the earliest of the clocks still counting (running, or breached and
     still waiting for their event)."""
-    counting = [c.deadline for c in clocks if c.deadline is not None and c.ended_at is None and c.status != "met"]
+    counting = [
+        c.deadline
+        for c in clocks
+        if c.deadline is not None and c.ended_at is None and c.status != "met" and c.name != "post_event_message"
+    ]
     return min(counting) if counting else None
 
 

@@ -28,5 +28,5 @@ EVENTS: dict[str, str | None] = {
 }
 REPEATABLE_EVENTS: frozenset[str] = frozenset({"priority_set", "assigned"})
 
-CLOCKS: tuple[str, ...] = ("call_answered", "transfer_999", "assessment", "face_to_face")
+CLOCKS: tuple[str, ...] = ("call_answered", "transfer_999", "assessment", "face_to_face", "post_event_message")
 STATUSES: tuple[str, ...] = ("met", "breached", "running", "not_applicable")

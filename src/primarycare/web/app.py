@@ -14,7 +14,17 @@ from starlette.middleware.sessions import SessionMiddleware
 from primarycare.store.economy import NoEconomyLoaded
 from primarycare.store.engine import make_engine
 from primarycare.urgentcare.rules import load_rules
-from primarycare.web import api, pages, payments_pages, simulation_pages, urgentcare_api, urgentcare_pages
+from primarycare.web import (
+    api,
+    notes_api,
+    notes_pages,
+    pages,
+    payments_pages,
+    redact,
+    simulation_pages,
+    urgentcare_api,
+    urgentcare_pages,
+)
 from primarycare.web.deps import LoginRequired, csrf_token
 from primarycare.web.filters import FILTERS
 from primarycare.web.settings import Settings
@@ -30,6 +40,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    redact.install()
     app.state.engine = make_engine(settings.database_url)
     app.state.payments_cache = {}
     app.state.ooh_rules = load_rules(Path(settings.ooh_targets) if settings.ooh_targets else None)
@@ -59,6 +70,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(simulation_pages.api_router, prefix="/api")
     app.include_router(urgentcare_pages.router)
     app.include_router(urgentcare_api.router, prefix="/api")
+    app.include_router(notes_pages.router)
+    app.include_router(notes_api.router, prefix="/api")
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired):

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from primarycare.economy.calendar import from_uk_local, uk_local
+from primarycare.web import notes_views
 from primarycare.web import urgentcare_views as views
 from primarycare.web.deps import CsrfChecked, EngineDep, PageUser
 from primarycare.web.pages import render
@@ -131,7 +132,8 @@ def create_case(
 @router.get("/ooh/cases/{case_id}")
 def case_page(request: Request, engine: EngineDep, user: PageUser, case_id: int, error: Filter = ""):
     case = views.show_case(engine, user, request.app.state.ooh_rules, case_id)
-    return render(request, "ooh_case.html", user=user, case=case, error=error or None)
+    notes = notes_views.for_case(engine, user, case)
+    return render(request, "ooh_case.html", user=user, case=case, notes=notes, error=error or None)
 
 
 @router.post("/ooh/cases/{case_id}/events", dependencies=[CsrfChecked])
@@ -151,7 +153,10 @@ def case_event(
         if error.status_code not in (409, 422):
             raise
         case = views.show_case(engine, user, rules, case_id)
-        return render(request, "ooh_case.html", error.status_code, user=user, case=case, error=error.detail)
+        notes = notes_views.for_case(engine, user, case)
+        return render(
+            request, "ooh_case.html", error.status_code, user=user, case=case, notes=notes, error=error.detail
+        )
     return RedirectResponse(f"/ooh/cases/{case_id}", status_code=303)
 
 

@@ -9,9 +9,11 @@ from sqlalchemy import Connection, Engine
 from primarycare.access.roles import User, can_record, can_see_patient, can_see_provider
 from primarycare.economy.calendar import month_bounds, month_of, previous_months, uk_local
 from primarycare.store import cases as store
-from primarycare.urgentcare.case import Event, EventRefused
+from primarycare.store.notes import note_exists
+from primarycare.urgentcare.case import Case, Event, EventRefused
 from primarycare.urgentcare.clocks import case_clocks, nearest_deadline
 from primarycare.urgentcare.intake import new_case
+from primarycare.urgentcare.message import MessageInvalid, Party, post_event_message
 from primarycare.urgentcare.report import MonthReport, month_report
 from primarycare.urgentcare.rules import Rules
 from primarycare.urgentcare.vocabulary import CLOCKS
@@ -134,11 +136,29 @@ def add_event(
         raise HTTPException(403, f"a {user.role.replace('_', ' ')} cannot record {kind} on this case")
     if kind == "assigned":
         value = None
+    with engine.connect() as conn:
+        practice = Party(stored.case.practice_code, store.practice_name(conn, stored.case.practice_code))
+    disposition = rules.disposition(stored.case.dx_code) if stored.case.dx_code else None
+    described = f"{disposition.code}: {disposition.meaning}" if disposition else "Direct call to the OOH service"
+
+    def message(closed: Case) -> dict:
+        return post_event_message(
+            closed,
+            provider=Party(provider.code, provider.name),
+            practice=practice,
+            clinician=user.username,
+            disposition=f"{described}; handled by {provider.name}",
+            written_at=now,
+        )
+
     try:
         event = Event(kind, at or now, value, user.id)
-        changed = store.record_event(engine, case_id, event, now, rules.targets_for(provider.commissioners))
+        targets = rules.targets_for(provider.commissioners)
+        changed = store.record_event(engine, case_id, event, now, targets, message=message)
     except EventRefused as error:
         raise refused(error) from None
+    except MessageInvalid as invalid:
+        raise HTTPException(422, f"the case was not closed: {invalid}") from None
     except store.CaseConflict as conflict:
         raise HTTPException(409, str(conflict)) from None
     return case_view(changed, provider, user, rules, now)
@@ -178,6 +198,10 @@ def queue(
             conn, provider.code, base=base, priority=priority, waiting=waiting, limit=QUEUE_ROWS
         )
     shown = [case_view(s, provider, user, rules, now) for s in found]
+    with engine.connect() as conn:
+        flagged = note_exists(conn, [s.case.patient.nhs_number for s in found if s.case.patient.nhs_number])
+    for view, stored in zip(shown, found, strict=True):
+        view["has_notes"] = stored.case.patient.nhs_number in flagged
     return {"provider": provider, "cases": shown, "matching": matching, "now": now, "total_open": total}
 
 
