@@ -18,6 +18,7 @@ DEMO_USERS = (
     ("callhandler", "ooh_call_handler"),
     ("clinician", "ooh_clinician"),
     ("clinician2", "ooh_clinician"),
+    ("practice2", "practice_user"),
     ("privacy", "privacy_officer"),
     ("admin", "admin"),
 )
@@ -46,18 +47,105 @@ def create_demo_users(engine: Engine) -> list[tuple[str, str, str | None]]:
     providers = create_demo_providers(engine)
     with engine.connect() as conn:
         period_id = find_period(conn)[0]
-        _, first = practice_overview(conn, period_id, limit=1)
-    practice_code = first[0]["code"]
+        _, practices = practice_overview(conn, period_id, limit=2)
+    own = {"practice": practices[0]["code"], "practice2": practices[1]["code"]}
     made = []
     for username, role in DEMO_USERS:
         links = {
-            "practice_code": practice_code if role == "practice_user" else None,
+            "practice_code": own.get(username),
             "provider_code": providers[0].code if role in ("ooh_call_handler", "ooh_clinician") else None,
             "commissioner_code": providers[0].commissioners[0] if role == "commissioner" else None,
         }
         create_user(engine, username, DEMO_PASSWORD, role, replace=True, **links)
         made.append((username, role, links["practice_code"] or links["provider_code"] or links["commissioner_code"]))
     return made
+
+
+def create_demo_notes(
+    engine: Engine, users: list[tuple[str, str, str | None]], *, seed: int, now: datetime | None = None
+) -> int:
+    """Palliative patients with notes at the first practices of the first provider's commissioner, written by the
+    demo practice users; a 111 case open for three of them (one assigned to the demo clinician); and post-event
+    messages in the practices' inboxes for the first provider's cases closed in the last fortnight."""
+
+    import numpy as np
+
+    from primarycare.access.roles import User
+    from primarycare.ingest.synth.cases import PALLIATIVE_PLANS, synthetic_nhs_number
+    from primarycare.store import cases as store
+    from primarycare.store.notes import write_note
+    from primarycare.store.users import user_id
+    from primarycare.urgentcare.case import Case, Patient
+    from primarycare.urgentcare.intake import new_ref
+    from primarycare.urgentcare.message import MessageInvalid, Party, post_event_message
+    from primarycare.urgentcare.notes import NoteDraft
+    from primarycare.urgentcare.rules import load_rules
+
+    now = now or datetime.now(UTC)
+    rng = np.random.default_rng(seed)
+    rules = load_rules()
+    provider = create_demo_providers(engine)[0]
+    targets = rules.targets_for(provider.commissioners)
+    authors = {}
+    for username, role, practice in users:
+        if role == "practice_user":
+            authors[practice] = User(user_id(engine, username), username, role, practice)
+    clinician = user_id(engine, "clinician")
+    names = ("Joan Carter", "Walter Mills", "Edith Shaw", "Arthur Webb")
+    opened = []
+    for number, (practice, author) in enumerate(sorted(authors.items()) * 2):
+        nhs = synthetic_nhs_number(rng)
+        plan = PALLIATIVE_PLANS[number % len(PALLIATIVE_PLANS)]
+        review = now + timedelta(days=60 if number != 3 else -5)  # one review overdue
+        draft = NoteDraft("palliative", plan, review.date())
+        born = datetime(1935 + number, 3, 1).date()
+        patient = {"nhs_number": nhs, "name": names[number], "birth_date": born, "practice_code": practice}
+        write_note(engine, author, draft, patient=None, new_patient=patient, now=now - timedelta(days=20))
+        if number < 3:
+            received = now - timedelta(minutes=12 + 9 * number)
+            opened.append(
+                Case(
+                    ref=new_ref(received),
+                    provider_code=provider.code,
+                    source="111",
+                    patient=Patient(nhs, names[number], born, "female" if number % 2 == 0 else "male"),
+                    practice_code=practice,
+                    dx_code="Dx117",
+                    dx_priority=rules.disposition("Dx117").priority,
+                    received_at=received,
+                    answered_at=received + timedelta(seconds=25),
+                    passed_at=received + timedelta(minutes=6),
+                    symptoms="Palliative patient: pain not controlled, family distressed",
+                    assigned_to=clinician if number == 0 else None,
+                    assigned_at=received + timedelta(minutes=8) if number == 0 else None,
+                )
+            )
+    store.insert_cases(engine, opened, targets)
+    with engine.connect() as conn:
+        recent = [
+            s
+            for s in store.find_cases(conn, [provider.code], status="closed", received_from=now - timedelta(days=14))
+            if s.case.message_delivered_at is not None
+        ]
+        practice_names = {code: store.practice_name(conn, code) for code in {s.case.practice_code for s in recent}}
+    messages = []
+    for stored in recent:
+        case = stored.case
+        described = rules.disposition(case.dx_code).meaning if case.dx_code else "Direct call to the OOH service"
+        try:
+            bundle = post_event_message(
+                case,
+                provider=Party(provider.code, provider.name),
+                practice=Party(case.practice_code, practice_names[case.practice_code]),
+                clinician="OOH clinician",
+                disposition=f"{case.dx_code or 'direct'}: {described}",
+                written_at=case.message_delivered_at,
+            )
+        except MessageInvalid:
+            continue
+        messages.append((stored.id, case.practice_code, bundle, case.message_delivered_at))
+    store.insert_messages(engine, messages)
+    return len(messages)
 
 
 def demo_case_window(now: datetime) -> datetime:
@@ -113,4 +201,5 @@ def build_demo(folder: Path, *, practices: int, seed: int) -> tuple[str, list[tu
         save_economy(engine, read_folder(data))
     users = create_demo_users(engine)
     create_demo_cases(engine, seed=seed)
+    create_demo_notes(engine, users, seed=seed)
     return url, users

@@ -267,6 +267,18 @@ def find_cases(
     return [_case(row) for row in conn.execute(query)]
 
 
+def insert_messages(engine: Engine, messages: list[tuple[int, str, dict, datetime]]) -> None:
+    """Post-event messages (case id, practice, FHIR Bundle, delivered at) written outside a close, e.g. the demo's."""
+    if not messages:
+        return
+    rows = [
+        {"case_id": i, "practice_code": p, "bundle": json.dumps(b), "delivered_at": to_db(at)}
+        for i, p, b, at in messages
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(t.post_event_message), rows)
+
+
 def queue_cases(
     conn: Connection, provider_code: str, *, base: str = "", priority: str = "", waiting: str = "", limit: int = 50
 ) -> tuple[list[StoredCase], int, int]:

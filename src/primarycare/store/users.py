@@ -74,6 +74,14 @@ def get_user(engine: Engine, user_id: int) -> User | None:
     return _user(row) if row else None
 
 
+def user_id(engine: Engine, username: str) -> int:
+    with engine.connect() as conn:
+        found = conn.execute(select(t.app_user.c.id).where(t.app_user.c.username == username)).scalar()
+    if found is None:
+        raise UnknownUser(f"no user {username!r}")
+    return found
+
+
 def issue_token(engine: Engine, username: str) -> str:
     token = secrets.token_urlsafe(32)
     with engine.begin() as conn:

@@ -197,6 +197,8 @@ def synthetic_cases(
         booked = at(assessed[i] + assess_work[i]) if f2f_kind[i] and started else None
         kind = ("base", "home")[f2f_kind[i] - 1] if f2f_kind[i] and booked else None
         done = _closed(at(closed[i]), str(outcome[i])) if started and (not f2f_kind[i] or f2f) else {}
+        if done:  # the post-event message goes when the case closes (a minute or two for the system to send it)
+            done["message_delivered_at"] = at(closed[i] + rng.exponential(90))
         cases.append(
             replace(
                 case,
@@ -212,6 +214,30 @@ def synthetic_cases(
 
 def _closed(when: datetime | None, outcome: str) -> dict:
     return {"closed_at": when, "outcome": outcome} if when is not None else {}
+
+
+PALLIATIVE_PLANS = (
+    {
+        "cpr_decision": "Do not attempt CPR (DNACPR form at home, signed)",
+        "prognosis": "Weeks",
+        "preferred_place_of_care": "Home",
+        "preferred_place_of_death": "Home",
+        "anticipatory_medicines": "Morphine, midazolam, levomepromazine, glycopyrronium at home",
+        "lasting_power_of_attorney": "Health and welfare: daughter",
+        "key_contacts": "District nurses; hospice at home team",
+        "consent_to_share": "Yes",
+    },
+    {
+        "cpr_decision": "For CPR discussion: patient undecided",
+        "prognosis": "Months",
+        "preferred_place_of_care": "Hospice",
+        "preferred_place_of_death": "Hospice",
+        "anticipatory_medicines": "Prescribed, at home",
+        "lasting_power_of_attorney": "None",
+        "key_contacts": "Husband; community palliative care team",
+        "consent_to_share": "Yes",
+    },
+)
 
 
 def waiting_now(cases: list[Case], *, now: datetime, count: int, seed: int) -> list[Case]:
