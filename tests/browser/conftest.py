@@ -1,5 +1,6 @@
 """A real server on a free loopback port and Debian's Chromium driven by Playwright."""
 
+import logging
 import socket
 import threading
 import time
@@ -28,6 +29,21 @@ CHROMIUM_ARGS = [
 ]
 
 
+class Captured(logging.Handler):
+    """Every log record the server writes during the browser run, formatted as it would be written."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+
+    def emit(self, record):
+        self.lines.append(self.format(record))
+
+
+LOGGERS = ("", "uvicorn", "uvicorn.access", "uvicorn.error")
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, synth_icb):
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.db'}"
@@ -41,7 +57,10 @@ def server(tmp_path_factory, synth_icb):
     schemes = str(Path(__file__).parents[2] / "examples" / "schemes")
     scenarios = str(Path(__file__).parents[2] / "examples" / "scenarios")
     app = create_app(Settings(database_url=url, demo=True, schemes_dir=schemes, scenarios_dir=scenarios))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="info")  # access logs too: checked for PII
+    server_logs = Captured()  # after uvicorn has configured its loggers
+    for name in LOGGERS:
+        logging.getLogger(name).addHandler(server_logs)
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
@@ -55,9 +74,12 @@ def server(tmp_path_factory, synth_icb):
         "users": users,
         "password": DEMO_PASSWORD,
         "engine": engine,
+        "logs": server_logs,
     }
     instance.should_exit = True
     thread.join(timeout=10)
+    for name in LOGGERS:
+        logging.getLogger(name).removeHandler(server_logs)
 
 
 @pytest.fixture(scope="session")

@@ -46,6 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.ooh_rules = load_rules(Path(settings.ooh_targets) if settings.ooh_targets else None)
     app.state.simulation = SimulationJobs(app.state.engine, settings.scenarios_dir)
     app.router.on_shutdown.append(app.state.simulation.shutdown)
+    app.router.on_startup.append(redact.install)  # again once the server has configured its loggers
     web_root = Path(str(resources.files("primarycare.web")))
     templates = Jinja2Templates(directory=web_root / "templates")
     templates.env.globals["csrf_token"] = csrf_token
