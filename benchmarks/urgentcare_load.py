@@ -1,11 +1,13 @@
 """Out-of-hours load benchmark: 200 concurrent clinicians against the real server (several uvicorn workers on
 loopback) on SQLite and on PostgreSQL, and a bare FastAPI endpoint served the same way as the ceiling, in one run.
 
-Each clinician works through its own open cases in a loop: the queue page, one of its case pages, and an event on
-the case (a priority set through the API), as fast as the server answers (closed loop: every figure is the
-server's capacity, not a think-time pace). Prints throughput, p50/p95/p99 and errors per database, the ratio of
-throughput to the bare endpoint's, and RESULT lines. Goal (issue: out-of-hours part 1): >= 0.5x the bare
-endpoint's throughput, p95 <= 100 ms, zero errors.
+Each clinician works through its own two open cases (assigned to it) in a loop: the queue page, one of its case
+pages (which shows the patient's special notes: an audited read), the notes through the API (another audited read)
+and an event on the case (a priority set through the API), as fast as the server answers (closed loop: every
+figure is the server's capacity, not a think-time pace). Prints throughput, p50/p95/p99 and errors per database,
+the ratio of throughput to the bare endpoint's, and RESULT lines. Goal (issue: out-of-hours part 1): >= 0.5x the bare
+endpoint's throughput, p95 <= 100 ms, zero errors; and `audit verify` over the chain the run wrote at >= 100,000
+records a second (issue: out-of-hours part 2).
 
 Usage: python benchmarks/urgentcare_load.py [--clinicians 200] [--seconds 30] [--workers 4]
 """
@@ -20,22 +22,25 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import numpy as np
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert, select, text
 
 from primarycare.ingest.folder import read_folder
 from primarycare.ingest.synth.cases import registered, synthetic_cases
 from primarycare.ingest.synth.files import write_synthetic
 from primarycare.store import tables as t
+from primarycare.store.audit import Record, append_many, verify
 from primarycare.store.cases import add_provider, find_cases, insert_cases
 from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
+from primarycare.store.notes import write_note
 from primarycare.store.throwaway import throwaway_postgres
 from primarycare.store.users import create_user, issue_token
+from primarycare.urgentcare.notes import NoteDraft
 from primarycare.urgentcare.rules import load_rules
 
 HERE = Path(__file__).parent
@@ -72,11 +77,15 @@ def prepare(url: str, folder: Path, clinicians: int) -> list[tuple[str, list[int
                 for i in range(1, clinicians)
             ],
         )  # fmt: skip
-    # two open cases per clinician: patients of the history calling again within the last hour
+    # two open cases per clinician, assigned to them: patients of the history calling again within the last hour
+    with engine.connect() as conn:
+        ids_by_name = dict(conn.execute(select(t.app_user.c.username, t.app_user.c.id)).all())
     open_cases = [
         replace(
             history[i % len(history)],
             ref=f"L{i}",
+            assigned_to=ids_by_name[f"clinician{i // 2}"],
+            assigned_at=now - timedelta(minutes=45),
             received_at=now - timedelta(minutes=50),
             passed_at=None,
             answered_at=now - timedelta(minutes=50),
@@ -94,10 +103,33 @@ def prepare(url: str, folder: Path, clinicians: int) -> list[tuple[str, list[int
         for i in range(2 * clinicians)
     ]
     ids = insert_cases(engine, open_cases, rules.national)
+    # each of those patients has a palliative note from the practice (so every notes read is granted and audited)
+    gp = create_user(engine, "gp", "load-test-password", "practice_user", open_cases[0].practice_code)
+    plan = NoteDraft("palliative", {"cpr_decision": "DNACPR", "preferred_place_of_death": "Home"}, date(2030, 1, 1))
+    for number in {c.patient.nhs_number for c in open_cases}:
+        patient = {"nhs_number": number, "name": "Load Test", "birth_date": None, "practice_code": gp.practice_code}
+        write_note(engine, gp, plan, patient=None, new_patient=patient)
     with engine.connect() as conn:
         assert len(find_cases(conn, ["OOH1"], status="open")) >= len(ids)
     engine.dispose()
-    return [(issue_token(make_engine(url), f"clinician{i}"), ids[2 * i : 2 * i + 2]) for i in range(clinicians)]
+    numbers = {case_id: c.patient.nhs_number for case_id, c in zip(ids, open_cases, strict=True)}
+    return [
+        (issue_token(make_engine(url), f"clinician{i}"), [(c, numbers[c]) for c in ids[2 * i : 2 * i + 2]])
+        for i in range(clinicians)
+    ]
+
+
+def extend_chain(engine, count: int) -> None:
+    """More notes reads on the chain (the same records the server writes), so the verify rate is not all start-up."""
+    now = datetime.now(UTC)
+    records = [
+        (Record(action="note.read", outcome="granted", user_id=1 + i % 200, username=f"clinician{i % 200}",
+                role="ooh_clinician", patient_id=1 + i % 400, subject=f"patient:{1 + i % 400}",
+                reason="relationship", detail={"notes": [1 + i % 400]}), now)
+        for i in range(count)
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        append_many(conn, records)
 
 
 def serve(target: str, port: int, workers: int, env: dict) -> subprocess.Popen:
@@ -129,13 +161,15 @@ async def drive(base: str, users: list[tuple[str, list[int]]], seconds: float, b
             headers = {"Authorization": f"Bearer {token}"}
             step = 0
             while time.monotonic() < stop:
-                case_id = cases[step % len(cases)]
+                case_id, nhs_number = cases[step % len(cases)]
                 if bare:
                     request = session.get(f"{base}/ping")
-                elif step % 3 == 0:
+                elif step % 4 == 0:
                     request = session.get(f"{base}/ooh/queue", headers=headers)
-                elif step % 3 == 1:
+                elif step % 4 == 1:  # the case page shows the patient's notes: an audited read
                     request = session.get(f"{base}/ooh/cases/{case_id}", headers=headers)
+                elif step % 4 == 2:
+                    request = session.get(f"{base}/api/patients/{nhs_number}/notes", headers=headers)
                 else:
                     priority = ("urgent", "less_urgent")[step % 2]
                     event = {"kind": "priority_set", "value": priority}
@@ -190,30 +224,38 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--practices", type=int, default=60)
+    parser.add_argument("--audit-records", type=int, default=200_000)
     args = parser.parse_args()
     secret = {"PRIMARYCARE_SECRET_KEY": "load-test-" + "x" * 40}
-    results = {}
+    results, audit = {}, {}
     with tempfile.TemporaryDirectory() as tmp, throwaway_postgres() as server:
         folder = Path(tmp) / "economy"
         write_synthetic(folder, practices=args.practices, seed=1, year="2023-24")
         sqlite_url = f"sqlite:///{Path(tmp) / 'load.db'}"
-        make_engine(
-            f"{server}/postgres",
-        ).dispose()
-        from sqlalchemy import create_engine, text
-
         admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text('CREATE DATABASE "load"'))
         admin.dispose()
         databases = {"sqlite": sqlite_url, "postgresql": f"{server}/load"}
         target = "primarycare.web.asgi:app_from_env"
-        results["bare"] = measure("bare", "_bare:app", {}, [("", [0])] * args.clinicians, args.seconds,
+        results["bare"] = measure("bare", "_bare:app", {}, [("", [(0, "")])] * args.clinicians, args.seconds,
                                   args.workers, bare=True)  # fmt: skip
         for name, url in databases.items():
             users = prepare(url, folder, args.clinicians)
             env = {**secret, "PRIMARYCARE_DATABASE_URL": url}
             results[name] = measure(name, target, env, users, args.seconds, args.workers, bare=False)
+            engine = make_engine(url)
+            for label in ("the run's chain", f"the run's chain + {args.audit_records:,} more"):
+                started = time.perf_counter()
+                verdict = verify(engine)
+                seconds = time.perf_counter() - started
+                assert verdict.intact, verdict
+                audit[name] = verdict.records / seconds
+                print(f"{name:>10}: audit verify, {label}: {verdict.records:,} records in {seconds:.3f} s "
+                      f"= {audit[name]:,.0f}/s", flush=True)  # fmt: skip
+                if label == "the run's chain":
+                    extend_chain(engine, args.audit_records)
+            engine.dispose()
     bare = results["bare"]["throughput"]
     for name in databases:
         r = results[name]
@@ -224,6 +266,8 @@ def main() -> None:
     for name in databases:
         r = results[name]
         print(f"RESULT urgentcare_load_{name}_p95_ms={r['p95']:.1f} baseline=100 ratio={r['p95'] / 100:.2f}")
+    slowest = min(audit.values())
+    print(f"RESULT audit_verify_records_per_s={slowest:.0f} baseline=100000 ratio={slowest / 100_000:.2f}")
     worst = min(results[name]["throughput"] for name in databases)
     print(f"RESULT urgentcare_load_throughput={worst:.1f} baseline={bare:.1f} ratio={worst / bare:.3f}")
 

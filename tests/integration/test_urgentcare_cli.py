@@ -4,15 +4,24 @@ and calibration into a scenario the simulation accepts."""
 import csv
 from datetime import UTC, datetime, timedelta
 
+from fastapi.testclient import TestClient
+from fhir.resources.R4B.bundle import Bundle
+from sqlalchemy import update
+
 from primarycare.demo import demo_case_window
 from primarycare.economy.calendar import month_of, uk_local
 from primarycare.ingest.cases import HEADER
 from primarycare.ingest.synth.cases import registered, synthetic_cases
 from primarycare.simulation.parameters import load_scenario
+from primarycare.store import tables as t
 from primarycare.store.cases import case_count
 from primarycare.store.economy import read_economy
 from primarycare.store.engine import make_engine
+from primarycare.store.users import create_user, issue_token
 from primarycare.urgentcare.rules import load_rules
+from primarycare.web.app import create_app
+from primarycare.web.settings import Settings
+from tests.integration.ooh_site import VALID_NHS, case_body
 from tests.integration.test_cli import run
 
 
@@ -131,3 +140,31 @@ def test_a_bad_import_exits_2_and_writes_nothing(db_url, synth_icb, tmp_path):
 def test_the_demo_window_holds_a_bank_holiday():
     start = demo_case_window(datetime(2026, 11, 25, 6, tzinfo=UTC))
     assert uk_local(start).isoformat() == "2026-08-01T00:00:00+01:00"  # the late summer bank holiday's month
+
+
+def test_audit_verify_and_messages_export(db_url, synth_icb, tmp_path):
+    economy, commissioner = loaded(db_url, synth_icb)
+    engine = make_engine(db_url)
+    practice = next(p.code for p in economy.practices if p.commissioner_code == commissioner)
+    create_user(engine, "gp", "long-enough-password", "practice_user", practice)
+    create_user(engine, "clin", "long-enough-password", "ooh_clinician", provider_code="OOH1")
+    gp, clin = ({"Authorization": f"Bearer {issue_token(engine, name)}"} for name in ("gp", "clin"))
+    note = {"kind": "care_plan", "name": "A Patient", "content": {"plan": "call the daughter first"},
+            "review_date": "2030-01-01"}  # fmt: skip
+    with TestClient(create_app(Settings(database_url=db_url, secret_key="s" * 48))) as client:
+        assert client.post(f"/api/patients/{VALID_NHS}/notes", json=note, headers=gp).status_code == 201
+        case_id = client.post("/api/cases", json=case_body(practice), headers=clin).json()["id"]
+        for step in ({"kind": "assigned"}, {"kind": "assessment_started"}, {"kind": "closed", "value": "advice"}):
+            assert client.post(f"/api/cases/{case_id}/events", json=step, headers=clin).status_code == 200
+        assert client.get(f"/api/patients/{VALID_NHS}/notes", headers=clin).status_code == 403  # case closed
+    intact = run("audit", "verify", "--db", db_url)
+    assert intact.exit_code == 0 and "intact: 2 records" in intact.output
+    out = tmp_path / "inbox"
+    exported = run("urgentcare", "messages", "export", "--practice", practice, "--out", out, "--db", db_url)
+    assert exported.exit_code == 0 and "wrote 1 messages" in exported.output
+    (document,) = out.glob("*.json")
+    assert Bundle.model_validate_json(document.read_text()).type == "document"
+    with engine.begin() as conn:
+        conn.execute(update(t.audit_event).where(t.audit_event.c.seq == 1).values(reason="nothing to see"))
+    broken = run("audit", "verify", "--db", db_url)
+    assert broken.exit_code == 1 and "record 1 was changed" in broken.output

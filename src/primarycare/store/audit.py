@@ -38,25 +38,36 @@ def _digest(previous: str, values: dict) -> str:
 
 def append(conn: Connection, record: Record, at: datetime | None = None) -> int:
     """Write the record as the next link of the chain, in the caller's transaction; returns its sequence number."""
-    conn.execute(update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=t.audit_head.c.seq + 1))
+    return append_many(conn, [(record, at or datetime.now(UTC))])
+
+
+def append_many(conn: Connection, records: list[tuple[Record, datetime]]) -> int:
+    """Records as the next links of the chain, in the caller's transaction and one insert; returns the last
+    sequence number. The first statement writes the head row: it takes the lock before the head is read."""
+    conn.execute(update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=t.audit_head.c.seq))
     seq, previous = conn.execute(select(t.audit_head.c.seq, t.audit_head.c.hash).where(t.audit_head.c.id == 1)).one()
-    at = (at or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
-    values = {
-        "seq": seq,
-        "at": at.isoformat(),
-        "user_id": record.user_id,
-        "username": record.username,
-        "role": record.role,
-        "action": record.action,
-        "patient_id": record.patient_id,
-        "subject": record.subject,
-        "reason": record.reason,
-        "outcome": record.outcome,
-        "detail": json.dumps(record.detail, sort_keys=True, default=str) if record.detail else "",
-    }
-    digest = _digest(previous, values)
-    conn.execute(insert(t.audit_event).values(**{**values, "at": at}, prev_hash=previous, hash=digest))
-    conn.execute(update(t.audit_head).where(t.audit_head.c.id == 1).values(hash=digest))
+    rows = []
+    for record, at in records:
+        seq += 1
+        at = at.astimezone(UTC).replace(tzinfo=None)
+        values = {
+            "seq": seq,
+            "at": at.isoformat(),
+            "user_id": record.user_id,
+            "username": record.username,
+            "role": record.role,
+            "action": record.action,
+            "patient_id": record.patient_id,
+            "subject": record.subject,
+            "reason": record.reason,
+            "outcome": record.outcome,
+            "detail": json.dumps(record.detail, sort_keys=True, default=str) if record.detail else "",
+        }
+        previous_hash, previous = previous, _digest(previous, values)
+        rows.append({**values, "at": at, "prev_hash": previous_hash, "hash": previous})
+    if rows:
+        conn.execute(insert(t.audit_event), rows)
+        conn.execute(update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=seq, hash=previous))
     return seq
 
 
@@ -72,20 +83,22 @@ def verify(engine: Engine) -> Verdict:
     """Walk the chain in sequence order; the first record whose number, link or hash is wrong breaks it."""
     expected_seq, previous, count = 1, GENESIS, 0
     columns = [t.audit_event.c[f] for f in FIELDS] + [t.audit_event.c.prev_hash, t.audit_event.c.hash]
+    sha256 = hashlib.sha256
     with engine.connect() as conn:
         head = conn.execute(select(t.audit_head.c.seq, t.audit_head.c.hash).where(t.audit_head.c.id == 1)).first()
-        rows = conn.execution_options(yield_per=10_000).execute(select(*columns).order_by(t.audit_event.c.seq))
+        rows = conn.execution_options(yield_per=20_000).execute(select(*columns).order_by(t.audit_event.c.seq))
         for row in rows:
-            values = dict(zip(FIELDS, row[: len(FIELDS)], strict=True))
-            values["at"] = values["at"].isoformat()
-            if values["seq"] != expected_seq:
-                what = "missing" if values["seq"] > expected_seq else "repeated"
-                return Verdict(False, count, expected_seq, f"record {expected_seq} is {what} (found {values['seq']})")
-            if row.prev_hash != previous:
-                return Verdict(False, count, values["seq"], f"record {values['seq']} does not follow the one before")
-            if _digest(previous, values) != row.hash:
-                return Verdict(False, count, values["seq"], f"record {values['seq']} was changed after it was written")
-            previous, expected_seq, count = row.hash, expected_seq + 1, count + 1
+            seq = row[0]
+            if seq != expected_seq:
+                what = "missing" if seq > expected_seq else "repeated"
+                return Verdict(False, count, expected_seq, f"record {expected_seq} is {what} (found {seq})")
+            if row[11] != previous:
+                return Verdict(False, count, seq, f"record {seq} does not follow the one before")
+            values = ["" if v is None else str(v) for v in row[:11]]
+            values[1] = row[1].isoformat()
+            if sha256((previous + "\x1e" + "\x1f".join(values)).encode()).hexdigest() != row[12]:
+                return Verdict(False, count, seq, f"record {seq} was changed after it was written")
+            previous, expected_seq, count = row[12], expected_seq + 1, count + 1
     if head is None:
         return Verdict(False, count, 1, "the chain's head is missing")
     if head.seq != count or head.hash != previous:
