@@ -44,8 +44,8 @@ def append(conn: Connection, record: Record, at: datetime | None = None) -> int:
 def append_many(conn: Connection, records: list[tuple[Record, datetime]]) -> int:
     """Records as the next links of the chain, in the caller's transaction and one insert; returns the last
     sequence number. The first statement writes the head row: it takes the lock before the head is read."""
-    conn.execute(update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=t.audit_head.c.seq))
-    seq, previous = conn.execute(select(t.audit_head.c.seq, t.audit_head.c.hash).where(t.audit_head.c.id == 1)).one()
+    head = update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=t.audit_head.c.seq)
+    seq, previous = conn.execute(head.returning(t.audit_head.c.seq, t.audit_head.c.hash)).one()
     rows = []
     for record, at in records:
         seq += 1

@@ -3,10 +3,11 @@ the commissioner's monthly quality report (page, CSV, one-page print)."""
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from primarycare.economy.calendar import from_uk_local, uk_local
@@ -35,38 +36,34 @@ def ooh_home() -> RedirectResponse:
     return RedirectResponse("/ooh/queue", status_code=303)
 
 
-def _queue(request: Request, engine, user, provider, base, priority, waiting):
+@dataclass
+class QueueFilters:
+    """The queue's filters, from the query string (the page and its HTMX refresh take the same)."""
+
+    provider: Filter = ""
+    base: Filter = ""
+    priority: Filter = ""
+    waiting: Filter = ""
+
+
+Filters = Annotated[QueueFilters, Depends()]
+
+
+def _queue(request: Request, engine, user, f: QueueFilters) -> dict:
     rules = request.app.state.ooh_rules
-    return views.queue(engine, user, rules, provider, base=base, priority=priority, waiting=waiting)
+    return views.queue(engine, user, rules, f.provider or None, base=f.base, priority=f.priority, waiting=f.waiting)
 
 
 @router.get("/ooh/queue")
-def queue_page(
-    request: Request,
-    engine: EngineDep,
-    user: PageUser,
-    provider: Filter = "",
-    base: Filter = "",
-    priority: Filter = "",
-    waiting: Filter = "",
-):
-    found = _queue(request, engine, user, provider or None, base, priority, waiting)
-    filters = {"provider": found["provider"].code, "base": base, "priority": priority, "waiting": waiting}
+def queue_page(request: Request, engine: EngineDep, user: PageUser, f: Filters):
+    found = _queue(request, engine, user, f)
+    filters = {"provider": found["provider"].code, "base": f.base, "priority": f.priority, "waiting": f.waiting}
     return render(request, "ooh_queue.html", user=user, **found, filters=filters)
 
 
 @router.get("/ooh/queue/rows")
-def queue_rows(
-    request: Request,
-    engine: EngineDep,
-    user: PageUser,
-    provider: Filter = "",
-    base: Filter = "",
-    priority: Filter = "",
-    waiting: Filter = "",
-):
-    found = _queue(request, engine, user, provider or None, base, priority, waiting)
-    return render(request, "ooh_queue_rows.html", user=user, **found)
+def queue_rows(request: Request, engine: EngineDep, user: PageUser, f: Filters):
+    return render(request, "ooh_queue_rows.html", user=user, **_queue(request, engine, user, f))
 
 
 @router.get("/ooh/cases/new")
