@@ -9,12 +9,16 @@ the ratio of throughput to the bare endpoint's, and RESULT lines. Goal (issue: o
 endpoint's throughput, p95 <= 100 ms, zero errors; and `audit verify` over the chain the run wrote at >= 100,000
 records a second (issue: out-of-hours part 2).
 
-Usage: python benchmarks/urgentcare_load.py [--clinicians 200] [--seconds 30] [--workers 4]
+A second, paced run per database has each clinician act every --think seconds on average (open loop), for the
+latencies a service with 200 clinicians at work would see.
+
+Usage: python benchmarks/urgentcare_load.py [--clinicians 200] [--seconds 30] [--workers 4] [--think 5]
 """
 
 import argparse
 import asyncio
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -148,7 +152,7 @@ def serve(target: str, port: int, workers: int, env: dict) -> subprocess.Popen:
     raise RuntimeError(f"{target} did not start")
 
 
-async def drive(base: str, users: list[tuple[str, list[int]]], seconds: float, bare: bool) -> dict:
+async def drive(base: str, users: list, seconds: float, bare: bool, think: float = 0.0) -> dict:
     latencies: list[float] = []
     errors = 0
     statuses: Counter = Counter()
@@ -160,6 +164,8 @@ async def drive(base: str, users: list[tuple[str, list[int]]], seconds: float, b
             nonlocal errors
             headers = {"Authorization": f"Bearer {token}"}
             step = 0
+            if think:  # clinicians start at their own moments, not all at the same instant
+                await asyncio.sleep(think * random.random())
             while time.monotonic() < stop:
                 case_id, nhs_number = cases[step % len(cases)]
                 if bare:
@@ -185,6 +191,8 @@ async def drive(base: str, users: list[tuple[str, list[int]]], seconds: float, b
                     errors += 1
                 latencies.append(time.perf_counter() - began)
                 step += 1
+                if think:  # a clinician reads the page before the next action (open loop at 1/think per clinician)
+                    await asyncio.sleep(think * (0.5 + random.random()))
 
         began = time.monotonic()
         await asyncio.gather(*(clinician(token, cases) for token, cases in users))
@@ -201,11 +209,13 @@ async def drive(base: str, users: list[tuple[str, list[int]]], seconds: float, b
     }
 
 
-def measure(name: str, target: str, env: dict, users, seconds: float, workers: int, bare: bool) -> dict:
+def measure(
+    name: str, target: str, env: dict, users, seconds: float, workers: int, bare: bool, think: float = 0.0
+) -> dict:
     port = free_port()
     process = serve(target, port, workers, env)
     try:
-        result = asyncio.run(drive(f"http://127.0.0.1:{port}", users, seconds, bare))
+        result = asyncio.run(drive(f"http://127.0.0.1:{port}", users, seconds, bare, think))
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -225,6 +235,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--practices", type=int, default=60)
     parser.add_argument("--audit-records", type=int, default=200_000)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        help="also a paced run: each clinician acts every THINK s on average (0: no)",
+    )
     args = parser.parse_args()
     secret = {"PRIMARYCARE_SECRET_KEY": "load-test-" + "x" * 40}
     results, audit = {}, {}
@@ -244,6 +260,9 @@ def main() -> None:
             users = prepare(url, folder, args.clinicians)
             env = {**secret, "PRIMARYCARE_DATABASE_URL": url}
             results[name] = measure(name, target, env, users, args.seconds, args.workers, bare=False)
+            if args.think:
+                paced = measure(f"{name} paced", target, env, users, args.seconds, args.workers, False, args.think)
+                results[f"{name}_paced"] = paced
             engine = make_engine(url)
             for label in ("the run's chain", f"the run's chain + {args.audit_records:,} more"):
                 started = time.perf_counter()
@@ -266,6 +285,11 @@ def main() -> None:
     for name in databases:
         r = results[name]
         print(f"RESULT urgentcare_load_{name}_p95_ms={r['p95']:.1f} baseline=100 ratio={r['p95'] / 100:.2f}")
+    for name in databases:
+        if f"{name}_paced" in results:
+            r = results[f"{name}_paced"]
+            print(f"{name}, each clinician acting every {args.think:g} s on average: {r['throughput']:.1f} req/s, "
+                  f"p95 {r['p95']:.1f} ms, {r['errors']} errors")  # fmt: skip
     slowest = min(audit.values())
     print(f"RESULT audit_verify_records_per_s={slowest:.0f} baseline=100000 ratio={slowest / 100_000:.2f}")
     worst = min(results[name]["throughput"] for name in databases)
