@@ -88,19 +88,27 @@ def _serve(ready: np.ndarray, deadline: np.ndarray, work: np.ndarray, staff: np.
     return starts
 
 
-def _rota(arrivals: np.ndarray, work_mean: float, ratio: float, hours: int, days: list[date], fill: float):
-    """Clinicians per hour of the run: ceil(ratio x average work of that hour of the week); bank holidays staffed
-    like a weekend day but with only ``fill`` of the shifts filled."""
-    kinds = np.array([0 if is_working_day(d) else 1 for d in days])
-    hour_index = np.arange(hours)
-    kind_of_hour = kinds[hour_index // 24] * 24 + hour_index % 24  # 0-23 working days, 24-47 other days
-    per_hour = np.bincount(kind_of_hour[np.minimum(arrivals // HOUR, hours - 1).astype(int)], minlength=48)
-    hours_of_kind = np.bincount(kind_of_hour, minlength=48)
-    load = np.divide(per_hour, np.maximum(hours_of_kind, 1)) * work_mean / HOUR
-    staff = np.where(per_hour > 0, np.maximum(1, np.ceil(ratio * load)), 0)[kind_of_hour]
-    holiday = np.array([is_bank_holiday(d) for d in days])[hour_index // 24]
-    short = np.where(staff > 0, np.maximum(1, np.floor(staff * fill)), 0)  # someone is always on, if short
-    return np.where(holiday, short, staff).astype(np.int64)
+@dataclass(frozen=True)
+class Hours:
+    """Each hour of the run in UK local time: 0-23 on working days, 24-47 on other days; bank holidays flagged."""
+
+    kind: np.ndarray
+    holiday: np.ndarray
+
+
+def _rota(arrivals: np.ndarray, work_mean: float, ratio: float, hours: Hours, fill: float) -> np.ndarray:
+    """Clinicians per hour of the run: ceil(ratio x the average work arriving in that hour of the day, on working
+    or other days), at least one where any arrives. The night shift stays to 10:00 on working days to clear what it
+    holds (its 07:00 rota); bank holidays are staffed like other days with only ``fill`` of the shifts filled (at
+    least one clinician)."""
+    kind = hours.kind
+    per_hour = np.bincount(kind[np.minimum(arrivals // HOUR, kind.size - 1).astype(int)], minlength=48)
+    load = per_hour / np.maximum(np.bincount(kind, minlength=48), 1) * work_mean / HOUR
+    by_kind = np.where(per_hour > 0, np.maximum(1, np.ceil(ratio * load)), 0)
+    by_kind[8:10] = np.maximum(by_kind[8:10], by_kind[7])
+    staff = by_kind[kind]
+    short = np.where(staff > 0, np.maximum(1, np.floor(staff * fill)), 0)
+    return np.where(hours.holiday, short, staff).astype(np.int64)
 
 
 def synthetic_cases(
@@ -120,12 +128,17 @@ def synthetic_cases(
     defaults = load_defaults()
     origin = uk_local(start).replace(minute=0, second=0, microsecond=0).astimezone(UTC)  # UTC: exact arithmetic
     hours = int((now - origin).total_seconds() // HOUR) + 1
-    days = [uk_local(origin).date() + timedelta(days=d) for d in range(hours // 24 + 2)]
     weights = np.zeros(hours)
+    kind = np.zeros(hours, dtype=np.int64)
+    holiday = np.zeros(hours, dtype=bool)
     for h in range(hours):
         local = uk_local(origin + timedelta(hours=h))
-        profile = defaults.ooh_weekday if is_working_day(local.date()) else defaults.ooh_weekend
+        working = is_working_day(local.date())
+        profile = defaults.ooh_weekday if working else defaults.ooh_weekend
         weights[h] = 0.0 if _in_hours(local) else profile[local.hour]
+        kind[h] = local.hour + (0 if working else 24)
+        holiday[h] = is_bank_holiday(local.date())
+    local_hours = Hours(kind, holiday)
     patients = sum(r.patients for r in registered)
     expected_total = patients * v["cases_per_1000_per_year"] / 1000 * hours / (365.25 * 24)
     per_hour = rng.poisson(expected_total * weights / weights.sum())
@@ -145,7 +158,7 @@ def synthetic_cases(
     targets = rules.national
     assess_deadline = answered + np.array([targets.assessment[x].total_seconds() for x in priority])
     assess_work = rng.exponential(v["assessment_minutes_mean"] * 60, n)
-    staff = _rota(passed, assess_work.mean(), v["staffing_ratio"], hours, days, v["bank_holiday_fill"])
+    staff = _rota(passed, assess_work.mean(), v["staffing_ratio"], local_hours, v["bank_holiday_fill"])
     assessed = _serve(passed, assess_deadline, assess_work, staff)
     f2f_kind = np.where(outcome == "home_visit", 2, np.where(outcome == "base_visit", 1, 0))
     f2f_started = np.full(n, np.inf)
@@ -155,7 +168,7 @@ def synthetic_cases(
         ready = assessed[chosen] + assess_work[chosen] + rng.exponential(v["travel_minutes_mean"] * 60, chosen.sum())
         work = rng.exponential(minutes * 60, chosen.sum()) + 5 * 60
         deadline = assessed[chosen] + np.array([targets.face_to_face[x].total_seconds() for x in priority[chosen]])
-        pool = _rota(ready, work.mean(), v["staffing_ratio"], hours, days, v["bank_holiday_fill"])
+        pool = _rota(ready, work.mean(), v["staffing_ratio"], local_hours, v["bank_holiday_fill"])
         f2f_started[chosen] = _serve(ready, deadline, work, pool)
         closed[chosen] = f2f_started[chosen] + work
     ambulance = np.array([rules.disposition(code).ambulance for code in dx])
