@@ -96,7 +96,7 @@ def create_demo_notes(
     for number, (practice, author) in enumerate(sorted(authors.items()) * 2):
         nhs = synthetic_nhs_number(rng)
         plan = PALLIATIVE_PLANS[number % len(PALLIATIVE_PLANS)]
-        review = now + timedelta(days=60 if number != 3 else -5)  # one review overdue
+        review = now + timedelta(days=60 if number != 2 else -5)  # one review overdue, at the first practice
         draft = NoteDraft("palliative", plan, review.date())
         born = datetime(1935 + number, 3, 1).date()
         patient = {"nhs_number": nhs, "name": names[number], "birth_date": born, "practice_code": practice}
