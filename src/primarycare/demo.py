@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from primarycare.demo_governance import create_demo_governance
 from primarycare.economy.calendar import is_bank_holiday, month_bounds, month_of, uk_local
 from primarycare.store.economy import find_period, practice_overview, read_economy
 from primarycare.store.users import create_user
@@ -202,4 +203,12 @@ def build_demo(folder: Path, *, practices: int, seed: int) -> tuple[str, list[tu
     users = create_demo_users(engine)
     create_demo_cases(engine, seed=seed)
     create_demo_notes(engine, users, seed=seed)
+    create_demo_governance(engine, demo_lead(engine), create_demo_providers(engine))
     return url, users
+
+
+def demo_lead(engine: Engine):
+    from primarycare.access.roles import User
+    from primarycare.store.users import user_id
+
+    return User(user_id(engine, "governance"), "governance", "governance_lead")

@@ -10,7 +10,8 @@ import pytest
 import uvicorn
 from playwright.sync_api import sync_playwright
 
-from primarycare.demo import DEMO_PASSWORD, create_demo_users
+from primarycare.demo import DEMO_PASSWORD, create_demo_providers, create_demo_users, demo_lead
+from primarycare.demo_governance import create_demo_governance
 from primarycare.ingest.folder import read_folder
 from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
@@ -51,6 +52,7 @@ def server(tmp_path_factory, synth_icb):
     economy = read_folder(synth_icb)
     save_economy(engine, economy)
     users = create_demo_users(engine)
+    create_demo_governance(engine, demo_lead(engine), create_demo_providers(engine))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

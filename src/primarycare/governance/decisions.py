@@ -21,11 +21,12 @@ class Outcome:
 
 
 def voting_members(present: list[Person], actions: dict[int, str]) -> list[Person]:
-    """Members present whom the chair has not excluded from the vote (no action on their conflicts)."""
+    """Members present whom the chair has not excluded from the vote (no action on their conflicts); observers
+    attend but never vote."""
     for person_id, action in actions.items():
         if action not in ACTIONS:
             raise GovernanceError(f"action for member {person_id}: one of {', '.join(ACTIONS)}")
-    return [p for p in present if actions.get(p.id, "none") == "none"]
+    return [p for p in present if actions.get(p.id, "none") == "none" and p.role != "observer"]
 
 
 def decide(rule: QuorumRule, present: list[Person], actions: dict[int, str], votes: dict[int, str]) -> Outcome:

@@ -16,6 +16,7 @@ from primarycare.store.engine import make_engine
 from primarycare.urgentcare.rules import load_rules
 from primarycare.web import (
     api,
+    governance_pages,
     notes_api,
     notes_pages,
     pages,
@@ -72,6 +73,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(urgentcare_pages.router)
     app.include_router(urgentcare_api.router, prefix="/api")
     app.include_router(notes_pages.router)
+    app.include_router(governance_pages.router)
+    app.include_router(governance_pages.api_router, prefix="/api")
     app.include_router(notes_api.router, prefix="/api")
 
     @app.exception_handler(LoginRequired)

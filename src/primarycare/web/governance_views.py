@@ -1,0 +1,128 @@
+"""Governance pages' content with the roles applied: the governance lead runs meetings; anyone sees what is
+published. Items' subjects are resolved against the loaded economy (a scheme's subject is every member practice)."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import HTTPException
+from sqlalchemy import Engine, select
+
+from primarycare.access.roles import User
+from primarycare.governance.conflicts import load_policy
+from primarycare.governance.decisions import Inquorate
+from primarycare.governance.model import GovernanceError, Subject
+from primarycare.governance.registers import published
+from primarycare.governance.subjects import resolve_subject
+from primarycare.store import governance as store
+from primarycare.store import tables as t
+from primarycare.store.economy import read_economy
+
+LEADS = ("governance_lead", "admin")
+
+
+def require_lead(user: User) -> None:
+    if user.role not in LEADS:
+        raise HTTPException(403, "meetings are run by the governance lead")
+
+
+def resolve(engine: Engine, kind: str, code: str, schemes_dir: str) -> Subject:
+    try:
+        return resolve_subject(kind, code, read_economy(engine), Path(schemes_dir))
+    except (GovernanceError, ValueError) as bad:
+        raise HTTPException(422, str(bad)) from None
+
+
+def overview(engine: Engine, user: User) -> dict:
+    require_lead(user)
+    with engine.connect() as conn:
+        committees = conn.execute(select(t.gov_committee).order_by(t.gov_committee.c.id)).all()
+        meetings = conn.execute(select(t.gov_meeting).order_by(t.gov_meeting.c.held_on.desc())).all()
+    return {"committees": committees, "meetings": meetings}
+
+
+def meeting(engine: Engine, user: User, meeting_id: int, schemes_dir: str) -> dict:
+    require_lead(user)
+    policy = load_policy()
+    with engine.connect() as conn:
+        found = conn.execute(select(t.gov_meeting).where(t.gov_meeting.c.id == meeting_id)).first()
+        if found is None:
+            raise HTTPException(404, f"no meeting {meeting_id}")
+        items = conn.execute(select(t.gov_item).where(t.gov_item.c.meeting_id == meeting_id).order_by(t.gov_item.c.id))
+        states = []
+        for item in items.all():
+            subject = resolve(engine, item.subject_kind, item.subject_code, schemes_dir)
+            states.append(store.item_state(conn, item.id, subject, policy))
+    return {"meeting": found, "items": states}
+
+
+def _item_subject(engine: Engine, item_id: int, schemes_dir: str) -> Subject:
+    with engine.connect() as conn:
+        item = conn.execute(select(t.gov_item).where(t.gov_item.c.id == item_id)).first()
+    if item is None:
+        raise HTTPException(404, f"no agenda item {item_id}")
+    return resolve(engine, item.subject_kind, item.subject_code, schemes_dir)
+
+
+def attendance(engine: Engine, user: User, item_id: int, present: set[int], actions: dict[int, str]) -> None:
+    require_lead(user)
+    with engine.connect() as conn:
+        members = conn.execute(
+            select(t.gov_attendance.c.person_id).where(t.gov_attendance.c.item_id == item_id)
+        ).scalars()
+        member_ids = list(members)
+    for person_id in member_ids:
+        action = actions.get(person_id, "none")
+        if action not in ("none", "discuss_not_vote", "leave_room"):
+            raise HTTPException(422, f"action for member {person_id}: none, discuss_not_vote or leave_room")
+        store.set_attendance(engine, user, item_id, person_id, person_id in present, action)
+
+
+def decide(engine: Engine, user: User, item_id: int, votes: dict[int, str], text: str, schemes_dir: str) -> int:
+    require_lead(user)
+    if not text.strip():
+        raise HTTPException(422, "decision: say what was decided")
+    subject = _item_subject(engine, item_id, schemes_dir)
+    try:
+        return store.record_decision(engine, user, item_id, subject, load_policy(), votes, text.strip())
+    except Inquorate as inquorate:
+        raise HTTPException(409, str(inquorate)) from None
+    except GovernanceError as refused:
+        raise HTTPException(422, str(refused)) from None
+
+
+def set_status(engine: Engine, user: User, item_id: int, status: str) -> None:
+    require_lead(user)
+    try:
+        store.set_status(engine, user, item_id, status)
+    except GovernanceError as refused:
+        raise HTTPException(422, str(refused)) from None
+
+
+def public_decisions(engine: Engine) -> list[dict]:
+    with engine.connect() as conn:
+        return store.published_decisions(conn)
+
+
+def public_interests(engine: Engine) -> list[dict]:
+    """The published register of interests: decision-makers only, expired ones for six months; names and roles,
+    never anything private (no user accounts, no contact details)."""
+    today = datetime.now(UTC).date()
+    with engine.connect() as conn:
+        everyone = store.people(conn)
+        interests, _ = store.registers(conn, [p.id for p in everyone])
+        commissioners = dict(conn.execute(select(t.gov_person.c.id, t.gov_person.c.commissioner_code)).all())
+    names = {p.id: p for p in everyone}
+    return [
+        {
+            "commissioner": commissioners[i.person_id],
+            "name": names[i.person_id].name,
+            "role": names[i.person_id].role,
+            "type": i.type,
+            "organisation": i.organisation_code,
+            "description": i.description,
+            "from": i.start,
+            "to": i.end,
+            "declared": i.declared_on,
+        }
+        for i in published(everyone, interests, today)
+    ]

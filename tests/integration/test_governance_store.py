@@ -1,0 +1,90 @@
+"""Governance in the store on SQLite and PostgreSQL: the demo committees' past decisions are published, the public
+registers hold only what the guidance says, corrections are new versions, refused votes write nothing, and every
+change is in the audit chain."""
+
+import csv
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from primarycare.demo import create_demo_users, demo_lead
+from primarycare.demo_governance import SCHEMES, create_demo_governance
+from primarycare.governance.conflicts import load_policy
+from primarycare.governance.decisions import Inquorate
+from primarycare.governance.model import GovernanceError
+from primarycare.governance.subjects import resolve_subject
+from primarycare.ingest.folder import read_folder
+from primarycare.store import governance as store
+from primarycare.store import tables as t
+from primarycare.store.audit import verify
+from primarycare.store.engine import make_engine
+from primarycare.store.load import save_economy
+from primarycare.web.app import create_app
+from primarycare.web.settings import Settings
+
+
+@pytest.fixture
+def governed(db_url, synth_icb):
+    engine = make_engine(db_url)
+    economy = read_folder(synth_icb)
+    save_economy(engine, economy)
+    create_demo_users(engine)
+    meetings = create_demo_governance(engine, demo_lead(engine), [])
+    return engine, economy, meetings
+
+
+def test_published_registers_and_corrections(governed):
+    engine, economy, meetings = governed
+    with engine.connect() as conn:
+        decisions = store.published_decisions(conn)
+    assert len(decisions) == len(meetings) >= 1  # each commissioner's past scheme decision
+    record = decisions[0]["record"]
+    assert record["outcome"] == "carried" and any(c["chair"] == "leave_room" for c in record["conflicts"])
+    client = TestClient(create_app(Settings(database_url=engine.url.render_as_string(hide_password=False),
+                                            secret_key="s" * 48, schemes_dir=str(SCHEMES))))  # fmt: skip
+    interests = list(csv.DictReader(io.StringIO(client.get("/public/interests.csv").text)))
+    assert interests and all(r["ROLE"] != "observer" for r in interests)  # decision-makers only
+    assert "Acme Health Ltd" not in client.get("/public/interests").text  # the observer's interest
+    assert client.get("/public/decisions.csv").text.startswith("COMMISSIONER,COMMITTEE,MEETING,ITEM")
+    assert client.get("/api/governance/decisions").status_code == 200
+    lead = demo_lead(engine)
+    corrected = store.correct_decision(engine, lead, decisions[0]["id"], "Adopted from 1 April, as minuted.")
+    with engine.connect() as conn:
+        versions = conn.execute(select(t.gov_decision).where(t.gov_decision.c.item_id == decisions[0]["item_id"]))
+        rows = {r.id: r for r in versions}
+    assert rows[corrected].supersedes_id == decisions[0]["id"] and rows[corrected].version == 2
+    assert rows[decisions[0]["id"]].decision == decisions[0]["decision"]  # the published record is unchanged
+    verdict = verify(engine)
+    assert verdict.intact
+    with engine.connect() as conn:
+        actions = set(conn.execute(select(t.audit_event.c.action)).scalars())
+    assert {"governance.person.add", "governance.interest.add", "governance.attendance",
+            "governance.decision.publish", "governance.decision.correct"} <= actions  # fmt: skip
+
+
+def test_excluded_votes_and_inquorate_items_write_nothing(governed):
+    engine, economy, meetings = governed
+    lead = demo_lead(engine)
+    policy = load_policy()
+    with engine.connect() as conn:
+        item = conn.execute(select(t.gov_item).where(t.gov_item.c.meeting_id == meetings[0])).first()
+    subject = resolve_subject(item.subject_kind, item.subject_code, economy, SCHEMES)
+    with engine.connect() as conn:
+        state = store.item_state(conn, item.id, subject, policy)
+    partner = next(p for p in state["members"] if p.name.startswith("Dr Partner"))
+    assert state["proposed"][partner.id] == "leave_room"
+    for person in state["members"]:
+        store.set_attendance(engine, lead, item.id, person.id, True, state["proposed"][person.id])
+    before = verify(engine).records
+    with pytest.raises(GovernanceError, match="may not vote"):
+        store.record_decision(engine, lead, item.id, subject, policy, {partner.id: "for"}, "x")
+    for person in state["members"]:
+        if person.role == "lay_member":
+            store.set_attendance(engine, lead, item.id, person.id, False, "none")
+    with pytest.raises(Inquorate, match="no lay member can vote"):
+        store.record_decision(engine, lead, item.id, subject, policy, {}, "x")
+    assert verify(engine).records == before + 2  # the two attendance changes, nothing for the refusals
+    with engine.connect() as conn:
+        assert conn.execute(select(t.gov_item.c.status).where(t.gov_item.c.id == item.id)).scalar() == "open"
