@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from primarycare.demo_governance import create_demo_governance
 from primarycare.economy.calendar import is_bank_holiday, month_bounds, month_of, uk_local
 from primarycare.store.economy import find_period, practice_overview, read_economy
-from primarycare.store.users import create_user
+from primarycare.store.users import create_user, user_id
 
 DEMO_PASSWORD = "demo-password"
 DEMO_USERS = (
@@ -75,7 +75,6 @@ def create_demo_notes(
     from primarycare.ingest.synth.cases import PALLIATIVE_PLANS, synthetic_nhs_number
     from primarycare.store import cases as store
     from primarycare.store.notes import write_note
-    from primarycare.store.users import user_id
     from primarycare.urgentcare.case import Case, Patient
     from primarycare.urgentcare.intake import new_ref
     from primarycare.urgentcare.message import MessageInvalid, Party, post_event_message
@@ -203,12 +202,12 @@ def build_demo(folder: Path, *, practices: int, seed: int) -> tuple[str, list[tu
     users = create_demo_users(engine)
     create_demo_cases(engine, seed=seed)
     create_demo_notes(engine, users, seed=seed)
-    create_demo_governance(engine, demo_lead(engine), create_demo_providers(engine))
+    member = user_id(engine, "practice")
+    create_demo_governance(engine, demo_lead(engine), create_demo_providers(engine), member_user=member)
     return url, users
 
 
 def demo_lead(engine: Engine):
     from primarycare.access.roles import User
-    from primarycare.store.users import user_id
 
     return User(user_id(engine, "governance"), "governance", "governance_lead")

@@ -27,8 +27,11 @@ MEMBERS = (
 QUORUM = QuorumRule(3, ("lay_member", "executive"))  # "at least three, including a lay member and an executive"
 
 
-def create_demo_governance(engine: Engine, lead: User, providers: list, now: datetime | None = None) -> list[int]:
-    """The upcoming meetings' ids, one per commissioner."""
+def create_demo_governance(
+    engine: Engine, lead: User, providers: list, now: datetime | None = None, member_user: int | None = None
+) -> list[int]:
+    """The upcoming meetings' ids, one per commissioner. ``member_user`` (the demo practice user) is linked to the
+    first commissioner's GP partner, so it can declare its own interests."""
     now = now or datetime.now(UTC)
     today = now.date()
     economy = read_economy(engine)
@@ -44,6 +47,8 @@ def create_demo_governance(engine: Engine, lead: User, providers: list, now: dat
         for name, role in MEMBERS:
             ids[name] = store.add_person(engine, lead, code, Person(0, f"{name} ({code})", role))
         observer = store.add_person(engine, lead, code, Person(0, f"Observer ({code})", "observer", False))
+        if member_user is not None and not upcoming:
+            store.link_user(engine, lead, ids["Dr Partner"], member_user)
         start = today - timedelta(days=900)
         interests = [
             Interest(

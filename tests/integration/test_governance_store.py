@@ -21,6 +21,7 @@ from primarycare.store import tables as t
 from primarycare.store.audit import verify
 from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
+from primarycare.store.users import create_user, issue_token
 from primarycare.web.app import create_app
 from primarycare.web.settings import Settings
 
@@ -88,3 +89,36 @@ def test_excluded_votes_and_inquorate_items_write_nothing(governed):
     assert verify(engine).records == before + 2  # the two attendance changes, nothing for the refusals
     with engine.connect() as conn:
         assert conn.execute(select(t.gov_item.c.status).where(t.gov_item.c.id == item.id)).scalar() == "open"
+
+
+def test_members_declare_their_own_and_the_lead_anyones(governed):
+    engine, economy, meetings = governed
+    with engine.connect() as conn:
+        partner = conn.execute(select(t.gov_person.c.id).where(t.gov_person.c.name.like("Dr Partner%"))).first()[0]
+        chair = conn.execute(select(t.gov_person.c.id).where(t.gov_person.c.name.like("Lay Chair%"))).first()[0]
+    member = create_user(engine, "drp", "long-enough-password", "commissioner")
+    store.link_user(engine, None, partner, member.id)
+    tokens = {name: {"Authorization": f"Bearer {issue_token(engine, name)}"} for name in ("drp", "governance")}
+    client = TestClient(create_app(Settings(database_url=engine.url.render_as_string(hide_password=False),
+                                            secret_key="s" * 48, schemes_dir=str(SCHEMES))))  # fmt: skip
+    interest = {"type": "non_financial_professional", "organisation_kind": "outside", "organisation_code": "RCGP",
+                "description": "Faculty board member", "start": "2026-01-01"}  # fmt: skip
+    assert client.post("/api/governance/interests", json=interest, headers=tokens["drp"]).status_code == 201
+    other = client.post("/api/governance/interests", json={**interest, "person_id": chair}, headers=tokens["drp"])
+    assert other.status_code == 403
+    lead = client.post("/api/governance/interests", json={**interest, "person_id": chair}, headers=tokens["governance"])
+    assert lead.status_code == 201
+    bad = client.post("/api/governance/interests", json={**interest, "type": "romantic"}, headers=tokens["drp"])
+    assert bad.status_code == 422
+    gift = {"organisation_code": "Acme Health Ltd", "kind": "hospitality", "value_gbp": 90, "received_on": "2026-11-01"}
+    answered = client.post("/api/governance/gifts", json=gift, headers=tokens["drp"])
+    assert answered.status_code == 201 and answered.json()["response"] == "refuse_unless_approved"
+    registers = client.get("/api/governance/registers", headers=tokens["governance"]).json()
+    assert client.get("/api/governance/registers", headers=tokens["drp"]).status_code == 403
+    assert (
+        client.post("/api/governance/declarations", json={"nil_return": True}, headers=tokens["drp"]).status_code == 201
+    )
+    registers = client.get("/api/governance/registers", headers=tokens["governance"]).json()
+    assert partner not in registers["overdue"] and chair in registers["overdue"]  # the demo's members never declared
+    late = [i for i in registers["interests"] if i["description"] == "Faculty board member"]
+    assert all(i["late"] for i in late)  # declared in November for an interest from January

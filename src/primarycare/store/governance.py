@@ -290,3 +290,46 @@ def published_decisions(conn: Connection) -> list[dict]:
         .order_by(t.gov_meeting.c.held_on.desc(), t.gov_decision.c.id.desc())
     )
     return [{**dict(r._mapping), "record": json.loads(r.record)} for r in conn.execute(query)]
+
+
+def add_declaration(engine: Engine, user: User | None, person_id: int, declared_on: date, nil_return: bool) -> int:
+    values = {"person_id": person_id, "declared_on": declared_on, "nil_return": nil_return}
+    return _insert(engine, user, t.gov_declaration, values, "declaration")
+
+
+def add_breach(engine: Engine, user: User | None, commissioner: str, values: dict) -> int:
+    return _insert(engine, user, t.gov_breach, {"commissioner_code": commissioner, **values}, "breach")
+
+
+def person_for_user(conn: Connection, user_id: int) -> dict | None:
+    row = conn.execute(select(t.gov_person).where(t.gov_person.c.user_id == user_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def link_user(engine: Engine, user: User | None, person_id: int, user_id: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(t.gov_person).where(t.gov_person.c.id == person_id).values(user_id=user_id))
+        _audit(conn, user, "governance.person.link", f"person:{person_id}", after={"user_id": user_id})
+
+
+def register_rows(conn: Connection, person_ids: list[int] | None = None) -> dict:
+    """The registers as rows (with their ids) for the governance lead's and members' pages."""
+
+    def rows(table, order):
+        query = select(table).order_by(order)
+        if person_ids is not None:
+            query = query.where(table.c.person_id.in_(person_ids))
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+    people_query = select(t.gov_person).order_by(t.gov_person.c.commissioner_code, t.gov_person.c.id)
+    if person_ids is not None:
+        people_query = people_query.where(t.gov_person.c.id.in_(person_ids))
+    return {
+        "people": [dict(r._mapping) for r in conn.execute(people_query)],
+        "interests": rows(t.gov_interest, t.gov_interest.c.id),
+        "gifts": rows(t.gov_gift, t.gov_gift.c.id),
+        "declarations": rows(t.gov_declaration, t.gov_declaration.c.declared_on),
+        "breaches": [dict(r._mapping) for r in conn.execute(select(t.gov_breach).order_by(t.gov_breach.c.id))]
+        if person_ids is None
+        else [],
+    }

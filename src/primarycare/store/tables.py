@@ -350,6 +350,27 @@ gov_person = Table(
     Column("user_id", Integer, ForeignKey("app_user.id", ondelete="SET NULL")),
 )
 
+gov_declaration = Table(
+    "gov_declaration",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", Integer, ForeignKey("gov_person.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("declared_on", Date, nullable=False),
+    Column("nil_return", Boolean, nullable=False),
+)
+
+gov_breach = Table(
+    "gov_breach",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("commissioner_code", String(16), nullable=False),
+    Column("person_id", Integer, ForeignKey("gov_person.id", ondelete="SET NULL")),
+    Column("occurred_on", Date, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("action_taken", Text, nullable=False),
+    Column("reported_on", Date, nullable=False),
+)
+
 gov_committee = Table(
     "gov_committee",
     metadata,

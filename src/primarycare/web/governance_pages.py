@@ -3,9 +3,11 @@ the public registers of decisions and interests (no sign-in), with CSV; a small 
 
 import csv
 import io
+from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from primarycare.web import governance_views as views
 from primarycare.web.deps import ApiUser, CsrfChecked, EngineDep, PageUser
@@ -150,3 +152,137 @@ def api_meeting(request: Request, engine: EngineDep, user: ApiUser, meeting_id: 
             for s in found["items"]
         ],
     }
+
+
+@router.get("/governance/registers")
+def registers_page(request: Request, engine: EngineDep, user: PageUser):
+    return render(request, "registers.html", user=user, own=False, **views.registers(engine, user))
+
+
+@router.get("/governance/me")
+def my_declarations(request: Request, engine: EngineDep, user: PageUser):
+    return render(request, "registers.html", user=user, own=True, **views.registers(engine, user, only_own=True))
+
+
+def _person(form) -> int | None:
+    return int(form["person_id"]) if form.get("person_id") else None
+
+
+def _date(form, key: str, required: bool = True):
+    text = str(form.get(key, "")).strip()
+    if not text and not required:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise HTTPException(422, f"{key}: a date (YYYY-MM-DD)") from None
+
+
+def _after(user) -> RedirectResponse:
+    target = "/governance/registers" if user.role in views.LEADS else "/governance/me"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/governance/interests", dependencies=[CsrfChecked])
+async def interest_form(request: Request, engine: EngineDep, user: PageUser):
+    form = await request.form()
+    fields = {
+        "type": str(form.get("type", "")),
+        "organisation_kind": str(form.get("organisation_kind", "")),
+        "organisation_code": str(form.get("organisation_code", "")).strip(),
+        "description": str(form.get("description", "")).strip(),
+        "start": _date(form, "start"),
+        "end": _date(form, "end", required=False),
+        "declared_on": datetime.now(UTC).date(),
+    }
+    views.declare_interest(engine, user, _person(form), fields)
+    return _after(user)
+
+
+@router.post("/governance/gifts", dependencies=[CsrfChecked])
+async def gift_form(request: Request, engine: EngineDep, user: PageUser):
+    form = await request.form()
+    try:
+        value = float(form.get("value_gbp", ""))
+    except ValueError:
+        raise HTTPException(422, "value_gbp: a number of pounds") from None
+    fields = {
+        "organisation_kind": str(form.get("organisation_kind", "outside")),
+        "organisation_code": str(form.get("organisation_code", "")).strip(),
+        "kind": str(form.get("kind", "")),
+        "value_gbp": value,
+        "received_on": _date(form, "received_on"),
+        "description": str(form.get("description", "")).strip(),
+        "from_supplier": form.get("from_supplier") == "yes",
+    }
+    views.declare_gift(engine, user, _person(form), fields)
+    return _after(user)
+
+
+@router.post("/governance/declarations", dependencies=[CsrfChecked])
+async def declaration_form(request: Request, engine: EngineDep, user: PageUser):
+    form = await request.form()
+    views.declare(engine, user, _person(form), form.get("nil_return") == "yes")
+    return _after(user)
+
+
+@router.post("/governance/breaches", dependencies=[CsrfChecked])
+async def breach_form(request: Request, engine: EngineDep, user: PageUser):
+    form = await request.form()
+    fields = {
+        "person_id": _person(form),
+        "occurred_on": _date(form, "occurred_on"),
+        "description": str(form.get("description", "")),
+        "action_taken": str(form.get("action_taken", "")),
+        "reported_on": datetime.now(UTC).date(),
+    }
+    views.record_breach(engine, user, str(form.get("commissioner_code", "")), fields)
+    return _after(user)
+
+
+class InterestIn(BaseModel):
+    person_id: int | None = Field(None, description="Whose interest; your own when absent (the lead may give any)")
+    type: str = Field(description="financial, non_financial_professional, non_financial_personal or indirect")
+    organisation_kind: str = Field(description="practice, network, ooh_provider or outside")
+    organisation_code: str
+    description: str
+    start: date
+    end: date | None = None
+
+
+class GiftIn(BaseModel):
+    person_id: int | None = None
+    organisation_kind: str = "outside"
+    organisation_code: str
+    kind: str = Field(description="gift or hospitality")
+    value_gbp: float = Field(ge=0)
+    received_on: date
+    description: str = ""
+    from_supplier: bool = False
+
+
+class DeclarationIn(BaseModel):
+    person_id: int | None = None
+    nil_return: bool = False
+
+
+@api_router.get("/governance/registers", summary="The registers with late declarations, gift responses, overdue")
+def api_registers(engine: EngineDep, user: ApiUser) -> dict:
+    found = views.registers(engine, user)
+    return {k: v for k, v in found.items() if k != "names"}
+
+
+@api_router.post("/governance/interests", status_code=201, summary="Declare an interest (your own, or as the lead)")
+def api_interest(engine: EngineDep, user: ApiUser, body: InterestIn) -> dict:
+    fields = body.model_dump(exclude={"person_id"})
+    return {"id": views.declare_interest(engine, user, body.person_id, {**fields, "declared_on": date.today()})}
+
+
+@api_router.post("/governance/gifts", status_code=201, summary="Declare a gift or hospitality; says what to do")
+def api_gift(engine: EngineDep, user: ApiUser, body: GiftIn) -> dict:
+    return views.declare_gift(engine, user, body.person_id, body.model_dump(exclude={"person_id"}))
+
+
+@api_router.post("/governance/declarations", status_code=201, summary="The annual declaration or a nil return")
+def api_declaration(engine: EngineDep, user: ApiUser, body: DeclarationIn) -> dict:
+    return {"id": views.declare(engine, user, body.person_id, body.nil_return)}

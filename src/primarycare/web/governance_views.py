@@ -10,14 +10,40 @@ from sqlalchemy import Engine, select
 from primarycare.access.roles import User
 from primarycare.governance.conflicts import load_policy
 from primarycare.governance.decisions import Inquorate
-from primarycare.governance.model import GovernanceError, Subject
-from primarycare.governance.registers import published
+from primarycare.governance.model import Gift, GovernanceError, Interest, Person, Subject
+from primarycare.governance.registers import (
+    gift_response,
+    is_late,
+    load_thresholds,
+    overdue_declarations,
+    published,
+)
 from primarycare.governance.subjects import resolve_subject
 from primarycare.store import governance as store
 from primarycare.store import tables as t
 from primarycare.store.economy import read_economy
 
 LEADS = ("governance_lead", "admin")
+INTEREST_FIELDS = (
+    "person_id",
+    "type",
+    "organisation_kind",
+    "organisation_code",
+    "description",
+    "start",
+    "declared_on",
+    "end",
+)
+GIFT_FIELDS = (
+    "person_id",
+    "organisation_kind",
+    "organisation_code",
+    "kind",
+    "value_gbp",
+    "received_on",
+    "description",
+    "from_supplier",
+)
 
 
 def require_lead(user: User) -> None:
@@ -126,3 +152,72 @@ def public_interests(engine: Engine) -> list[dict]:
         }
         for i in published(everyone, interests, today)
     ]
+
+
+def _acting_for(engine: Engine, user: User, person_id: int | None) -> int:
+    """The person a declaration is for: the lead may declare for anyone; a member only for itself."""
+    with engine.connect() as conn:
+        own = store.person_for_user(conn, user.id)
+    if person_id is None:
+        if own is None:
+            raise HTTPException(403, "your account is not linked to a committee member")
+        return own["id"]
+    if user.role in LEADS or (own is not None and own["id"] == person_id):
+        return person_id
+    raise HTTPException(403, "members declare only their own interests; the governance lead edits others'")
+
+
+def registers(engine: Engine, user: User, only_own: bool = False) -> dict:
+    """The registers with the guidance applied: late declarations, gift responses, overdue annual declarations."""
+    today = datetime.now(UTC).date()
+    with engine.connect() as conn:
+        if only_own:
+            own = store.person_for_user(conn, user.id)
+            if own is None:
+                raise HTTPException(403, "your account is not linked to a committee member")
+            found = store.register_rows(conn, [own["id"]])
+        else:
+            require_lead(user)
+            found = store.register_rows(conn)
+    thresholds = load_thresholds()
+    for interest in found["interests"]:
+        interest["late"] = is_late(Interest(**{k: interest[k] for k in INTEREST_FIELDS}))
+    for gift in found["gifts"]:
+        gift["response"] = gift_response(Gift(**{k: gift[k] for k in GIFT_FIELDS}), thresholds)
+    last = {}
+    for d in found["declarations"]:
+        last[d["person_id"]] = max(last.get(d["person_id"], d["declared_on"]), d["declared_on"])
+    everyone = [Person(p["id"], p["name"], p["role"], p["decision_maker"]) for p in found["people"]]
+    found["overdue"] = [p.id for p in overdue_declarations(everyone, last, today)]
+    found["names"] = {p["id"]: p["name"] for p in found["people"]}
+    return found
+
+
+def declare_interest(engine: Engine, user: User, person_id: int | None, fields: dict) -> int:
+    person = _acting_for(engine, user, person_id)
+    try:
+        interest = Interest(person_id=person, **fields)
+    except (GovernanceError, TypeError) as bad:
+        raise HTTPException(422, str(bad)) from None
+    return store.add_interest(engine, user, interest)
+
+
+def declare_gift(engine: Engine, user: User, person_id: int | None, fields: dict) -> dict:
+    person = _acting_for(engine, user, person_id)
+    if fields.get("kind") not in ("gift", "hospitality"):
+        raise HTTPException(422, "kind: gift or hospitality")
+    gift = Gift(person_id=person, **fields)
+    gift_id = store.add_gift(engine, user, gift)
+    return {"id": gift_id, "response": gift_response(gift, load_thresholds())}
+
+
+def declare(engine: Engine, user: User, person_id: int | None, nil_return: bool) -> int:
+    person = _acting_for(engine, user, person_id)
+    return store.add_declaration(engine, user, person, datetime.now(UTC).date(), nil_return)
+
+
+def record_breach(engine: Engine, user: User, commissioner: str, fields: dict) -> int:
+    require_lead(user)
+    if not str(fields.get("description", "")).strip():
+        raise HTTPException(422, "description: say what happened")
+    return store.add_breach(engine, user, commissioner, fields)

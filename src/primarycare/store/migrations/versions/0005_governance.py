@@ -1,4 +1,4 @@
-"""governance: people, committees, registers, meetings, items, votes, decisions
+"""governance: people, committees, registers, declarations, breaches, meetings, items, votes, decisions
 
 Revision ID: 0005
 Revises: 0004
@@ -44,6 +44,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
+        "gov_breach",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("commissioner_code", sa.String(length=16), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("occurred_on", sa.Date(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("action_taken", sa.Text(), nullable=False),
+        sa.Column("reported_on", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["gov_person.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
         "gov_committee_member",
         sa.Column("committee_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
@@ -51,6 +63,18 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["person_id"], ["gov_person.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("committee_id", "person_id"),
     )
+    op.create_table(
+        "gov_declaration",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("declared_on", sa.Date(), nullable=False),
+        sa.Column("nil_return", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["gov_person.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("gov_declaration", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_gov_declaration_person_id"), ["person_id"], unique=False)
+
     op.create_table(
         "gov_gift",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -154,7 +178,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_gov_gift_person_id"))
 
     op.drop_table("gov_gift")
+    with op.batch_alter_table("gov_declaration", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_gov_declaration_person_id"))
+
+    op.drop_table("gov_declaration")
     op.drop_table("gov_committee_member")
+    op.drop_table("gov_breach")
     op.drop_table("gov_person")
     op.drop_table("gov_meeting")
     op.drop_table("gov_committee")
