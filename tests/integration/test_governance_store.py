@@ -122,3 +122,60 @@ def test_members_declare_their_own_and_the_lead_anyones(governed):
     assert partner not in registers["overdue"] and chair in registers["overdue"]  # the demo's members never declared
     late = [i for i in registers["interests"] if i["description"] == "Faculty board member"]
     assert all(i["late"] for i in late)  # declared in November for an interest from January
+
+
+def test_the_lead_runs_a_meeting_through_the_api(governed):
+    engine, economy, meetings = governed
+    lead = {"Authorization": f"Bearer {issue_token(engine, 'governance')}"}
+    client = TestClient(create_app(Settings(database_url=engine.url.render_as_string(hide_password=False),
+                                            secret_key="s" * 48, schemes_dir=str(SCHEMES))))  # fmt: skip
+    with engine.connect() as conn:
+        committee = conn.execute(select(t.gov_committee.c.id).order_by(t.gov_committee.c.id)).first()[0]
+        code = conn.execute(
+            select(t.gov_committee.c.commissioner_code).where(t.gov_committee.c.id == committee)
+        ).scalar()
+    practice = sorted(p.code for p in economy.practices if p.commissioner_code == code)[0]
+    made = client.post("/api/governance/meetings", json={"committee_id": committee, "held_on": "2026-12-01",
+                                                         "title": "Extra"}, headers=lead)  # fmt: skip
+    assert made.status_code == 201
+    meeting = made.json()["id"]
+    unknown = {"subject_kind": "practice", "subject_code": "Z99999"}
+    assert client.post(f"/api/governance/meetings/{meeting}/items", json=unknown, headers=lead).status_code == 422
+    item = client.post(f"/api/governance/meetings/{meeting}/items", json={"title": "Merger",
+                       "subject_kind": "practice", "subject_code": practice}, headers=lead).json()["id"]  # fmt: skip
+    state = client.get(f"/api/governance/meetings/{meeting}", headers=lead).json()["items"][0]
+    conflicted = [int(p) for p, action in state["proposed"].items() if action != "none"]
+    assert conflicted  # the demo's partner in the first practice and the network's director
+    with engine.connect() as conn:
+        members = [p.id for p in store.committee_people(conn, committee)]
+    attendance = {"present": members, "actions": {str(p): state["proposed"][str(p)] for p in members}}
+    assert client.put(f"/api/governance/items/{item}/attendance", json=attendance, headers=lead).status_code == 200
+    excluded = {"decision": "Merger approved", "votes": {str(conflicted[0]): "for"}}
+    assert client.post(f"/api/governance/items/{item}/decision", json=excluded, headers=lead).status_code == 422
+    voting = [p for p in members if state["proposed"][str(p)] == "none"]
+    few = {"present": voting[:1], "actions": attendance["actions"]}
+    client.put(f"/api/governance/items/{item}/attendance", json=few, headers=lead)
+    assert (
+        client.post(f"/api/governance/items/{item}/decision", json={"decision": "x"}, headers=lead).status_code == 409
+    )
+    client.put(f"/api/governance/items/{item}/attendance", json=attendance, headers=lead)
+    votes = {"decision": "Merger approved", "votes": {}}
+    assert client.post(f"/api/governance/items/{item}/decision", json=votes, headers=lead).status_code == 201
+    member = {"Authorization": f"Bearer {issue_token(engine, 'practice')}"}
+    assert client.post("/api/governance/meetings", json={"committee_id": committee, "held_on": "2026-12-01",
+                                                         "title": "No"}, headers=member).status_code == 403  # fmt: skip
+
+
+def test_a_correction_through_the_api_is_a_new_version(governed):
+    engine, economy, meetings = governed
+    lead = {"Authorization": f"Bearer {issue_token(engine, 'governance')}"}
+    client = TestClient(create_app(Settings(database_url=engine.url.render_as_string(hide_password=False),
+                                            secret_key="s" * 48, schemes_dir=str(SCHEMES))))  # fmt: skip
+    first = client.get("/api/governance/decisions").json()[0]
+    made = client.post(f"/api/governance/decisions/{first['id']}/corrections", json={"decision": "As minuted."},
+                       headers=lead)  # fmt: skip
+    assert made.status_code == 201
+    versions = [d for d in client.get("/api/governance/decisions").json() if d["item_id"] == first["item_id"]]
+    assert sorted((d["version"], d["decision"]) for d in versions) == [(1, first["decision"]), (2, "As minuted.")]
+    assert client.post("/api/governance/decisions/999999/corrections", json={"decision": "x"},
+                       headers=lead).status_code == 404  # fmt: skip

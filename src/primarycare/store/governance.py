@@ -175,11 +175,13 @@ def item_state(conn: Connection, item_id: int, subject: Subject, policy: Policy)
 
 
 def set_attendance(engine: Engine, user: User, item_id: int, person_id: int, present: bool, action: str) -> None:
+    key = (t.gov_attendance.c.item_id == item_id, t.gov_attendance.c.person_id == person_id)
+    with engine.connect() as conn:
+        was = conn.execute(select(t.gov_attendance.c.present, t.gov_attendance.c.action).where(*key)).first()
+    if was is None:
+        raise LookupError(f"member {person_id} is not on item {item_id}")
     with engine.begin() as conn:
-        key = (t.gov_attendance.c.item_id == item_id, t.gov_attendance.c.person_id == person_id)
-        done = conn.execute(update(t.gov_attendance).where(*key).values(present=present, action=action))
-        if done.rowcount != 1:
-            raise LookupError(f"member {person_id} is not on item {item_id}")
+        conn.execute(update(t.gov_attendance).where(*key).values(present=present, action=action))
         _audit(
             conn,
             user,

@@ -286,3 +286,86 @@ def api_gift(engine: EngineDep, user: ApiUser, body: GiftIn) -> dict:
 @api_router.post("/governance/declarations", status_code=201, summary="The annual declaration or a nil return")
 def api_declaration(engine: EngineDep, user: ApiUser, body: DeclarationIn) -> dict:
     return {"id": views.declare(engine, user, body.person_id, body.nil_return)}
+
+
+@router.post("/governance/meetings", dependencies=[CsrfChecked])
+async def meeting_form(request: Request, engine: EngineDep, user: PageUser):
+    form = await request.form()
+    try:
+        committee = int(form.get("committee_id", ""))
+    except ValueError:
+        raise HTTPException(422, "committee_id: choose a committee") from None
+    meeting_id = views.new_meeting(engine, user, committee, _date(form, "held_on"), str(form.get("title", "")))
+    return RedirectResponse(f"/governance/meetings/{meeting_id}", status_code=303)
+
+
+@router.post("/governance/meetings/{meeting_id}/items", dependencies=[CsrfChecked])
+async def item_form(request: Request, engine: EngineDep, user: PageUser, meeting_id: int):
+    form = await request.form()
+    views.new_item(
+        engine,
+        user,
+        meeting_id,
+        str(form.get("title", "")),
+        str(form.get("subject_kind", "")),
+        str(form.get("subject_code", "")).strip(),
+        _schemes(request),
+    )
+    return _back(meeting_id)
+
+
+class MeetingIn(BaseModel):
+    committee_id: int
+    held_on: date
+    title: str
+
+
+class ItemIn(BaseModel):
+    title: str = ""
+    subject_kind: str = Field(description="practice, network, ooh_provider, contract or scheme")
+    subject_code: str
+
+
+class AttendanceIn(BaseModel):
+    present: list[int] = Field(description="Members present for the item")
+    actions: dict[int, str] = Field({}, description="The chair's action per member: none, discuss_not_vote, leave_room")
+
+
+class DecisionIn(BaseModel):
+    decision: str
+    votes: dict[int, str] = Field({}, description="Per member: for, against or abstain")
+
+
+@api_router.post("/governance/meetings", status_code=201, summary="A new meeting of a committee (the lead)")
+def api_new_meeting(engine: EngineDep, user: ApiUser, body: MeetingIn) -> dict:
+    return {"id": views.new_meeting(engine, user, body.committee_id, body.held_on, body.title)}
+
+
+@api_router.post("/governance/meetings/{meeting_id}/items", status_code=201, summary="An agenda item and its subject")
+def api_new_item(request: Request, engine: EngineDep, user: ApiUser, meeting_id: int, body: ItemIn) -> dict:
+    item = views.new_item(engine, user, meeting_id, body.title, body.subject_kind, body.subject_code, _schemes(request))
+    return {"id": item}
+
+
+@api_router.put("/governance/items/{item_id}/attendance", summary="Who is present and the chair's actions")
+def api_attendance(engine: EngineDep, user: ApiUser, item_id: int, body: AttendanceIn) -> dict:
+    views.attendance(engine, user, item_id, set(body.present), body.actions)
+    return {"item": item_id}
+
+
+@api_router.post("/governance/items/{item_id}/decision", status_code=201, summary="Record the decision (quorate only)")
+def api_decision(request: Request, engine: EngineDep, user: ApiUser, item_id: int, body: DecisionIn) -> dict:
+    return {"decision": views.decide(engine, user, item_id, body.votes, body.decision, _schemes(request))}
+
+
+class CorrectionIn(BaseModel):
+    decision: str
+
+
+@api_router.post(
+    "/governance/decisions/{decision_id}/corrections",
+    status_code=201,
+    summary="Correct a published decision: a new version pointing at it; the old one stays",
+)
+def api_correct(engine: EngineDep, user: ApiUser, decision_id: int, body: CorrectionIn) -> dict:
+    return {"decision": views.correct(engine, user, decision_id, body.decision)}

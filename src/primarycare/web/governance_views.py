@@ -179,10 +179,11 @@ def registers(engine: Engine, user: User, only_own: bool = False) -> dict:
         else:
             require_lead(user)
             found = store.register_rows(conn)
-    thresholds = load_thresholds()
+    commissioner_of = {p["id"]: p["commissioner_code"] for p in found["people"]}
     for interest in found["interests"]:
         interest["late"] = is_late(Interest(**{k: interest[k] for k in INTEREST_FIELDS}))
-    for gift in found["gifts"]:
+    for gift in found["gifts"]:  # each commissioner's own thresholds
+        thresholds = load_thresholds(commissioner_of.get(gift["person_id"]))
         gift["response"] = gift_response(Gift(**{k: gift[k] for k in GIFT_FIELDS}), thresholds)
     last = {}
     for d in found["declarations"]:
@@ -208,7 +209,11 @@ def declare_gift(engine: Engine, user: User, person_id: int | None, fields: dict
         raise HTTPException(422, "kind: gift or hospitality")
     gift = Gift(person_id=person, **fields)
     gift_id = store.add_gift(engine, user, gift)
-    return {"id": gift_id, "response": gift_response(gift, load_thresholds())}
+    with engine.connect() as conn:
+        commissioner = conn.execute(
+            select(t.gov_person.c.commissioner_code).where(t.gov_person.c.id == person)
+        ).scalar()
+    return {"id": gift_id, "response": gift_response(gift, load_thresholds(commissioner))}
 
 
 def declare(engine: Engine, user: User, person_id: int | None, nil_return: bool) -> int:
@@ -221,3 +226,32 @@ def record_breach(engine: Engine, user: User, commissioner: str, fields: dict) -
     if not str(fields.get("description", "")).strip():
         raise HTTPException(422, "description: say what happened")
     return store.add_breach(engine, user, commissioner, fields)
+
+
+def new_meeting(engine: Engine, user: User, committee_id: int, held_on, title: str) -> int:
+    require_lead(user)
+    if not title.strip():
+        raise HTTPException(422, "title: the meeting needs a title")
+    with engine.connect() as conn:
+        if conn.execute(select(t.gov_committee.c.id).where(t.gov_committee.c.id == committee_id)).first() is None:
+            raise HTTPException(404, f"no committee {committee_id}")
+    return store.add_meeting(engine, user, committee_id, held_on, title.strip())
+
+
+def new_item(engine: Engine, user: User, meeting_id: int, title: str, kind: str, code: str, schemes_dir: str) -> int:
+    require_lead(user)
+    resolve(engine, kind, code, schemes_dir)  # the subject must exist in the economy (or the schemes folder)
+    try:
+        return store.add_item(engine, user, meeting_id, title.strip() or f"{kind} {code}", kind, code)
+    except (GovernanceError, LookupError) as bad:
+        raise HTTPException(422, str(bad)) from None
+
+
+def correct(engine: Engine, user: User, decision_id: int, text: str) -> int:
+    require_lead(user)
+    if not text.strip():
+        raise HTTPException(422, "decision: the corrected text")
+    try:
+        return store.correct_decision(engine, user, decision_id, text.strip())
+    except LookupError as missing:
+        raise HTTPException(404, str(missing)) from None
