@@ -91,9 +91,11 @@ def create_case(
     base: Annotated[str, Form()] = "",
     received_at: Annotated[str, Form()] = "",
 ):
-    form = dict(locals())
-    for key in ("request", "engine", "user"):
-        form.pop(key)
+    form = {  # what was typed, shown again if the case is refused
+        "source": source, "practice_code": practice_code, "nhs_number": nhs_number, "name": name,
+        "birth_date": birth_date, "sex": sex, "postcode": postcode, "dx_code": dx_code, "priority": priority,
+        "symptoms": symptoms, "base": base, "received_at": received_at,
+    }  # fmt: skip
     rules = request.app.state.ooh_rules
     try:
         born = datetime.strptime(birth_date, "%Y-%m-%d").date() if birth_date else None
