@@ -13,6 +13,7 @@ def test_a_conflicted_partner_leaves_the_room_and_the_decision_is_published(brow
     lead = browser.new_context().new_page()
     sign_in(lead, server, "governance")
     lead.goto(f"{base}/governance")
+    expect(lead).to_have_title("Governance – primarycare")
     lead.locator("[data-testid=meetings] a", has_text="Contract monitoring").first.click()
     item = lead.locator("section[data-testid^=item-]").first
     expect(item.get_by_test_id("conflicts")).to_contain_text("financial interest in the item's subject")

@@ -69,6 +69,7 @@ def overview(engine: Engine, user: User) -> dict:
 def meeting(engine: Engine, user: User, meeting_id: int, schemes_dir: str) -> dict:
     require_lead(user)
     policy = load_policy()
+    economy = read_economy(engine)  # once for every item's subject
     with engine.connect() as conn:
         found = conn.execute(select(t.gov_meeting).where(t.gov_meeting.c.id == meeting_id)).first()
         if found is None:
@@ -76,7 +77,10 @@ def meeting(engine: Engine, user: User, meeting_id: int, schemes_dir: str) -> di
         items = conn.execute(select(t.gov_item).where(t.gov_item.c.meeting_id == meeting_id).order_by(t.gov_item.c.id))
         states = []
         for item in items.all():
-            subject = resolve(engine, item.subject_kind, item.subject_code, schemes_dir)
+            try:
+                subject = resolve_subject(item.subject_kind, item.subject_code, economy, Path(schemes_dir))
+            except (GovernanceError, ValueError) as bad:
+                raise HTTPException(422, str(bad)) from None
             states.append(store.item_state(conn, item.id, subject, policy))
     return {"meeting": found, "items": states}
 

@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse
 
 from primarycare.urgentcare.notes import KINDS
 from primarycare.web import notes_views as views
+from primarycare.web import urgentcare_views
 from primarycare.web.deps import CsrfChecked, EngineDep, PageUser
 from primarycare.web.pages import render
 
@@ -89,13 +90,11 @@ def mark_message(engine: EngineDep, user: PageUser, message_id: int, what: Annot
 def emergency_access(
     request: Request, engine: EngineDep, user: PageUser, case_id: int, reason: Annotated[str, Form()] = ""
 ):
-    from primarycare.web import urgentcare_views
-
     case = urgentcare_views.show_case(engine, user, request.app.state.ooh_rules, case_id)
     nhs_number = (case.get("patient") or {}).get("nhs_number")
     if not nhs_number:
         raise HTTPException(404, "this case has no patient with special notes")
-    views.read(engine, user, nhs_number, reason or " ")
+    views.read(engine, user, nhs_number, reason)
     return RedirectResponse(f"/ooh/cases/{case_id}", status_code=303)
 
 

@@ -23,10 +23,10 @@ from primarycare.urgentcare.notes import (
 def _nhs(value: str) -> str:
     try:
         number = check_nhs_number(value)
-    except EventRefused:
-        number = None
+    except EventRefused as bad:
+        raise HTTPException(422, f"{bad.field}: {bad}") from None
     if number is None:
-        raise HTTPException(422, "nhs_number: not a valid NHS number (10 digits passing the modulus 11 check)")
+        raise HTTPException(422, "nhs_number: required")
     return number
 
 

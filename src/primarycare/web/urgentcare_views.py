@@ -7,7 +7,7 @@ from fastapi import HTTPException
 from sqlalchemy import Connection, Engine
 
 from primarycare.access.roles import User, can_record, can_see_patient, can_see_provider
-from primarycare.economy.calendar import month_bounds, month_of, previous_months, uk_local
+from primarycare.economy.calendar import month_bounds, month_of, previous_months
 from primarycare.store import cases as store
 from primarycare.store.notes import note_exists
 from primarycare.urgentcare.case import Case, Event, EventRefused
@@ -229,7 +229,3 @@ def quality_report(engine: Engine, user: User, rules: Rules, provider_code: str 
         "share": {c: [reports[m].compliance[i].share for m in months] for i, c in enumerate(CLOCKS)},
     }
     return {"provider": provider, "report": report, "trend": trend, "targets": targets, "generated_at": now}
-
-
-def local(instant: datetime | None) -> str:
-    return "" if instant is None else uk_local(instant).isoformat()
