@@ -18,20 +18,32 @@ PriorData = Annotated[Path | None, typer.Option(help="Last year's folder, for th
 Parameters = Annotated[Path | None, typer.Option(help="Your own national parameter file (TOML), over the defaults")]
 Rates = Annotated[Path | None, typer.Option(help="Your own enhanced service rates (TOML), over the defaults")]
 Indices = Annotated[Path | None, typer.Option(help="CSV: PRACTICE_CODE, NEEDS, TURNOVER, CARE_HOMES, ...")]
-Prevalence = Annotated[Path | None, typer.Option("--national-prevalence", help="CSV: GROUP_CODE, PREVALENCE_PCT")]
+Prevalence = Annotated[
+    Path | None, typer.Option("--national-prevalence", help="CSV: GROUP_CODE, PREVALENCE_PCT (England's)")
+]
+WeightedLists = Annotated[
+    Path | None,
+    typer.Option("--weighted-lists", help="CSV: PRACTICE_CODE,QUARTER_START,WEIGHTED_PATIENTS (in place of estimates)"),
+]
+LocalContracts = Annotated[
+    Path | None,
+    typer.Option(
+        "--contracts", help="CSV: PRACTICE_CODE,CONTRACT_TYPE,BASIS,VALUE_GBP,OOH_DEDUCTION_PCT (PMS/APMS values)"
+    ),
+]
+Protection = Annotated[Path | None, typer.Option(help="Your own QOF income protection file (TOML)")]
 
 
-def _inputs(data, db, year, prior_data, parameters, rates, indices, national_prevalence):
-    from primarycare.payments.gather import Overrides, economies, inputs_for
+def _inputs(
+    data, db, year, prior_data, parameters, rates, indices, national_prevalence, weighted=None, local=None, protect=None
+):
+    from primarycare.payments.gather import Overrides, economies, inputs_for, warnings_for
 
     economy, prior = economies(data=data, db=db, year=year, prior_data=prior_data)
-    inputs = inputs_for(economy, Overrides(parameters, rates, indices, national_prevalence), prior)
-    for label, params in (("", inputs.params), ("prior year ", inputs.prior.params if inputs.prior else None)):
-        if params and params.unverified():
-            err.print(f"warning: unverified {label}parameters used for {params.year}: {', '.join(params.unverified())}")
-    for rate in inputs.rates.values():
-        if not rate.rate.verified:
-            err.print(f"warning: unverified rate used for {rate.code} in {inputs.params.year}")
+    overrides = Overrides(parameters, rates, indices, national_prevalence, weighted, local, protect)
+    inputs = inputs_for(economy, overrides, prior)
+    for note in warnings_for(inputs):
+        err.print(f"warning: {note}")
     return inputs
 
 
@@ -46,19 +58,35 @@ def national(
     rates: Rates = None,
     indices: Indices = None,
     national_prevalence: Prevalence = None,
+    weighted_lists: WeightedLists = None,
+    contracts: LocalContracts = None,
+    protection: Protection = None,
 ) -> None:
     """Every practice's national contract, one row per line item with the formula behind it."""
     from primarycare.ingest.errors import IngestError
     from primarycare.payments.errors import PaymentsError
+    from primarycare.payments.global_sum import contract_basis
     from primarycare.payments.inputs import with_gbp
     from primarycare.payments.national import national_lines
 
     try:
-        inputs = _inputs(data, db, year, prior_data, parameters, rates, indices, national_prevalence)
+        inputs = _inputs(
+            data,
+            db,
+            year,
+            prior_data,
+            parameters,
+            rates,
+            indices,
+            national_prevalence,
+            weighted_lists,
+            contracts,
+            protection,
+        )
         lines = national_lines(inputs)
     except (IngestError, PaymentsError) as error:
         raise bad_input(error) from None
-    with_gbp(lines).write_csv(out, float_precision=2)
+    with_gbp(lines, contract_basis(inputs)).write_csv(out, float_precision=2)
     total = lines["PENCE"].sum() / 100
     print(
         f"{inputs.economy.year}: {lines['PRACTICE_CODE'].n_unique()} practices, {lines.height} lines, "
@@ -79,11 +107,15 @@ def compare(
     indices: Indices = None,
     national_prevalence: Prevalence = None,
     lines_out: Annotated[Path | None, typer.Option("--lines-out", help="Also write the scheme's line items")] = None,
+    weighted_lists: WeightedLists = None,
+    contracts: LocalContracts = None,
+    protection: Protection = None,
 ) -> None:
     """Each practice under the national contract and under a local scheme: totals, difference, per head."""
     from primarycare.ingest.errors import IngestError
     from primarycare.payments.compare import compare_groups, compare_practices
     from primarycare.payments.errors import PaymentsError
+    from primarycare.payments.global_sum import contract_basis
     from primarycare.payments.inputs import with_gbp
     from primarycare.payments.local import members, scheme_lines
     from primarycare.payments.national import Contract
@@ -91,19 +123,32 @@ def compare(
 
     try:
         plan = load_scheme(scheme)
-        inputs = _inputs(data, db, year, prior_data, parameters, rates, indices, national_prevalence)
+        inputs = _inputs(
+            data,
+            db,
+            year,
+            prior_data,
+            parameters,
+            rates,
+            indices,
+            national_prevalence,
+            weighted_lists,
+            contracts,
+            protection,
+        )
         contract = Contract(inputs)
         national_rows = contract.lines()
         local_rows = scheme_lines(inputs, plan, scheme.name, contract)
     except (IngestError, PaymentsError) as error:
         raise bad_input(error) from None
-    comparison = compare_practices(inputs.economy, national_rows, local_rows, members(plan, inputs.economy))
+    basis = contract_basis(inputs)
+    comparison = compare_practices(inputs.economy, national_rows, local_rows, members(plan, inputs.economy), basis)
     groups = compare_groups(comparison)
     comparison.write_csv(out, float_precision=2)
     groups_out = out.with_name(out.stem + "-commissioners" + out.suffix)
     groups.write_csv(groups_out, float_precision=2)
     if lines_out:
-        with_gbp(local_rows).write_csv(lines_out, float_precision=2)
+        with_gbp(local_rows, basis).write_csv(lines_out, float_precision=2)
     table = Table(title=f"{plan.name}, {inputs.economy.year}")
     for column in ("commissioner", "practices", "national £", "scheme £", "difference £", "scheme £/head"):
         table.add_column(column, justify="left" if column == "commissioner" else "right")

@@ -1,6 +1,9 @@
 """Property: the fast polars engine and the slow reference agree to the penny on random economies."""
 
+import random
 import tempfile
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -12,6 +15,7 @@ from primarycare.ingest.synth.files import write_synthetic
 from primarycare.payments.inputs import INDEX_COLUMNS, PaymentInputs
 from primarycare.payments.national import national_lines
 from primarycare.payments.parameters import national_parameters
+from primarycare.payments.protection import Protection
 from primarycare.payments.rates import service_rates
 from primarycare.payments.reference import reference_lines
 
@@ -22,7 +26,29 @@ def economy(practices: int, seed: int, year: str):
         return read_folder(Path(tmp))
 
 
-def inputs_for(practices, seed, start, indices=None, prior=False, thresholds=None) -> PaymentInputs:
+def published_lists(codes: list[str], start: int, rng: random.Random) -> pl.DataFrame:
+    """Some practices' weighted lists for some quarters (the rest fall back to the estimate)."""
+    quarters = [date(start, 4, 1), date(start, 7, 1), date(start, 10, 1), date(start + 1, 1, 1)]
+    rows = [(c, q, rng.uniform(500, 20_000)) for c in codes for q in quarters if rng.random() < 0.6]
+    return pl.DataFrame(rows, schema=["practice_code", "quarter_start", "weighted"], orient="row")
+
+
+def local_contracts(codes: list[str], rng: random.Random) -> pl.DataFrame:
+    rows = [
+        (
+            c,
+            rng.choice(["PMS", "APMS"]),
+            rng.choice(["PER_PATIENT", "FIXED"]),
+            rng.uniform(50, 500_000),
+            rng.choice([0.0, 0.0475]),
+        )
+        for c in codes
+        if rng.random() < 0.3
+    ]
+    return pl.DataFrame(rows, schema=["practice_code", "contract_type", "basis", "value", "ooh_share"], orient="row")
+
+
+def inputs_for(practices, seed, start, indices=None, prior=False, thresholds=None, extras=False) -> PaymentInputs:
     year = f"{start}-{(start + 1) % 100:02d}"
     before = None
     if prior:
@@ -40,13 +66,25 @@ def inputs_for(practices, seed, start, indices=None, prior=False, thresholds=Non
                 **{c: [indices[i % len(indices)] for i in range(len(codes))] for c in INDEX_COLUMNS[:2]},
             }
         )
-    return PaymentInputs(
+    inputs = PaymentInputs(
         current,
         national_parameters(year),
         service_rates(year),
         indices=frame,
         prior=before,
         thresholds=thresholds,
+    )
+    if not extras:
+        return inputs
+    rng = random.Random(seed)
+    codes = [p.code for p in current.practices]
+    indicators = sorted(current.indicators["indicator_code"]) if not current.indicators.is_empty() else []
+    protected = frozenset(c for c in indicators if rng.random() < 0.3)
+    return replace(
+        inputs,
+        weighted_lists=published_lists(codes, start, rng),
+        local_contracts=local_contracts(codes, rng),
+        protection=Protection(year, protected, frozenset({"QI"}), "prior_year_points", "test", False),
     )
 
 
@@ -58,9 +96,11 @@ def inputs_for(practices, seed, start, indices=None, prior=False, thresholds=Non
     indices=st.none() | st.lists(st.floats(min_value=0.5, max_value=1.8, allow_nan=False), min_size=1, max_size=5),
     prior=st.booleans(),
     thresholds=st.none() | st.just({"AF008": (40.0, 70.0), "DM020": (35.0, 75.0)}),
+    extras=st.booleans(),
 )
-def test_fast_and_reference_agree_to_the_penny(practices, seed, start, indices, prior, thresholds):
-    inputs = inputs_for(practices, seed, start, indices, prior, thresholds)
+def test_fast_and_reference_agree_to_the_penny(practices, seed, start, indices, prior, thresholds, extras):
+    """extras: published quarterly weighted lists, local PMS/APMS contracts and income protection too."""
+    inputs = inputs_for(practices, seed, start, indices, prior, thresholds, extras)
     fast = national_lines(inputs)
     assert sorted(fast.select("PRACTICE_CODE", "COMPONENT", "ITEM", "PENCE").iter_rows()) == sorted(
         reference_lines(inputs)

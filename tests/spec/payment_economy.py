@@ -1,8 +1,11 @@
 """Tiny economies built from a few numbers, for payment specs."""
 
+from dataclasses import replace
+
 import polars as pl
 
 from primarycare.economy.model import Commissioner, Economy, Practice
+from primarycare.payments.parameters import national_parameters
 
 
 def one_practice(
@@ -69,3 +72,10 @@ def one_practice(
             orient="row",
         ),
     )
+
+
+def flat(year: str, override=None):
+    """The year's parameters with England's mean weight set to the spec practice's own (male 30-34: 1.02), so its
+    weighted list is its registered list and the tables read in whole patients."""
+    params = national_parameters(year, override)
+    return replace(params, england_mean_weight=replace(params.england_mean_weight, value=1.02))

@@ -10,7 +10,7 @@ from primarycare.payments.points import points_from_achievement
 from primarycare.payments.rates import service_rates
 from primarycare.payments.reference import reference_lines
 
-from .payment_economy import one_practice
+from .payment_economy import flat, one_practice
 
 
 def both_engines(inputs: PaymentInputs) -> dict[tuple[str, str], int]:
@@ -62,26 +62,6 @@ def test_points_between_thresholds(achievement, lower, upper, maximum, expected)
     assert points_from_achievement(achievement, lower, upper, maximum) == pytest.approx(expected)
 
 
-# Global sum: one practice is the whole economy, so its age/sex index is 1.
-# (year, patients, opted out, expected global sum pence, expected OOH deduction pence)
-GLOBAL_SUM = [
-    ("2023-24", 1_000, False, 10_228_000, None),  # 1,000 x £102.28
-    ("2023-24", 1_000, True, 10_228_000, -485_830),  # less 4.75%
-    ("2016-17", 7_460, True, 60_120_140, -3_096_187),  # 7,460 x £80.59; less 5.15% (£30,961.87)
-    ("2025-26", 10_184, False, 124_030_936, None),  # 10,184 x £121.79
-]
-
-
-@pytest.mark.parametrize(("year", "patients", "opted_out", "global_sum", "deduction"), GLOBAL_SUM)
-def test_global_sum_and_ooh_deduction(year, patients, opted_out, global_sum, deduction):
-    inputs = PaymentInputs(
-        one_practice(year=year, patients=patients, opted_out=opted_out), national_parameters(year), service_rates(year)
-    )
-    lines = both_engines(inputs)
-    assert lines[("GLOBAL_SUM", "global sum")] == global_sum
-    assert lines.get(("OOH_DEDUCTION", "out-of-hours opt-out")) == deduction
-
-
 # Enhanced services: (year, service, items, expected pence) for a list of 2,000 patients
 SERVICES = [
     ("2014-15", "AVOIDING_ADMISSIONS", None, 574_000),  # £2.87 per patient
@@ -96,7 +76,7 @@ SERVICES = [
 def test_enhanced_services(year, service, items, expected):
     inputs = PaymentInputs(
         one_practice(year=year, patients=2_000, services=[(service, items)]),
-        national_parameters(year),
+        flat(year),  # weighted list = registered list
         service_rates(year),
     )
     lines = both_engines(inputs)

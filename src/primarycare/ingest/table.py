@@ -14,11 +14,13 @@ from primarycare.ingest.errors import IngestError, Problem
 LINE = "_line"
 _PRACTICE_PATTERN = r"^[A-Z][0-9]{5}$"
 _EXTRACT_DATE_PATTERN = r"^[0-9]{2}(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[0-9]{4}$"
+_QUARTER_PATTERN = r"^[0-9]{4}-(01|04|07|10)-01$"
 
 
 @dataclass(frozen=True)
 class Column:
-    """A column a file must carry. kind: text, count (whole number >= 0), number (>= 0), practice, choice, date."""
+    """A column a file must carry. kind: text, count (whole number >= 0), number (>= 0), practice, choice, date,
+    quarter (the first day of a quarter of the financial year: YYYY-04-01, -07-01, -10-01 or -01-01)."""
 
     name: str
     kind: str = "text"
@@ -167,4 +169,8 @@ def _check(column: Column) -> tuple[Column, pl.Expr, pl.Expr, str]:
     if column.kind == "date":
         failing = blank | ~raw.str.contains(_EXTRACT_DATE_PATTERN)
         return column, raw, failing, "{column} {value!r} is not a date like 01JAN2024"
+    if column.kind == "quarter":
+        failing = blank | ~raw.str.contains(_QUARTER_PATTERN)
+        message = "{column} {value!r} is not the start of a quarter (YYYY-04-01, -07-01, -10-01 or -01-01)"
+        return column, raw, failing, message
     return column, raw, missing, missing_message

@@ -22,7 +22,10 @@ def practice_frame(economy: Economy) -> pl.DataFrame:
     ).with_columns(pl.col("PATIENTS").fill_null(0))
 
 
-def compare_practices(economy: Economy, national: pl.DataFrame, scheme: pl.DataFrame, inside: set[str]) -> pl.DataFrame:
+def compare_practices(
+    economy: Economy, national: pl.DataFrame, scheme: pl.DataFrame, inside: set[str], basis: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Per practice: national and scheme totals, difference, per head; CONTRACT_BASIS last when ``basis`` is given."""
     totals = [
         lines.group_by("PRACTICE_CODE").agg(pl.col("PENCE").sum().alias(name))
         for lines, name in ((national, "national"), (scheme, "scheme"))
@@ -36,7 +39,7 @@ def compare_practices(economy: Economy, national: pl.DataFrame, scheme: pl.DataF
     per_head = lambda column: pl.when(pl.col("PATIENTS") > 0).then(  # noqa: E731
         (pl.col(column) / pl.col("PATIENTS") / 100).round(2)
     )
-    return frame.select(
+    table = frame.select(
         "PRACTICE_CODE",
         "PRACTICE_NAME",
         "COMMISSIONER_CODE",
@@ -52,6 +55,9 @@ def compare_practices(economy: Economy, national: pl.DataFrame, scheme: pl.DataF
         .then(((pl.col("scheme") - pl.col("national")) / pl.col("PATIENTS") / 100).round(2))
         .alias("DIFFERENCE_PER_HEAD_GBP"),
     ).sort("PRACTICE_CODE")
+    if basis is None:
+        return table
+    return table.join(basis, on="PRACTICE_CODE", how="left", maintain_order="left")
 
 
 def compare_groups(comparison: pl.DataFrame, by: str = "COMMISSIONER_CODE") -> pl.DataFrame:

@@ -5,15 +5,19 @@ from functools import cached_property
 import polars as pl
 
 from primarycare.payments.errors import PaymentsError
-from primarycare.payments.inputs import INDEX_COLUMNS, PaymentInputs, empty_lines
+from primarycare.payments.global_sum import PLAN, PLANNED_COLUMNS, global_sum_lines
+from primarycare.payments.inputs import INDEX_COLUMNS, PaymentInputs, empty_lines, whole_lists
 from primarycare.payments.money import fixed_expr, gbp_expr, pence_expr, points_expr, share_of_expr
+from primarycare.payments.months import ACHIEVEMENT_MONTH
 from primarycare.payments.services import services_lines
 
 
 def practice_lists(inputs: PaymentInputs) -> pl.DataFrame:
     """practice_code, patients, age_sex_index, index, weighted_list, ooh_opted_out.
 
-    Workload weights are summed in exact hundredths so that any order of summing gives the same figure."""
+    The age/sex index is the practice's mean workload weight over England's (a national figure in the parameter
+    file), so it never depends on which practices are loaded. Workload weights are summed in exact hundredths so
+    that any order of summing gives the same figure."""
     weights = pl.DataFrame(
         [(sex, band, round(weight * 100)) for (sex, band), weight in inputs.params.workload.items()],
         schema={"sex": pl.String, "age_band": pl.String, "weight_h": pl.Int64},
@@ -25,7 +29,7 @@ def practice_lists(inputs: PaymentInputs) -> pl.DataFrame:
     per = lists.group_by("practice_code").agg(
         pl.col("patients").sum(), (pl.col("patients") * pl.col("weight_h")).sum().alias("workload_h")
     )
-    national_mean = per["workload_h"].sum() / max(1, per["patients"].sum())
+    national_mean = inputs.params.england_mean_weight.value * 100
     per = per.with_columns(
         pl.when(pl.col("patients") > 0)
         .then(pl.col("workload_h") / pl.col("patients") / national_mean)
@@ -66,14 +70,14 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
         )
     price = params.qof_price_per_point.value
     national = inputs.prevalence_by_group()
-    lists = economy.lists.group_by("practice_code").agg(pl.col("patients").sum())
+    lists = whole_lists(economy)
     groups = economy.indicators.select("indicator_code", "group_code")
-    prevalence = (
-        economy.prevalence.select(
+    prevalence = (  # APDF: each register over the practice's whole registered list
+        economy.prevalence.join(lists, on="practice_code", how="left").select(
             "practice_code",
             "group_code",
-            pl.when(pl.col("practice_list_size") > 0)
-            .then(pl.col("register") / pl.col("practice_list_size"))
+            pl.when(pl.col("patients") > 0)
+            .then(pl.col("register") / pl.col("patients"))
             .otherwise(0.0)
             .alias("practice_prevalence"),
         )
@@ -87,7 +91,7 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
         schema={"group_code": pl.String, "national_prevalence": pl.Float64},
     )
     rows = (
-        economy.achievement.select("practice_code", "indicator_code", _points(inputs).alias("achieved_points"))
+        _protected(inputs, economy.achievement.select("practice_code", "indicator_code", _points(inputs)))
         .filter(pl.col("achieved_points") > 0)
         .join(groups, on="indicator_code", how="left")
     )
@@ -122,29 +126,71 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
         pl.col("cpi").fill_null(0.0), pl.col("cpi_text").fill_null(f" pts × £{price:.2f} × CPI 0.0000")
     )
     value = pl.col("achieved_points") * price * pl.col("cpi") * pl.col("apdf")
-    formula = pl.concat_str([points_expr(pl.col("achieved_points")), pl.col("cpi_text"), pl.col("apdf_text")])
+    formula = pl.concat_str(
+        [points_expr(pl.col("achieved_points")), pl.col("cpi_text"), pl.col("apdf_text"), pl.col("protected")]
+    )
     return rows.select(
         "practice_code", "indicator_code", pence_expr(value).alias("pence"), formula.alias("formula")
     ).sort("practice_code", "indicator_code")
+
+
+def protected_codes(inputs: PaymentInputs) -> set[str]:
+    """The year's income-protected indicators, when last year's achievement is there to fix them to."""
+    if inputs.protection is None or inputs.prior is None or inputs.economy.indicators.is_empty():
+        return set()
+    return inputs.protection.codes(dict(inputs.economy.indicators.select("indicator_code", "domain_code").iter_rows()))
+
+
+def _protected(inputs: PaymentInputs, rows: pl.DataFrame) -> pl.DataFrame:
+    """Protected indicators take last year's points (a practice new this year keeps its own); a `protected` note."""
+    codes = protected_codes(inputs)
+    if not codes:
+        return rows.with_columns(pl.lit("").alias("protected"))
+    prior = inputs.prior.economy.achievement
+    before = prior.select("practice_code", "indicator_code", pl.col("achieved_points").alias("prior_points"))
+    known = prior.select("practice_code").unique().with_columns(pl.lit(True).alias("in_prior"))
+    current = sorted(p.code for p in inputs.economy.practices)
+    missing = before.filter(
+        pl.col("indicator_code").is_in(sorted(codes)) & pl.col("practice_code").is_in(current)
+    ).join(rows.select("practice_code", "indicator_code"), on=["practice_code", "indicator_code"], how="anti")
+    rows = pl.concat([rows, missing.select("practice_code", "indicator_code", pl.lit(0.0).alias("achieved_points"))])
+    rows = rows.join(before, on=["practice_code", "indicator_code"], how="left").join(
+        known, on="practice_code", how="left"
+    )
+    fixed = pl.col("indicator_code").is_in(sorted(codes)) & pl.col("in_prior").fill_null(False)
+    note = f" (income protected: {inputs.prior.params.year} points)"
+    return rows.select(
+        "practice_code",
+        "indicator_code",
+        pl.when(fixed)
+        .then(pl.col("prior_points").fill_null(0.0))
+        .otherwise(pl.col("achieved_points"))
+        .alias("achieved_points"),
+        pl.when(fixed).then(pl.lit(note)).otherwise(pl.lit("")).alias("protected"),
+    )
 
 
 def _points(inputs: PaymentInputs) -> pl.Expr:
     """ACHIEVED_POINTS, or for indicators given thresholds: maximum x where NUMERATOR / DENOMINATOR lies between."""
     points = pl.col("achieved_points")
     if not inputs.thresholds:
-        return points
+        return points.alias("achieved_points")
     maximum = dict(inputs.economy.indicators.select("indicator_code", "point_value").iter_rows())
     achieved = pl.col("numerator") / pl.col("denominator") * 100
     for code, (lower, upper) in sorted(inputs.thresholds.items()):
         fraction = ((achieved - lower) / (upper - lower)).clip(0.0, 1.0).fill_nan(0.0).fill_null(0.0)
         computed = pl.when(pl.col("denominator") > 0).then(maximum[code] * fraction).otherwise(0.0)
         points = pl.when(pl.col("indicator_code") == code).then(computed).otherwise(points)
-    return points
+    return points.alias("achieved_points")
 
 
 def national_lines(inputs: PaymentInputs, kept: set[str] | None = None) -> pl.DataFrame:
     """Every line item of the national contract (kept: only these QOF indicators, for a local scheme)."""
     return Contract(inputs).lines(kept)
+
+
+def _planned(lines: pl.DataFrame, first: int, months: int) -> pl.DataFrame:
+    return lines.with_columns(pl.lit(first, pl.Int64).alias("PAID_FROM"), pl.lit(months, pl.Int64).alias("PAID_MONTHS"))
 
 
 def _kept(values: pl.DataFrame, kept: set[str] | None) -> pl.DataFrame:
@@ -173,44 +219,27 @@ class Contract:
     def services(self) -> pl.DataFrame:
         return services_lines(self.inputs, self.lists)
 
-    def lines(self, kept: set[str] | None = None) -> pl.DataFrame:
-        parts = [*self._global_sum(), *self._qof_lines(kept), self.services]
-        return pl.concat([p.select(empty_lines().columns) for p in parts if p.height] or [empty_lines()]).sort(
-            "PRACTICE_CODE", maintain_order=True
-        )
+    @cached_property
+    def core(self) -> pl.DataFrame:
+        """Global sum (or local contract value), arrears and out-of-hours deduction, with their payment months."""
+        return global_sum_lines(self.inputs, self.lists)
 
-    def _global_sum(self) -> list[pl.DataFrame]:
-        lists, params = self.lists, self.inputs.params
-        price = params.global_sum_per_weighted_patient.value
-        share = params.ooh_deduction_share.value
-        global_sum = lists.select(
-            pl.col("practice_code").alias("PRACTICE_CODE"),
-            pl.lit("GLOBAL_SUM").alias("COMPONENT"),
-            pl.lit("global sum").alias("ITEM"),
-            pence_expr(pl.col("weighted_list") * price).alias("PENCE"),
-            pl.concat_str(
-                [
-                    pl.col("patients").cast(pl.String),
-                    pl.lit(" patients × age/sex "),
-                    fixed_expr(pl.col("age_sex_index"), 4),
-                    pl.when(pl.col("index") != 1.0)
-                    .then(pl.concat_str([pl.lit(" × indices "), fixed_expr(pl.col("index"), 4)]))
-                    .otherwise(pl.lit("")),
-                    pl.lit(" = "),
-                    fixed_expr(pl.col("weighted_list"), 1),
-                    pl.lit(f" weighted × £{price:.2f}"),
-                ]
-            ).alias("FORMULA"),
-            "ooh_opted_out",
-        )
-        ooh = global_sum.filter("ooh_opted_out").select(
-            "PRACTICE_CODE",
-            pl.lit("OOH_DEDUCTION").alias("COMPONENT"),
-            pl.lit("out-of-hours opt-out").alias("ITEM"),
-            (-share_of_expr(pl.col("PENCE"), share)).alias("PENCE"),
-            pl.concat_str([pl.lit(f"−{share * 100:.2f}% × "), gbp_expr(pl.col("PENCE"))]).alias("FORMULA"),
-        )
-        return [global_sum.drop("ooh_opted_out"), ooh]
+    def lines(self, kept: set[str] | None = None) -> pl.DataFrame:
+        return self.cash_plan(kept).select(empty_lines().columns)
+
+    def cash_plan(self, kept: set[str] | None = None) -> pl.DataFrame:
+        """Every line item with PAID_FROM and PAID_MONTHS (months from April): when its money is paid. Aspiration
+        and enhanced services monthly; achievement the June after the year; core lines as global_sum.py plans."""
+        parts = [self.core]
+        for part in self._qof_lines(kept):
+            monthly = part["COMPONENT"][0] == "QOF_ASPIRATION" if part.height else True
+            parts.append(_planned(part, 1, 12) if monthly else _planned(part, ACHIEVEMENT_MONTH, 1))
+        if self.services.height:
+            parts.append(_planned(self.services, 1, 12))
+        frames = [p.select(PLANNED_COLUMNS) for p in parts if p.height]
+        if not frames:
+            return empty_lines().with_columns(pl.lit(0, pl.Int64).alias(c) for c in PLAN)
+        return pl.concat(frames).sort("PRACTICE_CODE", maintain_order=True)
 
     def _qof_lines(self, kept: set[str] | None) -> list[pl.DataFrame]:
         inputs = self.inputs

@@ -2,7 +2,8 @@
 A user's own file (same layout) overrides any value; unverified values in use are listed for a warning."""
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -21,9 +22,13 @@ YEAR_FIELDS = (
 
 @dataclass(frozen=True)
 class Parameter:
+    """A value with its provenance; ``effective_from`` and ``announced`` are None for a value fixed for the year."""
+
     value: float
     source: str
     verified: bool
+    effective_from: date | None = None
+    announced: date | None = None
 
 
 @dataclass(frozen=True)
@@ -36,10 +41,23 @@ class YearParameters:
     qof_aspiration_share: Parameter
     workload: dict[tuple[str, str], float]  # (sex, age band) -> weight
     workload_source: Parameter
+    england_mean_weight: Parameter = Parameter(1.0, "unset", False)
+    dated: dict[str, tuple[Parameter, ...]] = field(default_factory=dict)  # a field's dated values, by `from`
 
     def unverified(self) -> list[str]:
-        names = [name for name in YEAR_FIELDS if not getattr(self, name).verified]
-        return names + ([] if self.workload_source.verified else ["age/sex workload weights"])
+        names = [
+            name for name in YEAR_FIELDS if not all(p.verified for p in self.dated.get(name, (getattr(self, name),)))
+        ]
+        names += [] if self.workload_source.verified else ["age/sex workload weights"]
+        return names + ([] if self.england_mean_weight.verified else ["England's mean workload weight"])
+
+    def values_of(self, name: str) -> tuple[Parameter, ...]:
+        """A field's dated values (one, from 1 April, when the year has a single value)."""
+        if name in self.dated:
+            return self.dated[name]
+        only = getattr(self, name)
+        start = date(int(self.year[:4]), 4, 1)
+        return (Parameter(only.value, only.source, only.verified, start, start),)
 
 
 def read_toml(name: str, override: Path | None = None) -> tuple[dict, str]:
@@ -85,11 +103,16 @@ def national_parameters(year: str, override: Path | None = None) -> YearParamete
         known = ", ".join(sorted(years))
         raise PaymentsError(f"{label}: no national parameters for {year} (years with parameters: {known})")
     values = years[year]
-    fields = {}
+    fields, dated = {}, {}
     for name in YEAR_FIELDS:
         if name not in values:
             raise PaymentsError(f"{label}: years.{year}.{name} is missing")
-        fields[name] = parameter(values[name], sources, f"{label}: years.{year}.{name}")
+        where = f"{label}: years.{year}.{name}"
+        if isinstance(values[name], list):
+            dated[name] = dated_values(values[name], sources, where, year)
+            fields[name] = dated[name][-1]
+        else:
+            fields[name] = parameter(values[name], sources, where)
     workload = data["workload"]
     weights = {}
     for sex in ("male", "female"):
@@ -100,4 +123,37 @@ def national_parameters(year: str, override: Path | None = None) -> YearParamete
                 raise PaymentsError(f"{label}: workload.{sex} has a negative weight for {band}")
             weights[(sex.upper(), band)] = float(weight)
     source = Parameter(1.0, sources.get(workload["source"], workload["source"]), bool(workload["verified"]))
-    return YearParameters(year=year, workload=weights, workload_source=source, **fields)
+    mean = values.get("england_mean_weight", workload.get("england_mean_weight"))
+    if mean is None:
+        raise PaymentsError(f"{label}: workload.england_mean_weight is missing (England's mean workload weight)")
+    england = parameter(mean, sources, f"{label}: workload.england_mean_weight")
+    if england.value <= 0:
+        raise PaymentsError(f"{label}: workload.england_mean_weight must be more than zero")
+    return YearParameters(
+        year=year, workload=weights, workload_source=source, england_mean_weight=england, dated=dated, **fields
+    )
+
+
+def dated_values(raw: list, sources: dict, where: str, year: str) -> tuple[Parameter, ...]:
+    """A list of dated values: each takes effect on `from` (default 1 April) and is known from `announced`.
+
+    Ordered by when they take effect, then by when they were announced: the last is the year's final value."""
+    start, end = date(int(year[:4]), 4, 1), date(int(year[:4]) + 1, 3, 31)
+    found = []
+    for index, item in enumerate(raw):
+        here = f"{where}[{index}]"
+        base = parameter(item, sources, here)
+        effective = item.get("from", start)
+        announced = item.get("announced", effective)
+        for key, value in (("from", effective), ("announced", announced)):
+            if not isinstance(value, date):
+                raise PaymentsError(f"{here}.{key}: must be a date like {start.isoformat()}, got {value!r}")
+        if not start <= effective <= end:
+            raise PaymentsError(f"{here}.from: {effective} is outside {year} ({start} to {end})")
+        found.append(Parameter(base.value, base.source, base.verified, effective, announced))
+    if not found:
+        raise PaymentsError(f"{where}: needs at least one value")
+    found.sort(key=lambda p: (p.effective_from, p.announced))
+    if found[0].effective_from != start:
+        raise PaymentsError(f"{where}: the first value must take effect on {start} (1 April)")
+    return tuple(found)

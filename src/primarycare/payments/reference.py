@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from primarycare.payments.inputs import INDEX_COLUMNS, PaymentInputs
 from primarycare.payments.money import pence, share_of
+from primarycare.payments.months import month_rates, month_start, span_label
 from primarycare.payments.points import points_from_achievement
 
 Line = tuple[str, str, str, int]  # practice, component, item, pence
@@ -18,7 +19,7 @@ def reference_lines(inputs: PaymentInputs, kept: set[str] | None = None) -> list
     for code, sex, band, count in economy.lists.iter_rows():
         patients[code] += count
         workload[code] += count * round(params.workload[(sex, band)] * 100)
-    national_mean = sum(workload.values()) / max(1, sum(patients.values()))
+    national_mean = params.england_mean_weight.value * 100
     index = defaultdict(lambda: 1.0)
     if inputs.indices is not None:
         for row in inputs.indices.iter_rows(named=True):
@@ -27,17 +28,52 @@ def reference_lines(inputs: PaymentInputs, kept: set[str] | None = None) -> list
                 if row.get(column) is not None:
                     product = product * row[column]
             index[row["practice_code"]] = product
+    published = {}
+    if inputs.weighted_lists is not None:
+        for code, quarter, weighted in inputs.weighted_lists.iter_rows():
+            published[(code, quarter)] = weighted
+    local = {}
+    if inputs.local_contracts is not None:
+        for row in inputs.local_contracts.iter_rows(named=True):
+            local[row["practice_code"]] = row
+    rates = month_rates(params.year, params.values_of("global_sum_per_weighted_patient"))
     lines: list[Line] = []
     weighted = {}
     for practice in economy.practices:
         code = practice.code
         age_sex = workload[code] / patients[code] / national_mean if patients[code] > 0 else 1.0
         weighted[code] = patients[code] * age_sex * index[code]
-        global_sum = pence(weighted[code] * params.global_sum_per_weighted_patient.value)
-        lines.append((code, "GLOBAL_SUM", "global sum", global_sum))
-        if practice.ooh_opted_out:
-            deduction = share_of(global_sum, params.ooh_deduction_share.value)
-            lines.append((code, "OOH_DEDUCTION", "out-of-hours opt-out", -deduction))
+        if code in local:
+            lines += _local_contract(code, local[code], patients[code])
+            continue
+        months = []
+        for rate in rates:
+            quarter = month_start(params.year, (rate.month - 1) // 3 * 3 + 1)
+            listed = published.get((code, quarter))
+            source = "estimated" if listed is None else "published"
+            months.append((rate, listed if listed is not None else weighted[code], source))
+        core = []
+        for run in _runs(months, lambda m: (m[1], m[2], m[0].paid.value)):
+            rate, listed = run[0][0], run[0][1]
+            n = len(run)
+            item = "global sum" if n == 12 else f"global sum {span_label(run[0][0].month, run[-1][0].month)}"
+            core.append(("GLOBAL_SUM", item, pence(listed * rate.paid.value * n / 12), ""))
+        owed = [m for m in months if m[0].final.value != m[0].paid.value]
+        keys = lambda m: (m[1], m[0].paid.value, m[0].final.value, m[0].arrears_month)  # noqa: E731
+        for run in _runs(owed, keys):
+            rate, listed = run[0][0], run[0][1]
+            n, span = len(run), span_label(run[0][0].month, run[-1][0].month)
+            when = rate.final.effective_from
+            item = f"arrears {span}: £{rate.final.value:.2f} from {when.day} {when:%B %Y}"
+            core.append(
+                ("GLOBAL_SUM_ARREARS", item, pence(listed * (rate.final.value - rate.paid.value) * n / 12), span)
+            )
+        for component, item, amount, span in core:
+            lines.append((code, component, item, amount))
+            if practice.ooh_opted_out:
+                suffix = f" on arrears {span}" if span else item.removeprefix("global sum")
+                deduction = share_of(amount, params.ooh_deduction_share.value)
+                lines.append((code, "OOH_DEDUCTION", f"out-of-hours opt-out{suffix}", -deduction))
     values = reference_qof(inputs, kept)
     if inputs.prior is None:
         lines += [(code, "QOF", indicator, amount) for code, indicator, amount in values]
@@ -58,6 +94,28 @@ def reference_lines(inputs: PaymentInputs, kept: set[str] | None = None) -> list
     return lines
 
 
+def _runs(months: list, key) -> list[list]:
+    """Consecutive months with the same key, in order."""
+    runs: list[list] = []
+    for month in months:
+        if runs and key(runs[-1][-1]) == key(month) and runs[-1][-1][0].month + 1 == month[0].month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return runs
+
+
+def _local_contract(code: str, contract: dict, patients: int) -> list[Line]:
+    per_patient = contract["basis"] == "PER_PATIENT"
+    value = pence(patients * contract["value"]) if per_patient else pence(contract["value"])
+    lines = [(code, "GLOBAL_SUM", f"{contract['contract_type']} contract value", value)]
+    if contract["ooh_share"] > 0:
+        lines.append(
+            (code, "OOH_DEDUCTION", "out-of-hours deduction (as agreed)", -share_of(value, contract["ooh_share"]))
+        )
+    return lines
+
+
 def reference_qof(inputs: PaymentInputs, kept: set[str] | None = None) -> list[tuple[str, str, int]]:
     """(practice, indicator, pence) for every indicator with points."""
     economy, params = inputs.economy, inputs.params
@@ -67,13 +125,26 @@ def reference_qof(inputs: PaymentInputs, kept: set[str] | None = None) -> list[t
         patients[code] += count
     group_of = dict(economy.indicators.select("indicator_code", "group_code").iter_rows())
     point_values = dict(economy.indicators.select("indicator_code", "point_value").iter_rows())
-    practice_prevalence = {}
+    practice_prevalence = {}  # each register over the practice's whole registered list
     if not economy.prevalence.is_empty():
         for row in economy.prevalence.iter_rows(named=True):
-            size = row["practice_list_size"]
+            size = patients.get(row["practice_code"], 0)
             practice_prevalence[(row["practice_code"], row["group_code"])] = row["register"] / size if size else 0.0
+    protected, before, in_prior = set(), {}, set()
+    if inputs.protection is not None and inputs.prior is not None and not economy.indicators.is_empty():
+        domains = dict(economy.indicators.select("indicator_code", "domain_code").iter_rows())
+        protected = inputs.protection.codes(domains)
+        for row in inputs.prior.economy.achievement.iter_rows(named=True):
+            in_prior.add(row["practice_code"])
+            before[(row["practice_code"], row["indicator_code"])] = row["achieved_points"]
+    rows = list(economy.achievement.iter_rows(named=True))
+    seen = {(row["practice_code"], row["indicator_code"]) for row in rows}
+    current = {p.code for p in economy.practices}
+    for (code, indicator), _ in before.items():
+        if indicator in protected and code in current and (code, indicator) not in seen:
+            rows.append({"practice_code": code, "indicator_code": indicator, "achieved_points": 0.0})
     values = []
-    for row in economy.achievement.iter_rows(named=True):
+    for row in rows:
         points = row["achieved_points"]
         if inputs.thresholds and row["indicator_code"] in inputs.thresholds:
             lower, upper = inputs.thresholds[row["indicator_code"]]
@@ -84,6 +155,8 @@ def reference_qof(inputs: PaymentInputs, kept: set[str] | None = None) -> list[t
                 if denominator > 0
                 else 0.0
             )
+        if row["indicator_code"] in protected and row["practice_code"] in in_prior:
+            points = before.get((row["practice_code"], row["indicator_code"])) or 0.0
         if points is None or points <= 0 or (kept is not None and row["indicator_code"] not in kept):
             continue
         code, group = row["practice_code"], group_of.get(row["indicator_code"])

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from primarycare.access.roles import User, can_see_practice
 from primarycare.payments.compare import compare_groups, compare_practices
 from primarycare.payments.errors import PaymentsError
-from primarycare.payments.gather import Overrides, inputs_for, stored_economies
+from primarycare.payments.gather import Overrides, inputs_for, stored_economies, warnings_for
+from primarycare.payments.global_sum import contract_basis
 from primarycare.payments.inputs import with_gbp
 from primarycare.payments.local import members, scheme_lines
 from primarycare.payments.national import Contract
@@ -28,7 +29,8 @@ class Payments:
     scheme: Scheme | None
     national: pl.DataFrame  # line items, pence
     local: pl.DataFrame  # line items under the scheme (the national ones when no scheme)
-    comparison: pl.DataFrame  # per practice
+    comparison: pl.DataFrame  # per practice, with its CONTRACT_BASIS
+    warnings: tuple[str, ...] = ()  # what a reader of the figures must know (unverified values, estimates)
 
 
 def schemes(request: Request) -> dict[str, Path]:
@@ -50,6 +52,7 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
         try:
             economy, prior = stored_economies(engine, year)
             inputs = inputs_for(economy, Overrides(), prior)
+            notes = tuple(warnings_for(inputs))
             contract = Contract(inputs)
             national = contract.lines()
             scheme = load_scheme(path) if path else None
@@ -57,9 +60,9 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
         except PaymentsError as error:
             raise HTTPException(422, str(error)) from None
         inside = members(scheme, economy) if scheme else set()
-        comparison = compare_practices(economy, national, local, inside)
+        comparison = compare_practices(economy, national, local, inside, contract_basis(inputs))
         cache.clear()  # one calculation at a time is plenty for a commissioner's session
-        cache[key] = Payments(economy.year, scheme_key, scheme, national, local, comparison)
+        cache[key] = Payments(economy.year, scheme_key, scheme, national, local, comparison, notes)
     return cache[key]
 
 
