@@ -163,3 +163,113 @@ def compare(
         )
     Console(width=160).print(table)
     print(f"-> {out}, {groups_out}")
+
+
+@app.command()
+def schedule(
+    out: Annotated[Path, typer.Option(help="CSV: PRACTICE_CODE,PAID_MONTH,COMPONENT,CASH_GBP")],
+    data: Data = None,
+    db: Db = None,
+    year: Year = None,
+    prior_data: PriorData = None,
+    parameters: Parameters = None,
+    rates: Rates = None,
+    indices: Indices = None,
+    national_prevalence: Prevalence = None,
+    weighted_lists: WeightedLists = None,
+    contracts: LocalContracts = None,
+    protection: Protection = None,
+) -> None:
+    """When the year's money is paid: global sum and aspiration monthly, arrears when an uplift lands,
+    achievement the June after; beside the year's accrual."""
+    from primarycare.ingest.errors import IngestError
+    from primarycare.payments.errors import PaymentsError
+    from primarycare.payments.national import Contract
+    from primarycare.payments.schedule import by_month, cash_schedule
+
+    try:
+        inputs = _inputs(
+            data,
+            db,
+            year,
+            prior_data,
+            parameters,
+            rates,
+            indices,
+            national_prevalence,
+            weighted_lists,
+            contracts,
+            protection,
+        )
+        plan = Contract(inputs).cash_plan()
+    except (IngestError, PaymentsError) as error:
+        raise bad_input(error) from None
+    cash = cash_schedule(plan, inputs.params.year)
+    cash.write_csv(out, float_precision=2)
+    table = Table(title=f"Cash for {inputs.params.year} (accrual £{plan['PENCE'].sum() / 100:,.2f})")
+    table.add_column("month")
+    table.add_column("cash £", justify="right")
+    for month, amount in by_month(cash).iter_rows():
+        table.add_row(month, f"{amount:,.2f}")
+    Console(width=120).print(table)
+    print(f"{cash['PRACTICE_CODE'].n_unique()} practices, £{cash['CASH_GBP'].sum():,.2f} in all -> {out}")
+
+
+@app.command()
+def reconcile(
+    paid: Annotated[Path, typer.Option(help="NHS Digital's 'NHS Payments to General Practice' CSV for the year")],
+    out: Annotated[Path, typer.Option(help="Folder for reconcile.csv and reconcile-summary.csv")],
+    data: Data = None,
+    db: Db = None,
+    year: Year = None,
+    threshold_pct: Annotated[float, typer.Option("--threshold-pct", help="Flag differences over this %")] = 5.0,
+    prior_data: PriorData = None,
+    parameters: Parameters = None,
+    rates: Rates = None,
+    indices: Indices = None,
+    national_prevalence: Prevalence = None,
+    weighted_lists: WeightedLists = None,
+    contracts: LocalContracts = None,
+    protection: Protection = None,
+) -> None:
+    """What primarycare computes against what was paid, per practice: global sum, QOF, enhanced services, total."""
+    from primarycare.ingest.errors import IngestError
+    from primarycare.payments import reconcile as r
+    from primarycare.payments.errors import PaymentsError
+    from primarycare.payments.global_sum import contract_basis
+    from primarycare.payments.national import Contract
+    from primarycare.payments.paid import read_paid
+
+    try:
+        published = read_paid(paid)
+        inputs = _inputs(
+            data,
+            db,
+            year,
+            prior_data,
+            parameters,
+            rates,
+            indices,
+            national_prevalence,
+            weighted_lists,
+            contracts,
+            protection,
+        )
+        contract = Contract(inputs)
+        basis = contract_basis(inputs)
+        rows = r.reconcile(
+            contract.lines(), r.practice_context(inputs, contract.lists, basis), published, threshold_pct
+        )
+    except (IngestError, PaymentsError) as error:
+        raise bad_input(error) from None
+    out.mkdir(parents=True, exist_ok=True)
+    rows.write_csv(out / "reconcile.csv", float_precision=2)
+    totals = r.summary(rows)
+    totals.write_csv(out / "reconcile-summary.csv", float_precision=2)
+    table = Table(title=f"{inputs.params.year}: computed against paid (flag over {threshold_pct:g}%)")
+    for column in totals.columns:
+        table.add_column(column.replace("_", " ").lower(), justify="left" if column == "ITEM" else "right")
+    for row in totals.iter_rows():
+        table.add_row(*(f"{v:,.2f}" if isinstance(v, float) else str(v) for v in row))
+    Console(width=160).print(table)
+    print(f"-> {out / 'reconcile.csv'}, {out / 'reconcile-summary.csv'}")
