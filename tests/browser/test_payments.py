@@ -44,3 +44,39 @@ def test_a_practice_summary_prints_on_one_page(page, server):
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4")
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
+
+
+def test_a_commissioner_reconciles_with_what_was_paid(page, server, tmp_path):
+    codes = [p.code for p in server["economy"].practices[:2]]
+    paid = tmp_path / "NHS Payments to General Practice 2023-24.csv"
+    rows = [f"{codes[0]},GMS,1000,1000,1.00,0,1.00,1.00", f"{codes[1]},PMS,1000,1000,2.00,0,2.00,2.00"]
+    header = (
+        "Practice Code,Contract Type,Number of Registered Patients (Last Known Figure),"
+        "Number of Weighted Patients (Last Known Figure),Global Sum,MPIG Correction factor,Total QOF Payments,"
+        "Total NHS Payments to General Practice"
+    )
+    paid.write_text("\n".join([header, *rows, "Z99999,GMS,10,10,1,0,1,2"]) + "\n", encoding="utf-8-sig")
+    sign_in(page, server, "commissioner")
+    page.click("nav >> text=Payments")
+    page.get_by_test_id("reconcile-link").click()
+    page.set_input_files("#paid", str(paid))
+    page.fill("#threshold", "5")
+    page.get_by_test_id("reconcile-form").locator("button[type=submit]").first.click()
+    expect(page.get_by_test_id("reconcile-summary")).to_contain_text("GLOBAL_SUM")
+    flagged = page.get_by_test_id("reconcile-flagged")
+    expect(flagged).to_contain_text("Z99999")
+    expect(flagged).to_contain_text("not in the loaded economy")
+    expect(flagged).to_contain_text("list size change")  # 1,000 registered when paid
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('reconcile-chart'))")
+    page.select_option("#reconcile-item", "TOTAL")
+    page.set_input_files("#paid", str(paid))  # the result page asks for the file again
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download reconcile.csv").click()
+    assert download.value.path().read_text().startswith(
+        "PRACTICE_CODE,ITEM,COMPUTED_GBP,PAID_GBP,DIFFERENCE_GBP,DIFFERENCE_PCT,FLAG,REASON"
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Practice Code,Total NHS Payments to General Practice\nA81001,lots\n")
+    page.set_input_files("#paid", str(bad))
+    page.get_by_test_id("reconcile-form").locator("button[type=submit]").first.click()
+    expect(page.get_by_test_id("reconcile-errors")).to_contain_text("bad.csv:2:2")

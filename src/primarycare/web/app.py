@@ -21,6 +21,7 @@ from primarycare.web import (
     notes_pages,
     pages,
     payments_pages,
+    reconcile_pages,
     redact,
     simulation_pages,
     urgentcare_api,
@@ -65,6 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=web_root / "static", check_dir=False), name="static")
     app.include_router(pages.router)
+    app.include_router(reconcile_pages.router)
     app.include_router(payments_pages.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(payments_pages.api_router, prefix="/api")

@@ -15,6 +15,7 @@ from primarycare.payments.global_sum import contract_basis
 from primarycare.payments.inputs import with_gbp
 from primarycare.payments.local import members, scheme_lines
 from primarycare.payments.national import Contract
+from primarycare.payments.reconcile import practice_context
 from primarycare.payments.scheme import Scheme, load_scheme
 from primarycare.store import tables as t
 
@@ -31,6 +32,7 @@ class Payments:
     local: pl.DataFrame  # line items under the scheme (the national ones when no scheme)
     comparison: pl.DataFrame  # per practice, with its CONTRACT_BASIS
     warnings: tuple[str, ...] = ()  # what a reader of the figures must know (unverified values, estimates)
+    context: pl.DataFrame | None = None  # per practice, for reconciliation's reasons (reconcile.practice_context)
 
 
 def schemes(request: Request) -> dict[str, Path]:
@@ -60,9 +62,11 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
         except PaymentsError as error:
             raise HTTPException(422, str(error)) from None
         inside = members(scheme, economy) if scheme else set()
-        comparison = compare_practices(economy, national, local, inside, contract_basis(inputs))
+        basis = contract_basis(inputs)
+        comparison = compare_practices(economy, national, local, inside, basis)
+        context = practice_context(inputs, contract.lists, basis)
         cache.clear()  # one calculation at a time is plenty for a commissioner's session
-        cache[key] = Payments(economy.year, scheme_key, scheme, national, local, comparison, notes)
+        cache[key] = Payments(economy.year, scheme_key, scheme, national, local, comparison, notes, context)
     return cache[key]
 
 
