@@ -72,8 +72,10 @@ def test_a_commissioner_reconciles_with_what_was_paid(page, server, tmp_path):
     page.set_input_files("#paid", str(paid))  # the result page asks for the file again
     with page.expect_download() as download:
         page.get_by_role("button", name="Download reconcile.csv").click()
-    assert download.value.path().read_text().startswith(
-        "PRACTICE_CODE,ITEM,COMPUTED_GBP,PAID_GBP,DIFFERENCE_GBP,DIFFERENCE_PCT,FLAG,REASON"
+    assert (
+        download.value.path()
+        .read_text()
+        .startswith("PRACTICE_CODE,ITEM,COMPUTED_GBP,PAID_GBP,DIFFERENCE_GBP,DIFFERENCE_PCT,FLAG,REASON")
     )
     bad = tmp_path / "bad.csv"
     bad.write_text("Practice Code,Total NHS Payments to General Practice\nA81001,lots\n")

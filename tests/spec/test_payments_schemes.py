@@ -1,7 +1,12 @@
 """Spec: local schemes — what a scheme file must say, and what it pays."""
 
+from pathlib import Path
+
+import polars as pl
 import pytest
 
+from primarycare.ingest.folder import read_folder
+from primarycare.ingest.synth.files import write_synthetic
 from primarycare.payments.errors import PaymentsError
 from primarycare.payments.inputs import PaymentInputs
 from primarycare.payments.local import scheme_lines
@@ -121,3 +126,37 @@ def test_a_kept_indicator_can_be_paid_on_the_schemes_own_thresholds(tmp_path):
     national = {(c, i): p for _, c, i, p, _ in national_lines(given).iter_rows()}
     assert national[("QOF", "AF008")] == round(29 * 21_343)  # the published points
     assert local[("QOF", "AF008")] == round(17.4 * 21_343)  # 29 x (60 - 45) / (70 - 45) points
+
+
+# Income protection of released money: (guaranteed share, achievement %, expected share of the pot paid in all)
+GUARANTEE_TABLE = [(1.0, 30, 1.0), (1.0, 95, 1.0), (0.8, 30, 0.8), (0.8, 60, 0.8 + 0.2 * 0.5), (0.0, 60, 0.5)]
+
+
+@pytest.mark.parametrize(("guaranteed", "achieved", "paid"), GUARANTEE_TABLE)
+def test_a_guaranteed_share_of_released_money_is_paid_whatever_the_goals(tmp_path, guaranteed, achieved, paid):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        GOOD.replace("{baseline: current_value}", f"{{baseline: current_value, guaranteed_share: {guaranteed}}}")
+    )
+    given = inputs(patients=9_639, register=200, points=29, numerator=achieved, denominator=100, band="70_74")
+    local = {(c, i): p for _, c, i, p, _ in scheme_lines(given, load_scheme(path)).iter_rows()}
+    pot = 618_947
+    released = (
+        local.get(("LOCAL_SCHEME", "released QOF money (guaranteed)"), 0) + local[("LOCAL_SCHEME", "G1: Goal one")]
+    )
+    assert released == pytest.approx(pot * paid, abs=1)
+
+
+def test_the_somerset_example_keeps_the_practices_qof_money(tmp_path):
+    """Somerset's practices left QOF but retained the funding: under the example no practice loses or gains
+    (beyond a penny of rounding per line), whatever its goals' achievement."""
+    plan = load_scheme(Path(__file__).parents[2] / "examples" / "schemes" / "somerset.yaml")
+    assert plan.released_qof.guaranteed_share == 1.0
+    write_synthetic(tmp_path, practices=12, seed=5, year="2023-24")
+    given = PaymentInputs(read_folder(tmp_path), national_parameters("2023-24"), service_rates("2023-24"))
+    totals = [
+        lines.group_by("PRACTICE_CODE").agg(pl.col("PENCE").sum()).sort("PRACTICE_CODE")
+        for lines in (national_lines(given), scheme_lines(given, plan))
+    ]
+    differences = (totals[1]["PENCE"] - totals[0]["PENCE"]).abs()
+    assert differences.max() <= 2

@@ -99,7 +99,27 @@ def _goal_lines(contract: Contract, scheme, kept, inside, label) -> pl.DataFrame
         return pl.DataFrame()
     pot = _pot(contract, scheme, kept, inside, label).filter(pl.col("practice_code").is_in(inside))
     achievement = contract.inputs.economy.achievement
+    guaranteed = scheme.released_qof.guaranteed_share
     frames = []
+    if guaranteed > 0:  # income protection: this share of the released money whatever the goals' achievement
+        frames.append(
+            pot.select(
+                pl.col("practice_code").alias("PRACTICE_CODE"),
+                pl.lit("LOCAL_SCHEME").alias("COMPONENT"),
+                pl.lit("released QOF money (guaranteed)").alias("ITEM"),
+                pence_expr(pl.col("pot") / 100 * guaranteed).alias("PENCE"),
+                pl.concat_str(
+                    [
+                        pl.lit(f"{guaranteed * 100:g}% of pot "),
+                        gbp_expr(pl.col("pot")),
+                        pl.lit(" ("),
+                        pl.col("pot_formula"),
+                        pl.lit(")"),
+                    ]
+                ).alias("FORMULA"),
+            )
+        )
+    at_risk = 1 - guaranteed
     for goal in scheme.goals:
         scores = (
             achievement.filter(pl.col("indicator_code").is_in(list(goal.indicators)))
@@ -121,14 +141,15 @@ def _goal_lines(contract: Contract, scheme, kept, inside, label) -> pl.DataFrame
                 pl.col("practice_code").alias("PRACTICE_CODE"),
                 pl.lit("LOCAL_SCHEME").alias("COMPONENT"),
                 pl.lit(f"{goal.code}: {goal.name}").alias("ITEM"),
-                pence_expr(pl.col("pot") / 100 * goal.weight * pl.col("fraction")).alias("PENCE"),
+                pence_expr(pl.col("pot") / 100 * at_risk * goal.weight * pl.col("fraction")).alias("PENCE"),
                 pl.concat_str(
                     [
                         pl.lit("pot "),
                         gbp_expr(pl.col("pot")),
                         pl.lit(" ("),
                         pl.col("pot_formula"),
-                        pl.lit(f") × weight {goal.weight:.2f} × "),
+                        pl.lit(f") × {at_risk * 100:g}% at risk" if guaranteed else ")"),
+                        pl.lit(f" × weight {goal.weight:.2f} × "),
                         fixed_expr(pl.col("fraction"), 4),
                         pl.when(pl.col("achieved").is_null())
                         .then(pl.lit(" (no patients in the measure)"))

@@ -29,10 +29,12 @@ class SchemePractices(_Strict):
 
 
 class ReleasedQof(_Strict):
-    """How the money of QOF indicators the scheme does not keep is baselined."""
+    """How the money of QOF indicators the scheme does not keep is baselined, and how much of it is guaranteed
+    (income protection: paid whatever the goals' achievement; the rest is paid by achievement of the goals)."""
 
     baseline: Literal["prior_year_value", "current_value", "per_weighted_patient"]
     gbp_per_weighted_patient: float | None = Field(default=None, ge=0)
+    guaranteed_share: float = Field(default=0.0, ge=0, le=1)
 
     @model_validator(mode="after")
     def _rate(self):
