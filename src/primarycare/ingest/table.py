@@ -53,7 +53,7 @@ def read_table(path: Path, spec: TableSpec, header: bool = True) -> pl.DataFrame
     checks = [_check(column) for column in (*spec.columns, *(c for c in spec.optional if c.name in columns))]
     flags = [bad.alias(f"_bad_{i}") for i, (_, _, bad, _) in enumerate(checks)]
     if spec.key:
-        flags.append((pl.len().over(list(spec.key)) > 1).alias("_duplicate"))
+        flags.append(pl.struct(list(spec.key)).is_duplicated().alias("_duplicate"))
     typed = [expression for _, expression, _, _ in checks]
     frame = _collect(path, spec, header, _stripped(path, spec, header).select(*typed, *flags))
     if frame.height == 0:
