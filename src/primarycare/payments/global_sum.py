@@ -203,12 +203,11 @@ def local_contract_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> list[pl.
         pl.lit(12, pl.Int64).alias("PAID_MONTHS"),
         "ooh_share",
     )
-    scaled = (pl.col("ooh_share") * 1_000_000).round(0).cast(pl.Int64)
     deduction = value.filter(pl.col("ooh_share") > 0).select(
         "PRACTICE_CODE",
         pl.lit("OOH_DEDUCTION").alias("COMPONENT"),
         pl.lit("out-of-hours deduction (as agreed)").alias("ITEM"),
-        (-((pl.col("PENCE") * scaled + 500_000) // 1_000_000)).alias("PENCE"),
+        (-share_of_expr(pl.col("PENCE"), pl.col("ooh_share"))).alias("PENCE"),
         pl.concat_str(
             [pl.lit("−"), fixed_expr(pl.col("ooh_share") * 100, 2), pl.lit("% × "), gbp_expr(pl.col("PENCE"))]
         ).alias("FORMULA"),

@@ -25,8 +25,10 @@ def share_of(amount_pence: int, share: float) -> int:
     return (amount_pence * round(share * SHARE_SCALE) + SHARE_SCALE // 2) // SHARE_SCALE
 
 
-def share_of_expr(amount_pence: pl.Expr, share: float) -> pl.Expr:
-    scaled = round(share * SHARE_SCALE)
+def share_of_expr(amount_pence: pl.Expr, share: float | pl.Expr) -> pl.Expr:
+    """share_of for a column of pence; ``share`` is one number or a column of them (one per row)."""
+    per_row = isinstance(share, pl.Expr)
+    scaled = (share * SHARE_SCALE).round(0).cast(pl.Int64) if per_row else round(share * SHARE_SCALE)
     return (amount_pence.cast(pl.Int64) * scaled + SHARE_SCALE // 2) // SHARE_SCALE
 
 
