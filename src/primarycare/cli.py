@@ -35,6 +35,11 @@ def _payments() -> None:
     from primarycare.cli_urgentcare import app as urgentcare_app
 
     app.add_typer(urgentcare_app, name="urgentcare")
+    from primarycare.cli_measures import alerts_app
+    from primarycare.cli_measures import app as measures_app
+
+    app.add_typer(measures_app, name="measures")
+    app.add_typer(alerts_app, name="alerts")
 
 
 Db = Annotated[
@@ -82,8 +87,12 @@ def load(
     folder: Annotated[Path, typer.Argument(help="A folder of published (or synthetic) files")],
     db: Db = DEFAULT_URL,
     year: Annotated[str | None, typer.Option(help="Financial year, when the files do not say")] = None,
+    measures: Annotated[
+        bool, typer.Option("--measures/--no-measures", help="Compute the measures and their alerts afterwards")
+    ] = True,
 ) -> None:
-    """Load a folder of files in one transaction; re-loading a year replaces it. Exit 2 on bad input."""
+    """Load a folder of files in one transaction; re-loading a year replaces it. Exit 2 on bad input. Then the
+    measures are computed again, and the alerts the new data raises are written to the outbox."""
     from primarycare.ingest.errors import IngestError
     from primarycare.ingest.folder import read_folder
     from primarycare.store.engine import make_engine
@@ -93,10 +102,15 @@ def load(
         economy = read_folder(folder, year)
     except IngestError as error:
         raise bad_input(error) from None
-    report = save_economy(make_engine(db), economy)
+    engine = make_engine(db)
+    report = save_economy(engine, economy)
     verb = "replaced" if report.replaced else "loaded"
     rows = ", ".join(f"{n} {name}" for name, n in report.rows.items())
     print(f"{verb} {report.year}: {rows}")
+    if measures:
+        from primarycare.cli_measures import compute_measures
+
+        compute_measures(engine, None, None, err)
 
 
 @economy_app.command("summary")

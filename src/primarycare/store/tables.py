@@ -172,6 +172,18 @@ from primarycare.store.governance_tables import (  # noqa: E402  (registered on 
     gov_meeting,
     gov_person,
 )
+from primarycare.store.measures_tables import (  # noqa: E402
+    alert_subscription,
+    contract_action,
+    grouping,
+    grouping_member,
+    measure_change,
+    measure_decile,
+    measure_run,
+    measure_value,
+    outbox,
+    practice_contract,
+)
 from primarycare.store.ooh_tables import (  # noqa: E402
     audit_event,
     audit_head,
@@ -225,4 +237,14 @@ __all__ = [
     "gov_item",
     "gov_attendance",
     "gov_decision",
+    "measure_value",
+    "measure_decile",
+    "measure_change",
+    "measure_run",
+    "grouping",
+    "grouping_member",
+    "alert_subscription",
+    "outbox",
+    "practice_contract",
+    "contract_action",
 ]
