@@ -7,11 +7,13 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from primarycare.demo_governance import create_demo_governance
+from primarycare.demo_measures import create_demo_contracts
 from primarycare.economy.calendar import is_bank_holiday, month_bounds, month_of, uk_local
 from primarycare.store.economy import find_period, practice_overview, read_economy
 from primarycare.store.users import create_user, user_id
 
 DEMO_PASSWORD = "demo-password"
+DEMO_YEARS = ("2021-22", "2022-23", "2023-24")
 DEMO_USERS = (
     ("commissioner", "commissioner"),
     ("governance", "governance_lead"),
@@ -184,8 +186,9 @@ def create_demo_cases(engine: Engine, *, seed: int, now: datetime | None = None)
 
 
 def build_demo(folder: Path, *, practices: int, seed: int) -> tuple[str, list[tuple[str, str, str | None]]]:
-    """Two synthetic years (so QOF aspiration payments show) loaded into SQLite under ``folder``, the demo users,
-    and OOH providers with their cases; returns the database URL and the users."""
+    """Three synthetic years (QOF aspiration payments, and measures with a series to detect changes in) loaded into
+    SQLite under ``folder``, the demo users, OOH providers with their cases, governance, contract actions and the
+    measures computed; returns the database URL and the users."""
     from primarycare.ingest.folder import read_folder
     from primarycare.ingest.synth.files import write_synthetic
     from primarycare.store.engine import make_engine
@@ -195,15 +198,16 @@ def build_demo(folder: Path, *, practices: int, seed: int) -> tuple[str, list[tu
     database.unlink(missing_ok=True)  # the demo starts afresh: its cases run up to now
     url = f"sqlite:///{database.resolve()}"
     engine = make_engine(url)
-    for year in ("2022-23", "2023-24"):
+    for year in DEMO_YEARS:
         data = Path(folder) / "data" / year
-        write_synthetic(data, practices=practices, seed=seed, year=year)
+        write_synthetic(data, practices=practices, seed=seed, year=year, vary_by_year=True)
         save_economy(engine, read_folder(data))
     users = create_demo_users(engine)
     create_demo_cases(engine, seed=seed)
     create_demo_notes(engine, users, seed=seed)
     member = user_id(engine, "practice")
-    create_demo_governance(engine, demo_lead(engine), create_demo_providers(engine), member_user=member)
+    meetings = create_demo_governance(engine, demo_lead(engine), create_demo_providers(engine), member_user=member)
+    create_demo_contracts(engine, meetings)
     return url, users
 
 

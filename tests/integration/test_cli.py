@@ -61,7 +61,7 @@ def test_users_and_tokens(sqlite_url, monkeypatch):
     assert runner.invoke(app, ["users", "add", "bob", "--role", "wizard", "--db", sqlite_url]).exit_code == 2
 
 
-def test_the_demo_builds_two_years_and_a_user_per_role(tmp_path):
+def test_the_demo_builds_three_years_a_user_per_role_and_its_measures(tmp_path):
     from primarycare.access.roles import ROLES
     from primarycare.store.economy import loaded_years
 
@@ -69,6 +69,10 @@ def test_the_demo_builds_two_years_and_a_user_per_role(tmp_path):
     assert result.exit_code == 0, result.output
     engine = make_engine(f"sqlite:///{tmp_path / 'primarycare.db'}")
     with engine.connect() as conn:
-        assert loaded_years(conn) == ["2022-23", "2023-24"]
+        assert loaded_years(conn) == ["2021-22", "2022-23", "2023-24"]
         roles = set(conn.exec_driver_sql("SELECT role FROM app_user").scalars())
+        measures = set(conn.exec_driver_sql("SELECT DISTINCT measure FROM measure_value").scalars())
+        kinds = set(conn.exec_driver_sql("SELECT DISTINCT kind FROM contract_action").scalars())
     assert roles == set(ROLES)
+    assert {"qof_overall", "list_growth", "payments_per_weighted_patient", "ooh_cases_per_1000"} <= measures
+    assert kinds == {"variation", "remedial_notice"}

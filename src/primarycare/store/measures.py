@@ -138,10 +138,11 @@ def latest_run(conn: Connection) -> dict | None:
 
 
 def _frame(conn: Connection, table, *where) -> pl.DataFrame:
-    query = select(*[c for c in table.columns]).where(*where)
-    return pl.read_database(query, conn, schema_overrides={c.name: pl.Float64 for c in table.columns
-                                                          if c.name in ("value", "percentile", "numerator",
-                                                                        "denominator", "size")})  # fmt: skip
+    """The rows as a frame with the table's types, also when there are none."""
+    kinds = {"String": pl.String, "Float": pl.Float64, "Integer": pl.Int64}
+    schema = {c.name: kinds[type(c.type).__name__] for c in table.columns}
+    rows = conn.execute(select(*table.columns).where(*where)).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
 
 def stored_values(conn: Connection, *where) -> pl.DataFrame:

@@ -15,8 +15,11 @@ from primarycare.store.economy import NoEconomyLoaded
 from primarycare.store.engine import make_engine
 from primarycare.urgentcare.rules import load_rules
 from primarycare.web import (
+    alerts_pages,
     api,
+    contracts_pages,
     governance_pages,
+    measures_pages,
     notes_api,
     notes_pages,
     pages,
@@ -78,6 +81,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(governance_pages.router)
     app.include_router(governance_pages.api_router, prefix="/api")
     app.include_router(notes_api.router, prefix="/api")
+    app.include_router(measures_pages.router)
+    app.include_router(measures_pages.api_router, prefix="/api")
+    app.include_router(alerts_pages.router)
+    app.include_router(alerts_pages.api_router, prefix="/api")
+    app.include_router(contracts_pages.router)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired):

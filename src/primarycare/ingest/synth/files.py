@@ -21,11 +21,16 @@ def write_synthetic(
     year: str,
     era: str = "icb",
     params: SynthParameters | None = None,
+    vary_by_year: bool = False,
 ) -> list[Path]:
-    """Generate and write; the same arguments always give the same bytes. Returns the files written."""
+    """Generate and write; the same arguments always give the same bytes. Returns the files written. With
+    vary_by_year, the same practices and lists are generated for every year, but QOF achievement and enhanced
+    services are drawn afresh for each year (a series of years for measures and their changes)."""
     params = params or load_parameters()
     start = parse_year(year)
     seeds = np.random.SeedSequence(seed).spawn(4)
+    if vary_by_year:
+        seeds[2:] = np.random.SeedSequence([seed, start]).spawn(2)
     structure_rng, lists_rng, qof_rng, services_rng = (np.random.default_rng(s) for s in seeds)
     frame = make_practices(practices, params, structure_rng)
     lists = make_lists(frame, params, lists_rng)
