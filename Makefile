@@ -57,6 +57,7 @@ unit spec property integration browser: system-deps setup .venv/.synced-all
 benchmarks: system-deps setup .venv/.synced-all  ## the performance figures (not tests)
 	$(UV) run --frozen --all-extras python benchmarks/ingest.py
 	$(UV) run --frozen --all-extras python benchmarks/payments.py
+	$(UV) run --frozen --all-extras python benchmarks/measures.py
 	$(UV) run --frozen --all-extras python benchmarks/simulation_mmc.py
 	$(UV) run --frozen --all-extras python benchmarks/simulation_ooh.py
 	$(UV) run --frozen --all-extras python benchmarks/simulation_england.py

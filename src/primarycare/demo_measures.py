@@ -45,22 +45,19 @@ def create_demo_contracts(engine, meetings: list[int], today: date | None = None
     subscribe(engine, user_id(engine, "practice"), "practice", first.code, None)
     compute_demo_measures(engine, today)
     with engine.connect() as conn:
-        v = t.measure_value.c
+        v, m, c = t.measure_value.c, t.gov_meeting.c, t.gov_committee.c
+        meeting, commissioner_code = conn.execute(
+            select(m.id, c.commissioner_code).join(t.gov_committee, c.id == m.committee_id).where(m.id.in_(meetings))
+            .order_by(m.id).limit(1)
+        ).first() or (None, None)  # fmt: skip
         worst = conn.execute(
             select(v.code)
             .join(t.practice, t.practice.c.code == v.code)
             .where(
-                v.measure == "qof_overall",
-                v.kind == "practice",
-                t.practice.c.commissioner_code == first.commissioner_code,
+                v.measure == "qof_overall", v.kind == "practice", t.practice.c.commissioner_code == commissioner_code
             )
             .order_by(v.year.desc(), v.value)
             .limit(1)
-        ).scalar()
-        meeting = conn.execute(
-            select(t.gov_meeting.c.id)
-            .join(t.gov_committee, t.gov_committee.c.id == t.gov_meeting.c.committee_id)
-            .where(t.gov_meeting.c.id.in_(meetings), t.gov_committee.c.commissioner_code == first.commissioner_code)
         ).scalar()
     if worst and meeting:
         notice = Action(
@@ -71,7 +68,7 @@ def create_demo_contracts(engine, meetings: list[int], today: date | None = None
             today,
             today + timedelta(days=56),
         )
-        add_action(engine, commissioner, notice, first.commissioner_code, meeting_id=meeting)
+        add_action(engine, commissioner, notice, commissioner_code, meeting_id=meeting)
 
 
 def compute_demo_measures(engine, today: date) -> None:

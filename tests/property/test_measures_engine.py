@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from primarycare.measures.change import ChangeRule, changes, cusum
 from primarycare.measures.compute import compute, deciles
 from primarycare.measures.definition import Measure
 from primarycare.measures.quantities import COLUMNS
@@ -87,3 +88,45 @@ def test_deciles_are_monotone_and_percentiles_do_not_depend_on_load_order(econom
     for _, part in deciles(values).group_by("measure", "year", "kind"):
         ordered = part.sort("percentile")["value"].to_list()
         assert ordered == sorted(ordered)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.one_of(st.none(), st.floats(0, 100)), min_size=2, max_size=6),
+        min_size=1,
+        max_size=8,
+    ),
+    st.booleans(),
+)
+def test_vectorised_change_detection_agrees_with_the_recursion(series, low_is_good):
+    """changes() against cusum() run on each series, with the pooled sigma worked out by hand."""
+    import statistics
+
+    years = [f"{2015 + i}-{(16 + i) % 100:02d}" for i in range(max(len(s) for s in series))]
+    rows = [
+        ("m", years[i], "practice", f"A{n:05d}", 1.0, 1.0, 1.0, value)
+        for n, values in enumerate(series)
+        for i, value in enumerate(values)
+        if value is not None
+    ]
+    schema = {"measure": pl.String, "year": pl.String, "kind": pl.String, "code": pl.String}
+    schema |= {name: pl.Float64 for name in ("numerator", "denominator", "value", "percentile")}
+    values = pl.DataFrame(rows, schema=schema, orient="row")
+    rule = ChangeRule(2, 0.5, 4.0, 2.0)
+    got = {(r["code"], r["change"], r["year"]) for r in changes(values, {"m": low_is_good}, rule).to_dicts()}
+    last = max((r[1] for r in rows), default=None)
+    kept = {}
+    for n, values_of in enumerate(series):
+        present = [(years[i], v) for i, v in enumerate(values_of) if v is not None]
+        if present and present[-1][0] == last:
+            kept[f"A{n:05d}"] = present
+    steps = [b[1] - a[1] for s in kept.values() for a, b in zip(s, s[1:], strict=False)]
+    sigma = max(statistics.stdev(steps) / 2**0.5 if len(steps) > 1 else 0.0, rule.minimum_sigma)
+    expected = set()
+    for code, present in kept.items():
+        found = cusum([v for _, v in present], sigma, rule)
+        if found is not None:
+            worse = (found.direction == "down") != low_is_good
+            expected.add((code, "worsening" if worse else "improving", present[found.period][0]))
+    assert got == expected
