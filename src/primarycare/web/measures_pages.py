@@ -54,7 +54,8 @@ def _listing(engine, user, run: dict) -> list[dict]:
     for m in run["measures"].values():
         part = own.filter(pl.col("measure") == m.id)
         latest = part["year"].max() if part.height else None
-        now = part.filter(pl.col("year") == latest).with_columns(goodness(pl.lit(m.low_is_good)).alias("good"))
+        now = part.filter(pl.col("year") == latest) if latest else part
+        now = now.with_columns(goodness(pl.lit(m.low_is_good)).alias("good"))
         rows.append(
             {
                 "measure": m,
