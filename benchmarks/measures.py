@@ -68,16 +68,7 @@ def build(practices: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
                 )
             prior = economy
     quantities = pl.concat(parts)
-    return quantities, pl.concat(members), _per_point(quantities)
-
-
-def _per_point(quantities: pl.DataFrame) -> pl.DataFrame:
-    wide = quantities.filter(pl.col("quantity").is_in(["qof_gbp", "qof_achieved_points"])).pivot(
-        on="quantity", index=["practice_code", "year"], values="value"
-    )
-    return wide.select(
-        "practice_code", "year", (pl.col("qof_gbp") / pl.col("qof_achieved_points")).alias("gbp_per_point")
-    )
+    return quantities, pl.concat(members), q.gbp_per_point(quantities)
 
 
 def baseline(quantities: pl.DataFrame, measures) -> pl.DataFrame:

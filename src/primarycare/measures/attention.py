@@ -109,3 +109,11 @@ def half_of_variation(values: pl.DataFrame, low_is_good: bool) -> tuple[int, int
         return 0, present.height
     reached = (ordered.cum_sum() >= total / 2).arg_true()
     return int(reached[0]) + 1, present.height
+
+
+def ranked(values: pl.DataFrame, measures: tuple[Measure, ...]) -> list[dict]:
+    """One organisation's measures (not context ones) in their latest year, worst first: measure, value, percentile,
+    good (the percentile turned so that 100 is best)."""
+    frame = latest(values.filter(pl.col("percentile").is_not_null())).join(_measure_frame(measures), on="measure")
+    frame = frame.filter(pl.col("attention")).with_columns(goodness(pl.col("low_is_good")).alias("good"))
+    return frame.sort("good", "measure").to_dicts()

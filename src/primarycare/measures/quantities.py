@@ -113,6 +113,18 @@ def payment_quantities(year: str, lines: pl.DataFrame, lists: pl.DataFrame) -> p
     return _long(per, year, {c: c for c in ("payments_gbp", "qof_gbp", "weighted_patients")})
 
 
+def gbp_per_point(quantities: pl.DataFrame) -> pl.DataFrame:
+    """practice_code, year, gbp_per_point: the practice's QOF payments over its achieved points (payments module),
+    which turns a shortfall in points into money at stake."""
+    wide = quantities.filter(pl.col("quantity").is_in(["qof_gbp", "qof_achieved_points"])).pivot(
+        on="quantity", index=["practice_code", "year"], values="value"
+    )
+    if not {"qof_gbp", "qof_achieved_points"} <= set(wide.columns):
+        return pl.DataFrame(schema={"practice_code": pl.String, "year": pl.String, "gbp_per_point": pl.Float64})
+    per = pl.when(pl.col("qof_achieved_points") > 0).then(pl.col("qof_gbp") / pl.col("qof_achieved_points"))
+    return wide.select("practice_code", "year", per.alias("gbp_per_point")).drop_nulls()
+
+
 def financial_year(instant: datetime) -> str:
     start = instant.year if instant.month >= 4 else instant.year - 1
     return f"{start}-{(start + 1) % 100:02d}"

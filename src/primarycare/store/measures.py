@@ -54,7 +54,9 @@ def gather(engine: Engine, message_hour: int = 8, step: Callable[[str], None] = 
         earlier = [y for y in years if y < year]
         if earlier:  # out-of-hours years after the latest economy keep its practices' networks
             practices.append(_practices(economies[earlier[-1]], year))
-    return Gathered(quantities, pl.concat(practices) if practices else _no_practices(), _per_point(quantities), ())
+    return Gathered(
+        quantities, pl.concat(practices) if practices else _no_practices(), q.gbp_per_point(quantities), tuple(warnings)
+    )
 
 
 def _practices(economy, year: str) -> pl.DataFrame:
@@ -65,16 +67,6 @@ def _practices(economy, year: str) -> pl.DataFrame:
 def _no_practices() -> pl.DataFrame:
     names = ("year", "practice_code", "network_code", "commissioner_code")
     return pl.DataFrame(schema={n: pl.String for n in names})
-
-
-def _per_point(quantities: pl.DataFrame) -> pl.DataFrame:
-    wide = quantities.filter(pl.col("quantity").is_in(["qof_gbp", "qof_achieved_points"])).pivot(
-        on="quantity", index=["practice_code", "year"], values="value"
-    )
-    if not {"qof_gbp", "qof_achieved_points"} <= set(wide.columns):
-        return pl.DataFrame(schema={"practice_code": pl.String, "year": pl.String, "gbp_per_point": pl.Float64})
-    per = pl.when(pl.col("qof_achieved_points") > 0).then(pl.col("qof_gbp") / pl.col("qof_achieved_points"))
-    return wide.select("practice_code", "year", per.alias("gbp_per_point")).drop_nulls()
 
 
 def _cases(engine: Engine) -> pl.DataFrame:

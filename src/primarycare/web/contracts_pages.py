@@ -20,6 +20,7 @@ from primarycare.store.contracts import (
     register,
     sync_decisions,
 )
+from primarycare.store.economy import find_period
 from primarycare.web import measures_views as mv
 from primarycare.web.deps import CsrfChecked, EngineDep, PageUser
 from primarycare.web.pages import render
@@ -35,7 +36,7 @@ def _writer(user) -> None:
 
 def _commissioner(engine, code: str) -> str:
     with engine.connect() as conn:
-        period = conn.execute(select(t.period.c.id).order_by(t.period.c.year.desc())).scalar()
+        period = find_period(conn)[0]
         p = t.practice.c
         return conn.execute(select(p.commissioner_code).where(p.period_id == period, p.code == code)).scalar()
 

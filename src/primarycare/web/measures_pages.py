@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from primarycare.measures.attention import goodness
+from primarycare.measures.attention import goodness, ranked
 from primarycare.store import tables as t
 from primarycare.store.contracts import open_actions
 from primarycare.store.groupings import groupings
@@ -189,14 +189,7 @@ def practice_summary(request: Request, engine: EngineDep, user: PageUser, code: 
             .order_by(v.year.desc())
         ).scalar()
     measures = run["measures"]
-    rows = []
-    for m in measures.values():
-        part = values.filter(pl.col("measure") == m.id).sort("year")
-        if part.height and m.attention and part["percentile"][-1] is not None:
-            last = part.row(-1, named=True)
-            good = 100 - last["percentile"] if m.low_is_good else last["percentile"]
-            rows.append({"m": m, "last": last, "good": good})
-    rows.sort(key=lambda r: r["good"])
+    rows = [{**r, "m": measures[r["measure"]]} for r in ranked(values, tuple(measures.values()))]
     return render(
         request,
         "practice_summary.html",
