@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from primarycare.economy.vocabulary import year_from_suffix
@@ -111,9 +112,9 @@ def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
     frames = []
     known = indicators["indicator_code"]
     for path in paths:
-        table = read_table(path, f.ACHIEVEMENT)
-        unknown = table.filter(~pl.col("INDICATOR_CODE").is_in(known.to_list()))
-        if unknown.height:
+        table = read_table(path, f.ACHIEVEMENT, check_key=False)  # _wide finds repeated cells
+        if not table["INDICATOR_CODE"].unique().is_in(known.implode()).all():
+            unknown = table.filter(~pl.col("INDICATOR_CODE").is_in(known.implode()))
             raise IngestError.at(
                 path.name,
                 unknown[LINE][0],
@@ -121,14 +122,49 @@ def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
                 f"indicator {unknown['INDICATOR_CODE'][0]} is not in the MAPPING_INDICATORS file",
             )
         frames.append(table)
-    long = pl.concat(frames).select(
-        pl.col("PRACTICE_CODE").alias("practice_code"),
-        pl.col("INDICATOR_CODE").alias("indicator_code"),
-        pl.col("MEASURE").replace_strict(MEASURE_COLUMNS).alias("measure"),
-        pl.col("VALUE").alias("value"),
-    )
-    wide = long.pivot(
-        on="measure", index=["practice_code", "indicator_code"], values="value", aggregate_function="first"
-    )
+    table = pl.concat(frames)
+    wide = _wide(table)
+    if wide is None:  # a cell given twice: the careful read names the repeated row, else the first value wins
+        for path in paths:
+            read_table(path, f.ACHIEVEMENT)
+        long = table.select(
+            pl.col("PRACTICE_CODE").alias("practice_code"),
+            pl.col("INDICATOR_CODE").alias("indicator_code"),
+            pl.col("MEASURE").replace_strict(MEASURE_COLUMNS).alias("measure"),
+            pl.col("VALUE").alias("value"),
+        )
+        wide = long.pivot(
+            on="measure", index=["practice_code", "indicator_code"], values="value", aggregate_function="first"
+        ).sort("practice_code", "indicator_code")
     missing = [pl.lit(None, pl.Float64).alias(c) for c in ACHIEVEMENT_COLUMNS if c not in wide.columns]
     return wide.with_columns(missing).select("practice_code", "indicator_code", *ACHIEVEMENT_COLUMNS)
+
+
+def _wide(table: pl.DataFrame) -> pl.DataFrame | None:
+    """Long to wide, one row per practice and indicator in code order, by placing each value in its cell of a
+    practice x indicator x measure grid; None when a cell is given twice."""
+    practices = table["PRACTICE_CODE"].unique().sort()
+    indicators = table["INDICATOR_CODE"].unique().sort()
+    measures = list(MEASURE_COLUMNS)
+    width = len(ACHIEVEMENT_COLUMNS)
+    column_of = np.array([ACHIEVEMENT_COLUMNS.index(MEASURE_COLUMNS[m]) for m in measures])
+    codes = table.select(
+        pl.col("PRACTICE_CODE").cast(pl.Enum(practices)).to_physical().cast(pl.Int64) * len(indicators)
+        + pl.col("INDICATOR_CODE").cast(pl.Enum(indicators)).to_physical(),
+        pl.col("MEASURE").cast(pl.Enum(measures)).to_physical(),
+    )
+    cells = codes.to_series(0).to_numpy() * width + column_of[codes.to_series(1).to_numpy()]
+    counts = np.bincount(cells, minlength=len(practices) * len(indicators) * width)
+    if counts.max(initial=0) > 1:
+        return None
+    grid = np.full(counts.shape, np.nan)
+    grid[cells] = table["VALUE"].to_numpy()
+    rows = np.flatnonzero(counts.reshape(-1, width).any(axis=1))
+    grid = grid.reshape(-1, width)[rows]
+    return pl.DataFrame(
+        [
+            practices.gather(rows // len(indicators)).alias("practice_code"),
+            indicators.gather(rows % len(indicators)).alias("indicator_code"),
+            *(pl.Series(name, grid[:, j], nan_to_null=True) for j, name in enumerate(ACHIEVEMENT_COLUMNS)),
+        ]
+    )

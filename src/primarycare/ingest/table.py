@@ -10,11 +10,9 @@ from pathlib import Path
 import polars as pl
 
 from primarycare.ingest.errors import IngestError, Problem
+from primarycare.ingest.quick import PATTERNS, quick_read
 
 LINE = "_line"
-_PRACTICE_PATTERN = r"^[A-Z][0-9]{5}$"
-_EXTRACT_DATE_PATTERN = r"^[0-9]{2}(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[0-9]{4}$"
-_QUARTER_PATTERN = r"^[0-9]{4}-(01|04|07|10)-01$"
 
 
 @dataclass(frozen=True)
@@ -39,18 +37,24 @@ class TableSpec:
         return [c.name for c in self.columns]
 
 
-def read_table(path: Path, spec: TableSpec, header: bool = True) -> pl.DataFrame:
+def read_table(path: Path, spec: TableSpec, header: bool = True, check_key: bool = True) -> pl.DataFrame:
     """Read and check ``path``; raise IngestError naming every problem found (first offending row per check).
 
-    One lazy pass parses, strips, types and flags every row; only when a flag is raised is the text read again
-    to name the offending values."""
+    The quick pass (quick.py) parses typed columns and checks them whole; when it finds anything, one lazy pass
+    parses, strips, types and flags every row, and the text is read again to name the offending values.
+    check_key=False leaves the duplicate-key check to a caller that finds repeats more cheaply itself."""
     name = path.name
-    if not path.read_bytes().strip():
+    if _blank(path):
         raise IngestError.at(name, 1, 1, "the file is empty")
     columns = header_names(path) if header else spec.names
     if header:
         _check_header(name, columns, spec)
-    checks = [_check(column) for column in (*spec.columns, *(c for c in spec.optional if c.name in columns))]
+    present = [*spec.columns, *(c for c in spec.optional if c.name in columns)]
+    first_line = 2 if header else 1
+    quick = quick_read(path, columns, present, header, spec.key if check_key else ())
+    if quick is not None:
+        return quick.select(pl.int_range(first_line, first_line + quick.height, dtype=pl.Int64).alias(LINE), pl.all())
+    checks = [_check(column) for column in present]
     flags = [bad.alias(f"_bad_{i}") for i, (_, _, bad, _) in enumerate(checks)]
     if spec.key:
         flags.append(pl.struct(list(spec.key)).is_duplicated().alias("_duplicate"))
@@ -58,7 +62,6 @@ def read_table(path: Path, spec: TableSpec, header: bool = True) -> pl.DataFrame
     frame = _collect(path, spec, header, _stripped(path, spec, header).select(*typed, *flags))
     if frame.height == 0:
         raise IngestError.at(name, 2, 1, "the file has a header but no rows")
-    first_line = 2 if header else 1
     flag_names = [f"_bad_{i}" for i in range(len(checks))] + (["_duplicate"] if spec.key else [])
     flagged = frame.select(pl.col(flag).any() for flag in flag_names).row(0)
     if any(flagged):
@@ -66,6 +69,15 @@ def read_table(path: Path, spec: TableSpec, header: bool = True) -> pl.DataFrame
         raise IngestError(_problems(name, columns, spec, checks, raw, frame, flagged, first_line))
     lines = pl.int_range(first_line, first_line + frame.height, dtype=pl.Int64).alias(LINE)
     return frame.select(lines, *(c.name for c, _, _, _ in checks))
+
+
+def _blank(path: Path) -> bool:
+    """True when the file holds nothing but whitespace (read a block at a time: a full file stops at once)."""
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 16):
+            if block.strip():
+                return False
+    return True
 
 
 def _stripped(path: Path, spec: TableSpec, header: bool) -> pl.LazyFrame:
@@ -160,17 +172,17 @@ def _check(column: Column) -> tuple[Column, pl.Expr, pl.Expr, str]:
         what = "a whole number" if column.kind == "count" else "a number"
         return column, typed.alias(column.name), failing, "{column} {value!r} is not " + what + " of zero or more"
     if column.kind == "practice":
-        failing = blank | ~raw.str.contains(_PRACTICE_PATTERN)
+        failing = blank | ~raw.str.contains(PATTERNS["practice"])
         return column, raw, failing, "{value!r} is not an ODS practice code (a letter and five digits)"
     if column.kind == "choice":
         allowed = ", ".join(column.choices)
         failing = missing | (~blank & ~raw.is_in(list(column.choices)))
         return column, raw, failing, "{column} {value!r} is not one of " + allowed
     if column.kind == "date":
-        failing = blank | ~raw.str.contains(_EXTRACT_DATE_PATTERN)
+        failing = blank | ~raw.str.contains(PATTERNS["date"])
         return column, raw, failing, "{column} {value!r} is not a date like 01JAN2024"
     if column.kind == "quarter":
-        failing = blank | ~raw.str.contains(_QUARTER_PATTERN)
+        failing = blank | ~raw.str.contains(PATTERNS["quarter"])
         message = "{column} {value!r} is not the start of a quarter (YYYY-04-01, -07-01, -10-01 or -01-01)"
         return column, raw, failing, message
     return column, raw, missing, missing_message

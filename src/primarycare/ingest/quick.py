@@ -1,0 +1,48 @@
+"""The quick pass over a file: a typed polars parse, then every check on whole columns (text checks on each
+column's distinct values). It answers only "all good, here are the rows" or None; on None the careful pass in
+table.py reads the file again, as text, to word each problem with its line and column (or to accept what the
+quick pass was too strict for, such as padded cells)."""
+
+from pathlib import Path
+
+import polars as pl
+
+PATTERNS = {
+    "practice": r"^[A-Z][0-9]{5}$",
+    "date": r"^[0-9]{2}(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[0-9]{4}$",
+    "quarter": r"^[0-9]{4}-(01|04|07|10)-01$",
+}
+_TYPES = {"count": pl.Int64, "number": pl.Float64}
+
+
+def quick_read(path: Path, names: list[str], columns: list, header: bool, key: tuple[str, ...]) -> pl.DataFrame | None:
+    """The file's checked columns (``columns``, in that order) when every check passes, else None.
+
+    names: the file's columns in file order; columns: the spec's Column objects present in the file."""
+    by_name = {column.name: column for column in columns}
+    schema = {name: _TYPES.get(by_name[name].kind, pl.String) if name in by_name else pl.String for name in names}
+    try:
+        frame = pl.read_csv(path, has_header=header, schema=schema, encoding="utf8")
+    except (pl.exceptions.PolarsError, UnicodeDecodeError):
+        return None
+    if frame.height == 0 or not all(_passes(frame[column.name], column) for column in columns):
+        return None
+    if key and frame.select(pl.struct(list(key)).is_duplicated().any()).item():
+        return None
+    return frame.select(column.name for column in columns)
+
+
+def _passes(values: pl.Series, column) -> bool:
+    if values.null_count() and (not column.blank_ok or column.kind in PATTERNS):
+        return False
+    if column.kind in _TYPES:
+        present = values.drop_nulls()
+        return not present.len() or bool(present.min() >= 0 and (column.kind == "count" or present.is_finite().all()))
+    distinct = values.drop_nulls().unique()
+    if (distinct == "").any() or (distinct != distinct.str.strip_chars()).any():
+        return False  # blank or padded cells: the careful pass strips them
+    if column.kind in PATTERNS:
+        return bool(distinct.str.contains(PATTERNS[column.kind]).all())
+    if column.kind == "choice":
+        return bool(distinct.is_in(list(column.choices)).all())
+    return True

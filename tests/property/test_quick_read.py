@@ -1,0 +1,98 @@
+"""Property: the quick pass (typed parse, whole-column checks, grid pivot) reads exactly what the careful pass
+reads, and refuses exactly what it refuses, with the same problems, whatever the cells hold."""
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from primarycare.ingest import qof, table
+from primarycare.ingest.errors import IngestError
+from primarycare.ingest.formats import LISTS
+from primarycare.ingest.qof import read_qof
+from primarycare.ingest.table import read_table
+
+MAPPING = (
+    "INDICATOR_CODE,INDICATOR_DESCRIPTION,INDICATOR_POINT_VALUE,GROUP_CODE,GROUP_DESCRIPTION,DOMAIN_CODE,"
+    "DOMAIN_DESCRIPTION,PATIENT_LIST_TYPE\n"
+    "AF001,Register,4,AF,Atrial fibrillation,CL,Clinical,TOTAL\n"
+    "AF006,Treated,12,AF,Atrial fibrillation,CL,Clinical,TOTAL\n"
+    "DM012,Foot check,4,DM,Diabetes,CL,Clinical,17+\n"
+)
+PRACTICES = ["A81001", "A81002", "B82005", " A81001", "a81001", "", "A8100"]
+INDICATORS = ["AF001", "AF006", "DM012", "AF001 ", "XX999", ""]
+MEASURES = ["REGISTER", "NUMERATOR", "DENOMINATOR", "PCAS", "EXCEPTIONS", "ACHIEVED_POINTS", " PCAS", "POINTS", ""]
+VALUES = ["0", "3", "12.5", "1e2", " 7", "-1", "inf", "nan", "", "x", "4.0"]
+
+
+def _outcome(read):
+    try:
+        return "read", read()
+    except IngestError as error:
+        return "refused", [str(problem) for problem in error.problems]
+
+
+def _both(read):
+    quick = _outcome(read)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(table, "quick_read", lambda *args: None)
+        patch.setattr(qof, "_wide", lambda frame: None)
+        careful = _outcome(read)
+    return quick, careful
+
+
+def _same(quick, careful):
+    assert quick[0] == careful[0]
+    if quick[0] == "refused":
+        assert quick[1] == careful[1]
+    else:
+        assert quick[1].equals(careful[1])
+
+
+def _rows(cells, weights):
+    good = st.tuples(*(st.sampled_from(c[:3]) for c in cells))
+    any_cell = st.tuples(*(st.sampled_from(c) for c in cells))
+    return st.lists(st.one_of(good, good, good, any_cell) if weights else any_cell, min_size=1, max_size=25)
+
+
+settings_ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@settings_
+@given(rows=_rows([PRACTICES, INDICATORS, MEASURES, VALUES], weights=True))
+def test_achievement_reads_the_same_either_way(rows):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "MAPPING_INDICATORS_2324.csv").write_text(MAPPING)
+        body = "".join(",".join(row) + "\n" for row in rows)
+        (folder / "ACHIEVEMENT_2324.csv").write_text("PRACTICE_CODE,INDICATOR_CODE,MEASURE,VALUE\n" + body)
+        quick, careful = _both(lambda: read_qof(folder, "icb").achievement)
+    _same(quick, careful)
+
+
+@settings_
+@given(
+    rows=_rows(
+        [
+            ["GP_PRAC_PAT_LIST", " GP_PRAC_PAT_LIST", ""],
+            ["01APR2024", "1APR2024", ""],
+            ["GP", "", " GP"],
+            PRACTICES,
+            ["E0001", "", " E0001"],
+            ["AB1 2CD", "", " AB1 2CD "],
+            ["MALE", "FEMALE", "ALL", "BOTH", " MALE"],
+            ["0_4", "5_9", "ALL", "0-4", ""],
+            ["10", "0", "3", "2.0", "-2", "1.5", "", " 4", "many"],
+        ],
+        weights=True,
+    )
+)
+def test_a_list_file_reads_the_same_either_way(rows):
+    header = "PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,POSTCODE,SEX,AGE_GROUP_5,NUMBER_OF_PATIENTS\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "gp-reg-pat-prac-quin-age.csv"
+        path.write_text(header + "".join(",".join(row) + "\n" for row in rows))
+        quick, careful = _both(lambda: read_table(path, LISTS))
+    _same(quick, careful)
