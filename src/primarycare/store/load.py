@@ -2,7 +2,7 @@
 anywhere leaves the database as it was."""
 
 import io
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 import polars as pl
@@ -46,7 +46,7 @@ def save_economy(engine: Engine, economy: Economy, *, migrate: bool = True) -> L
 
 def _frames(economy: Economy) -> list[tuple[Table, pl.DataFrame]]:
     def entities(items, columns) -> pl.DataFrame:
-        data = [asdict(item) for item in items]
+        data = [{f.name: getattr(item, f.name) for f in fields(item)} for item in items]  # asdict deep-copies
         return pl.DataFrame(data, schema_overrides=columns, infer_schema_length=None) if data else pl.DataFrame()
 
     frames = [
