@@ -198,6 +198,43 @@ def users_add(
     print(f"added {username} ({role})")
 
 
+@users_app.command("passwd")
+def users_passwd(username: str, db: Db = DEFAULT_URL) -> None:
+    """Set a user's password (asked for, or read from PRIMARYCARE_NEW_PASSWORD); ends all of their sessions."""
+    import time
+
+    from primarycare.store.engine import make_engine
+    from primarycare.store.sessions import end_all_sessions
+    from primarycare.store.users import UnknownUser, set_password
+
+    password = os.environ.get("PRIMARYCARE_NEW_PASSWORD") or typer.prompt(
+        "New password", hide_input=True, confirmation_prompt=True
+    )
+    engine = make_engine(db)
+    try:
+        set_password(engine, username, password)
+        ended = end_all_sessions(engine, username, int(time.time()), "password changed")
+    except (UnknownUser, ValueError) as error:
+        raise bad_input(error) from None
+    print(f"password changed for {username}; {ended} session(s) ended")
+
+
+@users_app.command("end-sessions")
+def users_end_sessions(username: str, db: Db = DEFAULT_URL) -> None:
+    """Sign a user out everywhere at once (a stolen laptop, a leaver)."""
+    import time
+
+    from primarycare.store.engine import make_engine
+    from primarycare.store.sessions import end_all_sessions
+    from primarycare.store.users import UnknownUser
+
+    try:
+        ended = end_all_sessions(make_engine(db), username, int(time.time()), "ended by an administrator")
+    except UnknownUser as error:
+        raise bad_input(error) from None
+    print(f"{ended} session(s) of {username} ended")
+
+
 @users_app.command("token")
 def users_token(username: str, db: Db = DEFAULT_URL) -> None:
     """Issue an API token for a user (send it as 'Authorization: Bearer TOKEN'). Shown once."""

@@ -77,6 +77,7 @@ def server(tmp_path_factory, synth_icb):
         "password": DEMO_PASSWORD,
         "engine": engine,
         "logs": server_logs,
+        "app": app,
     }
     instance.should_exit = True
     thread.join(timeout=10)

@@ -119,3 +119,32 @@ def test_openapi_describes_the_api(site):
     client, *_ = site
     paths = client.get("/api/openapi.json").json()["paths"]
     assert {"/api/practices", "/api/practices/{code}", "/api/economy/summary"} <= set(paths)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/economy?page=99999999999999999999",
+        "/api/practices?offset=99999999999999999999",
+        "/governance/meetings/99999999999999999999",
+        "/api/governance/meetings/99999999999999999999",
+    ],
+)
+def test_numbers_out_of_range_are_answered_4xx_with_a_message(site, path):
+    client, *_ = site
+    sign_in(client, "comm")
+    response = client.get(path, follow_redirects=False)
+    assert response.status_code in (403, 404, 422), response.status_code  # refused or out of range, never 500
+    if response.status_code == 422:
+        assert "range" in response.text or "less than or equal" in response.text
+
+
+def test_every_response_carries_the_security_headers(site):
+    client, *_ = site
+    for path in ("/login", "/economy", "/api/openapi.json", "/no-such-page", "/static/primarycare.css"):
+        headers = client.get(path, follow_redirects=False).headers
+        policy = headers["content-security-policy"]
+        assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+        assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "same-origin"
+    assert "cdn.jsdelivr.net" in client.get("/api/docs").headers["content-security-policy"]

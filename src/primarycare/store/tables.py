@@ -158,6 +158,19 @@ api_token = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# A signed-in browser: the cookie holds a random token, the table its SHA-256, so a copied cookie stops working
+# the moment the session is ended (sign-out, password change, an administrator ending every session).
+user_session = Table(
+    "user_session",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("started_at", Integer, nullable=False),  # seconds since the epoch, UTC
+    Column("seen_at", Integer, nullable=False),
+    Column("ended_at", Integer),
+    Column("ended_why", String(32)),
+)
+
 
 from primarycare.store.governance_tables import (  # noqa: E402  (registered on the same metadata)
     gov_attendance,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, insert, select, update
 
 from primarycare.access.roles import User
 from primarycare.store import tables as t
@@ -29,8 +29,7 @@ def create_user(
     commissioner_code: str | None = None,
     replace: bool = False,
 ) -> User:
-    if len(password) < 8:
-        raise ValueError("a password needs at least 8 characters")
+    _check_password(password)
     links = {"practice_code": practice_code, "provider_code": provider_code, "commissioner_code": commissioner_code}
     User(id=0, username=username, role=role, **links)  # validates the role and what it belongs to
     with engine.begin() as conn:
@@ -65,13 +64,13 @@ def authenticate(engine: Engine, username: str, password: str) -> User | None:
         _hasher.verify(row.password_hash, password)
     except VerificationError:
         return None
-    return _user(row)
+    return user_of(row)
 
 
 def get_user(engine: Engine, user_id: int) -> User | None:
     with engine.connect() as conn:
         row = conn.execute(select(t.app_user).where(t.app_user.c.id == user_id)).first()
-    return _user(row) if row else None
+    return user_of(row) if row else None
 
 
 def user_id(engine: Engine, username: str) -> int:
@@ -82,6 +81,22 @@ def user_id(engine: Engine, username: str) -> int:
     return found
 
 
+def set_password(engine: Engine, username: str, password: str) -> None:
+    """A new password (the same rules as for a new user). Callers end the user's sessions."""
+    _check_password(password)
+    with engine.begin() as conn:
+        changed = conn.execute(
+            update(t.app_user).where(t.app_user.c.username == username).values(password_hash=_hasher.hash(password))
+        )
+    if not changed.rowcount:
+        raise UnknownUser(f"no user {username!r}")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise ValueError("a password needs at least 8 characters")
+
+
 def issue_token(engine: Engine, username: str) -> str:
     token = secrets.token_urlsafe(32)
     with engine.begin() as conn:
@@ -89,7 +104,7 @@ def issue_token(engine: Engine, username: str) -> str:
         if user_id is None:
             raise UnknownUser(f"no user {username!r}")
         conn.execute(
-            insert(t.api_token).values(user_id=user_id, token_hash=_digest(token), created_at=datetime.now(UTC))
+            insert(t.api_token).values(user_id=user_id, token_hash=digest(token), created_at=datetime.now(UTC))
         )
     return token
 
@@ -98,18 +113,18 @@ def user_for_token(engine: Engine, token: str) -> User | None:
     query = (
         select(t.app_user)
         .join(t.api_token, t.api_token.c.user_id == t.app_user.c.id)
-        .where(t.api_token.c.token_hash == _digest(token))
+        .where(t.api_token.c.token_hash == digest(token))
     )
     with engine.connect() as conn:
         row = conn.execute(query).first()
-    return _user(row) if row else None
+    return user_of(row) if row else None
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _user(row) -> User:
+def user_of(row) -> User:
     return User(
         id=row.id,
         username=row.username,

@@ -47,7 +47,7 @@ def practices(
     sort: str = "code",
     desc: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     year: str | None = None,
 ) -> dict:
     return views.practices_page(

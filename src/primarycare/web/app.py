@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -30,8 +31,9 @@ from primarycare.web import (
     urgentcare_api,
     urgentcare_pages,
 )
-from primarycare.web.deps import LoginRequired, csrf_token
+from primarycare.web.deps import LoginRequired, csrf_token, optional_user
 from primarycare.web.filters import FILTERS
+from primarycare.web.headers import SecurityHeaders
 from primarycare.web.settings import Settings
 from primarycare.web.simulation_jobs import SimulationJobs
 
@@ -67,6 +69,7 @@ def create_app(settings: Settings) -> FastAPI:
         https_only=settings.https_only_cookies,
         session_cookie="primarycare",
     )
+    app.add_middleware(SecurityHeaders, hsts=settings.https_only_cookies)  # outermost: every response, errors too
     app.mount("/static", StaticFiles(directory=web_root / "static", check_dir=False), name="static")
     app.include_router(pages.router)
     app.include_router(reconcile_pages.router)
@@ -95,11 +98,24 @@ def create_app(settings: Settings) -> FastAPI:
     async def _empty(request: Request, exc: NoEconomyLoaded):
         return _error(request, 404, str(exc))
 
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception):  # e.g. ?page=99999999999999999999 or id 2**70
+        return _error(request, 422, "a number in the request is out of range")
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         return _error(request, exc.status_code, exc.detail, getattr(exc, "headers", None))
 
     return app
+
+
+def _signed_in(request: Request):
+    """The signed-in user, so an error page keeps the header's navigation and sign-out (None if that fails too)."""
+    try:
+        return optional_user(request, request.app.state.engine)
+    except Exception:  # an error page must render even when the store is the thing that failed
+        return None
 
 
 def _error(request: Request, status: int, message: str, headers=None):
@@ -109,7 +125,7 @@ def _error(request: Request, status: int, message: str, headers=None):
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"status": status, "message": message, "user": None},
+        {"status": status, "message": message, "user": _signed_in(request)},
         status_code=status,
         headers=headers,
     )

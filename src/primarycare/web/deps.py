@@ -1,13 +1,15 @@
 """Dependencies shared by pages and API: the engine, the signed-in user, CSRF."""
 
 import secrets
+import time
 from typing import Annotated
 
 from fastapi import Depends, Form, HTTPException, Request
 from sqlalchemy import Engine
 
 from primarycare.access.roles import User
-from primarycare.store.users import get_user, user_for_token
+from primarycare.store.sessions import session_user
+from primarycare.store.users import user_for_token
 
 
 class LoginRequired(Exception):
@@ -28,8 +30,15 @@ def optional_user(request: Request, engine: EngineDep) -> User | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return user_for_token(engine, header[7:].strip())
-    user_id = request.session.get("user_id")
-    return get_user(engine, user_id) if user_id else None
+    token = request.session.get("sid")
+    if not token:
+        return None
+    settings = request.app.state.settings
+    return session_user(engine, token, now_seconds(), settings.session_idle, settings.session_max_age)
+
+
+def now_seconds() -> int:
+    return int(time.time())
 
 
 def page_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:
@@ -49,6 +58,7 @@ def api_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
 
 
 PageUser = Annotated[User, Depends(page_user)]
+MaybeUser = Annotated[User | None, Depends(optional_user)]  # public pages: the header shows whoever is signed in
 ApiUser = Annotated[User, Depends(api_user)]
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from primarycare.web import governance_views as views
-from primarycare.web.deps import ApiUser, CsrfChecked, EngineDep, PageUser
+from primarycare.web.deps import ApiUser, CsrfChecked, EngineDep, MaybeUser, PageUser
 from primarycare.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -68,13 +68,13 @@ async def item_status(request: Request, engine: EngineDep, user: PageUser, item_
 
 
 @router.get("/public/decisions")
-def public_decisions(request: Request, engine: EngineDep):
-    return render(request, "public_decisions.html", user=None, decisions=views.public_decisions(engine))
+def public_decisions(request: Request, engine: EngineDep, user: MaybeUser):
+    return render(request, "public_decisions.html", user=user, decisions=views.public_decisions(engine))
 
 
 @router.get("/public/interests")
-def public_interests(request: Request, engine: EngineDep):
-    return render(request, "public_interests.html", user=None, interests=views.public_interests(engine))
+def public_interests(request: Request, engine: EngineDep, user: MaybeUser):
+    return render(request, "public_interests.html", user=user, interests=views.public_interests(engine))
 
 
 @router.get("/public/{register}.csv")

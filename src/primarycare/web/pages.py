@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
+from primarycare.store.sessions import end_session, start_session
 from primarycare.store.users import authenticate
 from primarycare.web import views
-from primarycare.web.deps import CsrfChecked, EngineDep, PageUser
+from primarycare.web.deps import CsrfChecked, EngineDep, PageUser, now_seconds
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -39,12 +40,14 @@ def login(
     if user is None:
         return render(request, "login.html", 401, next=_safe(next), error="Username or password is wrong", user=None)
     request.session.clear()
-    request.session["user_id"] = user.id
+    request.session["sid"] = start_session(engine, user.id, now_seconds())
     return RedirectResponse(_safe(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout(request: Request) -> RedirectResponse:
+def logout(request: Request, engine: EngineDep) -> RedirectResponse:
+    if token := request.session.get("sid"):
+        end_session(engine, token, now_seconds())  # a copy of the cookie no longer signs anyone in
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -57,7 +60,7 @@ def economy(
     q: str = "",
     sort: str = "code",
     desc: bool = False,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     year: str | None = None,
 ):
     listing = views.practices_page(

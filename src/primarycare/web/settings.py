@@ -17,7 +17,8 @@ class Settings:
     database_url: str = DEFAULT_URL
     secret_key: str = ""
     demo: bool = False
-    session_max_age: int = 8 * 3600
+    session_max_age: int = 8 * 3600  # seconds from sign-in to the end of a session, however busy
+    session_idle: int = 30 * 60  # seconds without a request that end a session
     https_only_cookies: bool = False
     schemes_dir: str = "examples/schemes"
     scenarios_dir: str = "examples/scenarios"
@@ -39,6 +40,8 @@ class Settings:
             "database_url": env.get("PRIMARYCARE_DATABASE_URL", DEFAULT_URL),
             "secret_key": env.get("PRIMARYCARE_SECRET_KEY", ""),
             "demo": env.get("PRIMARYCARE_DEMO", "") in ("1", "true", "yes"),
+            "session_idle": int(env.get("PRIMARYCARE_SESSION_IDLE_SECONDS", 30 * 60)),
+            "session_max_age": int(env.get("PRIMARYCARE_SESSION_MAX_SECONDS", 8 * 3600)),
             "https_only_cookies": env.get("PRIMARYCARE_HTTPS_ONLY", "") in ("1", "true", "yes"),
             "schemes_dir": env.get("PRIMARYCARE_SCHEMES_DIR", "examples/schemes"),
             "scenarios_dir": env.get("PRIMARYCARE_SCENARIOS_DIR", "examples/scenarios"),
