@@ -204,16 +204,14 @@ def users_passwd(username: str, db: Db = DEFAULT_URL) -> None:
     import time
 
     from primarycare.store.engine import make_engine
-    from primarycare.store.sessions import end_all_sessions
-    from primarycare.store.users import UnknownUser, set_password
+    from primarycare.store.sessions import change_password
+    from primarycare.store.users import UnknownUser
 
     password = os.environ.get("PRIMARYCARE_NEW_PASSWORD") or typer.prompt(
         "New password", hide_input=True, confirmation_prompt=True
     )
-    engine = make_engine(db)
     try:
-        set_password(engine, username, password)
-        ended = end_all_sessions(engine, username, int(time.time()), "password changed")
+        ended = change_password(make_engine(db), username, password, int(time.time()))
     except (UnknownUser, ValueError) as error:
         raise bad_input(error) from None
     print(f"password changed for {username}; {ended} session(s) ended")

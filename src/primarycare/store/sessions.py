@@ -8,7 +8,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from primarycare.access.roles import User
 from primarycare.store import tables as t
-from primarycare.store.users import digest, user_id, user_of
+from primarycare.store.users import digest, password_hash, user_id, user_of
 
 TOUCH_EVERY = 60  # seconds: how stale `seen_at` may get before a request writes it again
 
@@ -50,11 +50,24 @@ def end_session(engine: Engine, token: str, now: int, why: str = "signed out") -
 def end_all_sessions(engine: Engine, username: str, now: int, why: str) -> int:
     """End every live session of a user; how many were ended. Raises UnknownUser."""
     owner = user_id(engine, username)
-    s = t.user_session
     with engine.begin() as conn:
-        ended = conn.execute(
-            update(s).where(s.c.user_id == owner, s.c.ended_at.is_(None)).values(ended_at=now, ended_why=why)
-        )
+        return _end_all(conn, owner, now, why)
+
+
+def change_password(engine: Engine, username: str, password: str, now: int) -> int:
+    """Set a new password and, in the same transaction, end every session the old one opened; how many ended."""
+    stored = password_hash(password)
+    owner = user_id(engine, username)
+    with engine.begin() as conn:
+        conn.execute(update(t.app_user).where(t.app_user.c.id == owner).values(password_hash=stored))
+        return _end_all(conn, owner, now, "password changed")
+
+
+def _end_all(conn, owner: int, now: int, why: str) -> int:
+    s = t.user_session
+    ended = conn.execute(
+        update(s).where(s.c.user_id == owner, s.c.ended_at.is_(None)).values(ended_at=now, ended_why=why)
+    )
     return ended.rowcount
 
 

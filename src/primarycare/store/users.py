@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, select
 
 from primarycare.access.roles import User
 from primarycare.store import tables as t
@@ -29,7 +29,7 @@ def create_user(
     commissioner_code: str | None = None,
     replace: bool = False,
 ) -> User:
-    _check_password(password)
+    stored = password_hash(password)
     links = {"practice_code": practice_code, "provider_code": provider_code, "commissioner_code": commissioner_code}
     User(id=0, username=username, role=role, **links)  # validates the role and what it belongs to
     with engine.begin() as conn:
@@ -45,7 +45,7 @@ def create_user(
         new_id = conn.execute(
             insert(t.app_user).values(
                 username=username,
-                password_hash=_hasher.hash(password),
+                password_hash=stored,
                 role=role,
                 created_at=datetime.now(UTC),
                 **links,
@@ -81,15 +81,10 @@ def user_id(engine: Engine, username: str) -> int:
     return found
 
 
-def set_password(engine: Engine, username: str, password: str) -> None:
-    """A new password (the same rules as for a new user). Callers end the user's sessions."""
+def password_hash(password: str) -> str:
+    """The stored form of a new password, once it passes the same rules as a new user's."""
     _check_password(password)
-    with engine.begin() as conn:
-        changed = conn.execute(
-            update(t.app_user).where(t.app_user.c.username == username).values(password_hash=_hasher.hash(password))
-        )
-    if not changed.rowcount:
-        raise UnknownUser(f"no user {username!r}")
+    return _hasher.hash(password)
 
 
 def _check_password(password: str) -> None:
