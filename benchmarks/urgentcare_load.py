@@ -43,7 +43,8 @@ from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
 from primarycare.store.notes import write_note
 from primarycare.store.throwaway import throwaway_postgres
-from primarycare.store.users import create_user, issue_token
+from primarycare.store.tokens import issue_token
+from primarycare.store.users import create_user
 from primarycare.urgentcare.notes import NoteDraft
 from primarycare.urgentcare.rules import load_rules
 

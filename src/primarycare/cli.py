@@ -16,13 +16,9 @@ from primarycare.store.engine import DEFAULT_URL
 
 app = typer.Typer(help="primarycare: commissioning and running GP services in England.", no_args_is_help=True)
 economy_app = typer.Typer(help="The loaded health economy.", no_args_is_help=True)
-db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
-users_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 app.add_typer(economy_app, name="economy")
 app.add_typer(audit_app, name="audit")
-app.add_typer(db_app, name="db")
-app.add_typer(users_app, name="users")
 
 
 def _payments() -> None:
@@ -40,6 +36,12 @@ def _payments() -> None:
 
     app.add_typer(measures_app, name="measures")
     app.add_typer(alerts_app, name="alerts")
+    from primarycare.cli_users import app as users_app
+
+    app.add_typer(users_app, name="users")
+    from primarycare.cli_db import app as db_app
+
+    app.add_typer(db_app, name="db")
 
 
 Db = Annotated[
@@ -139,16 +141,6 @@ def economy_summary(db: Db = DEFAULT_URL, year: str | None = None, format: Forma
     console.print(table)
 
 
-@db_app.command("upgrade")
-def db_upgrade(db: Db = DEFAULT_URL) -> None:
-    """Create or upgrade the schema (Alembic)."""
-    from primarycare.store.engine import make_engine
-    from primarycare.store.migrate import upgrade
-
-    upgrade(make_engine(db))
-    print("schema is up to date")
-
-
 @audit_app.command("verify")
 def audit_verify(db: Db = DEFAULT_URL) -> None:
     """Exit 0 when the audit chain is intact; otherwise exit 1 naming the first broken record."""
@@ -164,85 +156,6 @@ def audit_verify(db: Db = DEFAULT_URL) -> None:
         err.print(f"[red]broken:[/red] {verdict.message} (first broken record: {verdict.first_broken})")
         raise typer.Exit(1)
     print(f"intact: {verdict.records} records verified in {seconds:.3f} s")
-
-
-@users_app.command("add")
-def users_add(
-    username: str,
-    role: Annotated[
-        str,
-        typer.Option(
-            help="commissioner, governance_lead, practice_user, ooh_call_handler, "
-            "ooh_clinician, privacy_officer or admin"
-        ),
-    ],
-    practice: Annotated[str | None, typer.Option(help="The practice of a practice user")] = None,
-    provider: Annotated[str | None, typer.Option(help="The OOH provider of a call handler or clinician")] = None,
-    commissioner: Annotated[str | None, typer.Option(help="A commissioner user's own commissioner")] = None,
-    db: Db = DEFAULT_URL,
-) -> None:
-    """Add a user; the password is asked for (or read from PRIMARYCARE_NEW_PASSWORD)."""
-    from primarycare.store.engine import make_engine
-    from primarycare.store.migrate import upgrade
-    from primarycare.store.users import create_user
-
-    password = os.environ.get("PRIMARYCARE_NEW_PASSWORD") or typer.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
-    )
-    engine = make_engine(db)
-    upgrade(engine)
-    try:
-        create_user(engine, username, password, role, practice, provider_code=provider, commissioner_code=commissioner)
-    except ValueError as error:
-        raise bad_input(error) from None
-    print(f"added {username} ({role})")
-
-
-@users_app.command("passwd")
-def users_passwd(username: str, db: Db = DEFAULT_URL) -> None:
-    """Set a user's password (asked for, or read from PRIMARYCARE_NEW_PASSWORD); ends all of their sessions."""
-    import time
-
-    from primarycare.store.engine import make_engine
-    from primarycare.store.sessions import change_password
-    from primarycare.store.users import UnknownUser
-
-    password = os.environ.get("PRIMARYCARE_NEW_PASSWORD") or typer.prompt(
-        "New password", hide_input=True, confirmation_prompt=True
-    )
-    try:
-        ended = change_password(make_engine(db), username, password, int(time.time()))
-    except (UnknownUser, ValueError) as error:
-        raise bad_input(error) from None
-    print(f"password changed for {username}; {ended} session(s) ended")
-
-
-@users_app.command("end-sessions")
-def users_end_sessions(username: str, db: Db = DEFAULT_URL) -> None:
-    """Sign a user out everywhere at once (a stolen laptop, a leaver)."""
-    import time
-
-    from primarycare.store.engine import make_engine
-    from primarycare.store.sessions import end_all_sessions
-    from primarycare.store.users import UnknownUser
-
-    try:
-        ended = end_all_sessions(make_engine(db), username, int(time.time()), "ended by an administrator")
-    except UnknownUser as error:
-        raise bad_input(error) from None
-    print(f"{ended} session(s) of {username} ended")
-
-
-@users_app.command("token")
-def users_token(username: str, db: Db = DEFAULT_URL) -> None:
-    """Issue an API token for a user (send it as 'Authorization: Bearer TOKEN'). Shown once."""
-    from primarycare.store.engine import make_engine
-    from primarycare.store.users import UnknownUser, issue_token
-
-    try:
-        print(issue_token(make_engine(db), username))
-    except UnknownUser as error:
-        raise bad_input(error) from None
 
 
 @app.command()

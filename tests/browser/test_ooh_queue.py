@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from playwright.sync_api import expect
 
-from primarycare.store.users import issue_token
+from primarycare.store.tokens import issue_token
 from tests.browser.test_sign_in import sign_in
 
 

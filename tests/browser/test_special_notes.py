@@ -9,7 +9,7 @@ import httpx
 from playwright.sync_api import expect
 
 from primarycare.store.audit import verify
-from primarycare.store.users import issue_token
+from primarycare.store.tokens import issue_token
 from tests.browser.test_sign_in import sign_in
 
 NHS = "9434765919"

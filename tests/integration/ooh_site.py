@@ -10,7 +10,8 @@ from primarycare.ingest.folder import read_folder
 from primarycare.store.cases import add_provider
 from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
-from primarycare.store.users import create_user, issue_token
+from primarycare.store.tokens import issue_token
+from primarycare.store.users import create_user
 from primarycare.web.app import create_app
 from primarycare.web.settings import Settings
 
@@ -41,7 +42,7 @@ def ooh(db_url, synth_icb):
         tokens[name] = {"Authorization": f"Bearer {issue_token(engine, name)}"}
     practice = next(p.code for p in economy.practices if p.commissioner_code == first)
     app = create_app(Settings(database_url=db_url, secret_key="s" * 48))
-    with TestClient(app) as client:
+    with TestClient(app, base_url="https://testserver") as client:
         yield client, engine, tokens, practice
 
 

@@ -21,7 +21,8 @@ from primarycare.store import tables as t
 from primarycare.store.audit import verify
 from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
-from primarycare.store.users import create_user, issue_token
+from primarycare.store.tokens import issue_token
+from primarycare.store.users import create_user
 from primarycare.web.app import create_app
 from primarycare.web.settings import Settings
 
@@ -43,8 +44,7 @@ def test_published_registers_and_corrections(governed):
     assert len(decisions) == len(meetings) >= 1  # each commissioner's past scheme decision
     record = decisions[0]["record"]
     assert record["outcome"] == "carried" and any(c["chair"] == "leave_room" for c in record["conflicts"])
-    client = TestClient(create_app(Settings(database_url=engine.url.render_as_string(hide_password=False),
-                                            secret_key="s" * 48, schemes_dir=str(SCHEMES))))  # fmt: skip
+    client = _client(engine)
     interests = list(csv.DictReader(io.StringIO(client.get("/public/interests.csv").text)))
     assert interests and all(r["ROLE"] != "observer" for r in interests)  # decision-makers only
     assert "Acme Health Ltd" not in client.get("/public/interests").text  # the observer's interest
@@ -99,8 +99,7 @@ def test_members_declare_their_own_and_the_lead_anyones(governed):
     member = create_user(engine, "drp", "long-enough-password", "commissioner")
     store.link_user(engine, None, partner, member.id)
     tokens = {name: {"Authorization": f"Bearer {issue_token(engine, name)}"} for name in ("drp", "governance")}
-    client = TestClient(create_app(Settings(database_url=engine.url.render_as_string(hide_password=False),
-                                            secret_key="s" * 48, schemes_dir=str(SCHEMES))))  # fmt: skip
+    client = _client(engine)
     interest = {"type": "non_financial_professional", "organisation_kind": "outside", "organisation_code": "RCGP",
                 "description": "Faculty board member", "start": "2026-01-01"}  # fmt: skip
     assert client.post("/api/governance/interests", json=interest, headers=tokens["drp"]).status_code == 201
@@ -127,8 +126,7 @@ def test_members_declare_their_own_and_the_lead_anyones(governed):
 def test_the_lead_runs_a_meeting_through_the_api(governed):
     engine, economy, meetings = governed
     lead = {"Authorization": f"Bearer {issue_token(engine, 'governance')}"}
-    client = TestClient(create_app(Settings(database_url=engine.url.render_as_string(hide_password=False),
-                                            secret_key="s" * 48, schemes_dir=str(SCHEMES))))  # fmt: skip
+    client = _client(engine)
     with engine.connect() as conn:
         committee = conn.execute(select(t.gov_committee.c.id).order_by(t.gov_committee.c.id)).first()[0]
         code = conn.execute(
@@ -169,8 +167,7 @@ def test_the_lead_runs_a_meeting_through_the_api(governed):
 def test_a_correction_through_the_api_is_a_new_version(governed):
     engine, economy, meetings = governed
     lead = {"Authorization": f"Bearer {issue_token(engine, 'governance')}"}
-    client = TestClient(create_app(Settings(database_url=engine.url.render_as_string(hide_password=False),
-                                            secret_key="s" * 48, schemes_dir=str(SCHEMES))))  # fmt: skip
+    client = _client(engine)
     first = client.get("/api/governance/decisions").json()[0]
     made = client.post(f"/api/governance/decisions/{first['id']}/corrections", json={"decision": "As minuted."},
                        headers=lead)  # fmt: skip
@@ -179,3 +176,9 @@ def test_a_correction_through_the_api_is_a_new_version(governed):
     assert sorted((d["version"], d["decision"]) for d in versions) == [(1, first["decision"]), (2, "As minuted.")]
     assert client.post("/api/governance/decisions/999999/corrections", json={"decision": "x"},
                        headers=lead).status_code == 404  # fmt: skip
+
+
+def _client(engine) -> TestClient:
+    url = engine.url.render_as_string(hide_password=False)
+    settings = Settings(database_url=url, secret_key="s" * 48, schemes_dir=str(SCHEMES))
+    return TestClient(create_app(settings), base_url="https://testserver")

@@ -149,7 +149,9 @@ def _outbox(engine):
 def test_each_role_sees_what_it_may(loaded):
     db_url, engine, economy, own, other = loaded
     _compute(db_url)
-    with TestClient(create_app(Settings(database_url=db_url, secret_key="s" * 48))) as client:
+    with TestClient(
+        create_app(Settings(database_url=db_url, secret_key="s" * 48)), base_url="https://testserver"
+    ) as client:
         assert client.get("/api/measures").status_code == 401
         sign_in(client, "prac")
         values = client.get("/api/measures/qof_overall/values").json()["values"]
@@ -164,7 +166,9 @@ def test_each_role_sees_what_it_may(loaded):
         csv = client.get("/measures/qof_overall/values.csv?kind=network")
         assert own.network_code not in csv.text and other.code not in csv.text
         client.post("/logout", data={"csrf_token": ""})
-    with TestClient(create_app(Settings(database_url=db_url, secret_key="s" * 48))) as client:
+    with TestClient(
+        create_app(Settings(database_url=db_url, secret_key="s" * 48)), base_url="https://testserver"
+    ) as client:
         sign_in(client, "comm")
         values = client.get("/api/measures/qof_overall/values?year=2023-24").json()["values"]
         assert len(values) == 24

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from primarycare.store import tables as t
 from primarycare.store.audit import verify
-from primarycare.store.users import create_user, issue_token
+from primarycare.store.tokens import issue_token
+from primarycare.store.users import create_user
 from tests.integration.ooh_site import PASSWORD, VALID_NHS, case_body
 
 PLAN = {

@@ -11,7 +11,8 @@ from primarycare.ingest.folder import read_folder
 from primarycare.store.cases import add_provider
 from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
-from primarycare.store.users import create_user, issue_token
+from primarycare.store.tokens import issue_token
+from primarycare.store.users import create_user
 from primarycare.web.app import create_app
 from primarycare.web.settings import Settings
 
@@ -31,7 +32,7 @@ def site(db_url, synth_icb):
     add_provider(engine, "OOH1", "An OOH provider", [economy.commissioners[0].code])
     create_user(engine, "clin", PASSWORD, "ooh_clinician", provider_code="OOH1")
     app = create_app(Settings(database_url=db_url, secret_key="s" * 48, schemes_dir=str(SCHEMES)))
-    with TestClient(app) as client:
+    with TestClient(app, base_url="https://testserver") as client:
         yield client, engine, own, other
 
 

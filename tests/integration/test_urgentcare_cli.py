@@ -17,7 +17,8 @@ from primarycare.store import tables as t
 from primarycare.store.cases import case_count
 from primarycare.store.economy import read_economy
 from primarycare.store.engine import make_engine
-from primarycare.store.users import create_user, issue_token
+from primarycare.store.tokens import issue_token
+from primarycare.store.users import create_user
 from primarycare.urgentcare.rules import load_rules
 from primarycare.web.app import create_app
 from primarycare.web.settings import Settings
@@ -151,7 +152,9 @@ def test_audit_verify_and_messages_export(db_url, synth_icb, tmp_path):
     gp, clin = ({"Authorization": f"Bearer {issue_token(engine, name)}"} for name in ("gp", "clin"))
     note = {"kind": "care_plan", "name": "A Patient", "content": {"plan": "call the daughter first"},
             "review_date": "2030-01-01"}  # fmt: skip
-    with TestClient(create_app(Settings(database_url=db_url, secret_key="s" * 48))) as client:
+    with TestClient(
+        create_app(Settings(database_url=db_url, secret_key="s" * 48)), base_url="https://testserver"
+    ) as client:
         assert client.post(f"/api/patients/{VALID_NHS}/notes", json=note, headers=gp).status_code == 201
         case_id = client.post("/api/cases", json=case_body(practice), headers=clin).json()["id"]
         for step in ({"kind": "assigned"}, {"kind": "assessment_started"}, {"kind": "closed", "value": "advice"}):

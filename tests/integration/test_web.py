@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from primarycare.ingest.folder import read_folder
 from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
-from primarycare.store.users import create_user, issue_token
+from primarycare.store.tokens import issue_token
+from primarycare.store.users import create_user
 from primarycare.web.app import create_app
 from primarycare.web.settings import Settings
 
@@ -24,7 +25,7 @@ def site(db_url, synth_icb):
     create_user(engine, "comm", PASSWORD, "commissioner")
     create_user(engine, "prac", PASSWORD, "practice_user", own)
     app = create_app(Settings(database_url=db_url, secret_key="s" * 48))
-    with TestClient(app) as client:
+    with TestClient(app, base_url="https://testserver") as client:
         yield client, engine, own, other
 
 

@@ -26,7 +26,8 @@ def session_user(engine: Engine, token: str, now: int, idle: int, absolute: int)
     s = t.user_session
     query = select(t.app_user, s.c.started_at, s.c.seen_at).join(s, s.c.user_id == t.app_user.c.id)
     with engine.connect() as conn:
-        row = conn.execute(query.where(s.c.token_hash == digest(token), s.c.ended_at.is_(None))).first()
+        live = s.c.ended_at.is_(None) & t.app_user.c.disabled_at.is_(None)
+        row = conn.execute(query.where(s.c.token_hash == digest(token), live)).first()
     if row is None:
         return None
     expired = "idle" if now - row.seen_at > idle else "absolute limit" if now - row.started_at > absolute else None
@@ -56,11 +57,20 @@ def end_all_sessions(engine: Engine, username: str, now: int, why: str) -> int:
 
 def change_password(engine: Engine, username: str, password: str, now: int) -> int:
     """Set a new password and, in the same transaction, end every session the old one opened; how many ended."""
-    stored = password_hash(password)
+    stored = password_hash(password, username)
     owner = user_id(engine, username)
     with engine.begin() as conn:
         conn.execute(update(t.app_user).where(t.app_user.c.id == owner).values(password_hash=stored))
         return _end_all(conn, owner, now, "password changed")
+
+
+def set_disabled(engine: Engine, username: str, disabled: bool, now: int) -> int:
+    """Disable a user (refused at sign-in, on every session and every token) or enable them again; disabling ends
+    their sessions in the same transaction. Returns how many sessions ended."""
+    owner = user_id(engine, username)
+    with engine.begin() as conn:
+        conn.execute(update(t.app_user).where(t.app_user.c.id == owner).values(disabled_at=now if disabled else None))
+        return _end_all(conn, owner, now, "user disabled") if disabled else 0
 
 
 def _end_all(conn, owner: int, now: int, why: str) -> int:

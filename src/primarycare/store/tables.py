@@ -147,6 +147,7 @@ app_user = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("provider_code", String(16)),
     Column("commissioner_code", String(16)),
+    Column("disabled_at", Integer),  # seconds since the epoch; a disabled user cannot sign in or use a token
 )
 
 api_token = Table(
@@ -156,6 +157,20 @@ api_token = Table(
     Column("user_id", Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("name", String(80), nullable=False, server_default=""),
+    Column("expires_at", Integer, nullable=False),  # seconds since the epoch, like the columns below
+    Column("last_used_at", Integer),
+    Column("revoked_at", Integer),
+)
+
+# Failed sign-ins by key ("account:NAME", "address:IP", "token:IP"): how many, the last, and any lock.
+signin_throttle = Table(
+    "signin_throttle",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failed_at", Integer, nullable=False),
+    Column("locked_until", Integer),
 )
 
 # A signed-in browser: the cookie holds a random token, the table its SHA-256, so a copied cookie stops working

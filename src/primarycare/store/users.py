@@ -1,13 +1,13 @@
-"""Users with argon2-hashed passwords, and API tokens kept only as SHA-256 hashes."""
+"""Users with argon2-hashed passwords; a disabled user is refused as if the password were wrong."""
 
 import hashlib
-import secrets
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from sqlalchemy import Engine, delete, insert, select
 
+from primarycare.access.passwords import password_problem
 from primarycare.access.roles import User
 from primarycare.store import tables as t
 
@@ -29,7 +29,7 @@ def create_user(
     commissioner_code: str | None = None,
     replace: bool = False,
 ) -> User:
-    stored = password_hash(password)
+    stored = password_hash(password, username)
     links = {"practice_code": practice_code, "provider_code": provider_code, "commissioner_code": commissioner_code}
     User(id=0, username=username, role=role, **links)  # validates the role and what it belongs to
     with engine.begin() as conn:
@@ -64,7 +64,7 @@ def authenticate(engine: Engine, username: str, password: str) -> User | None:
         _hasher.verify(row.password_hash, password)
     except VerificationError:
         return None
-    return user_of(row)
+    return None if row.disabled_at is not None else user_of(row)
 
 
 def get_user(engine: Engine, user_id: int) -> User | None:
@@ -81,38 +81,11 @@ def user_id(engine: Engine, username: str) -> int:
     return found
 
 
-def password_hash(password: str) -> str:
-    """The stored form of a new password, once it passes the same rules as a new user's."""
-    _check_password(password)
+def password_hash(password: str, username: str = "") -> str:
+    """The stored form of a new password, once it passes the rules (primarycare.access.passwords)."""
+    if problem := password_problem(password, username):
+        raise ValueError(problem)
     return _hasher.hash(password)
-
-
-def _check_password(password: str) -> None:
-    if len(password) < 8:
-        raise ValueError("a password needs at least 8 characters")
-
-
-def issue_token(engine: Engine, username: str) -> str:
-    token = secrets.token_urlsafe(32)
-    with engine.begin() as conn:
-        user_id = conn.execute(select(t.app_user.c.id).where(t.app_user.c.username == username)).scalar()
-        if user_id is None:
-            raise UnknownUser(f"no user {username!r}")
-        conn.execute(
-            insert(t.api_token).values(user_id=user_id, token_hash=digest(token), created_at=datetime.now(UTC))
-        )
-    return token
-
-
-def user_for_token(engine: Engine, token: str) -> User | None:
-    query = (
-        select(t.app_user)
-        .join(t.api_token, t.api_token.c.user_id == t.app_user.c.id)
-        .where(t.api_token.c.token_hash == digest(token))
-    )
-    with engine.connect() as conn:
-        row = conn.execute(query).first()
-    return user_of(row) if row else None
 
 
 def digest(token: str) -> str:

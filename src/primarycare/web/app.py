@@ -1,6 +1,7 @@
 """create_app(settings): the only way to build the web app."""
 
 import secrets
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from primarycare.store.economy import NoEconomyLoaded
 from primarycare.store.engine import make_engine
+from primarycare.store.signin import Throttled
 from primarycare.urgentcare.rules import load_rules
 from primarycare.web import (
     alerts_pages,
@@ -50,6 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
     redact.install()
     app.state.engine = make_engine(settings.database_url)
     app.state.payments_cache = {}
+    app.state.clock = time.time  # sessions and sign-in throttling read the time here
     app.state.ooh_rules = load_rules(Path(settings.ooh_targets) if settings.ooh_targets else None)
     app.state.simulation = SimulationJobs(app.state.engine, settings.scenarios_dir)
     app.router.on_shutdown.append(app.state.simulation.shutdown)
@@ -66,7 +69,7 @@ def create_app(settings: Settings) -> FastAPI:
         secret_key=secret,
         max_age=settings.session_max_age,
         same_site="lax",
-        https_only=settings.https_only_cookies,
+        https_only=settings.secure_cookies,
         session_cookie="primarycare",
     )
     app.add_middleware(SecurityHeaders, hsts=settings.https_only_cookies)  # outermost: every response, errors too
@@ -102,6 +105,10 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(DataError)
     async def _out_of_range(request: Request, exc: Exception):  # e.g. ?page=99999999999999999999 or id 2**70
         return _error(request, 422, "a number in the request is out of range")
+
+    @app.exception_handler(Throttled)
+    async def _throttled(request: Request, exc: Throttled):
+        return _error(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):

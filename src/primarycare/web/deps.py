@@ -1,7 +1,6 @@
 """Dependencies shared by pages and API: the engine, the signed-in user, CSRF."""
 
 import secrets
-import time
 from typing import Annotated
 
 from fastapi import Depends, Form, HTTPException, Request
@@ -9,7 +8,7 @@ from sqlalchemy import Engine
 
 from primarycare.access.roles import User
 from primarycare.store.sessions import session_user
-from primarycare.store.users import user_for_token
+from primarycare.store.signin import token_user
 
 
 class LoginRequired(Exception):
@@ -29,16 +28,24 @@ EngineDep = Annotated[Engine, Depends(engine)]
 def optional_user(request: Request, engine: EngineDep) -> User | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        return user_for_token(engine, header[7:].strip())
+        return token_user(
+            engine, header[7:].strip(), client_address(request), now_seconds(request)
+        )  # may raise Throttled
     token = request.session.get("sid")
     if not token:
         return None
     settings = request.app.state.settings
-    return session_user(engine, token, now_seconds(), settings.session_idle, settings.session_max_age)
+    return session_user(engine, token, now_seconds(request), settings.session_idle, settings.session_max_age)
 
 
-def now_seconds() -> int:
-    return int(time.time())
+def now_seconds(request: Request) -> int:
+    """The app's clock (`app.state.clock`, time.time unless a test sets another) in whole seconds."""
+    return int(request.app.state.clock())
+
+
+def client_address(request: Request) -> str:
+    """The client's address (behind a proxy, run uvicorn with --proxy-headers so this is the real one)."""
+    return request.client.host if request.client else "unknown"
 
 
 def page_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
 from primarycare.store.sessions import end_session, start_session
-from primarycare.store.users import authenticate
+from primarycare.store.signin import sign_in
 from primarycare.web import views
-from primarycare.web.deps import CsrfChecked, EngineDep, PageUser, now_seconds
+from primarycare.web.deps import CsrfChecked, EngineDep, PageUser, client_address, now_seconds
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -36,18 +36,28 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/economy",
 ):
-    user = authenticate(engine, username, password)
-    if user is None:
-        return render(request, "login.html", 401, next=_safe(next), error="Username or password is wrong", user=None)
+    attempt = sign_in(engine, username, password, client_address(request), now_seconds(request))
+    if attempt.user is None:
+        error, status, headers = "Username or password is wrong", 401, None
+        if attempt.retry_after:
+            error = f"Too many failed sign-ins: wait {_duration(attempt.retry_after)} before trying again"
+            status, headers = 429, {"Retry-After": str(attempt.retry_after)}
+        page = render(request, "login.html", status, next=_safe(next), error=error, user=None)
+        page.headers.update(headers or {})
+        return page
     request.session.clear()
-    request.session["sid"] = start_session(engine, user.id, now_seconds())
+    request.session["sid"] = start_session(engine, attempt.user.id, now_seconds(request))
     return RedirectResponse(_safe(next), status_code=303)
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds} second{'s' if seconds != 1 else ''}" if seconds < 120 else f"{-(-seconds // 60)} minutes"
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
 def logout(request: Request, engine: EngineDep) -> RedirectResponse:
     if token := request.session.get("sid"):
-        end_session(engine, token, now_seconds())  # a copy of the cookie no longer signs anyone in
+        end_session(engine, token, now_seconds(request))  # a copy of the cookie no longer signs anyone in
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

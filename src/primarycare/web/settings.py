@@ -19,7 +19,7 @@ class Settings:
     demo: bool = False
     session_max_age: int = 8 * 3600  # seconds from sign-in to the end of a session, however busy
     session_idle: int = 30 * 60  # seconds without a request that end a session
-    https_only_cookies: bool = False
+    https_only_cookies: bool = False  # also in demo mode (outside it cookies are always Secure); turns on HSTS
     schemes_dir: str = "examples/schemes"
     scenarios_dir: str = "examples/scenarios"
     ooh_targets: str | None = None  # a commissioner's own OOH targets file over the national defaults
@@ -32,6 +32,11 @@ class Settings:
                 "PRIMARYCARE_SECRET_KEY must be a random secret of 32 or more characters outside demo mode "
                 "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies marked Secure (sent over HTTPS only; browsers treat http://localhost as secure too)."""
+        return self.https_only_cookies or not self.demo
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
