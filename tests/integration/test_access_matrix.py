@@ -346,9 +346,8 @@ def test_each_role_gets_exactly_its_routes(world):
                     got = outcome(response)
                     want = _expected(route, role, other)
                     if got != want:
-                        wrong.append(
-                            f"{role:>16} {route}{' (another practice)' if other else ''}: {got}, not {want}: {response.text[:300]!r}"
-                        )
+                        where = f"{role:>16} {route}{' (another practice)' if other else ''}"
+                        wrong.append(f"{where}: {got}, not {want}: {response.text[:200]!r}")
         finally:
             client.__exit__(None, None, None)
     assert not wrong, "\n".join(wrong)
