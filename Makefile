@@ -5,7 +5,7 @@ UV := $(PYTHON) -m uv
 VENDOR := src/primarycare/web/static/vendor
 APT_UPDATED := /tmp/.primarycare-apt-updated
 
-.PHONY: demo test setup assets system-deps lint format unit spec property integration browser benchmarks clean
+.PHONY: demo test setup assets system-deps lint audit format unit spec property integration browser benchmarks clean
 
 demo: setup  ## set everything up, then generate, load and serve the demo at http://127.0.0.1:8000
 	.venv/bin/primarycare demo --folder var/demo
@@ -40,16 +40,20 @@ system-deps:  ## PostgreSQL (the suite starts its own throwaway server) and Debi
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(MAKE) --no-print-directory apt-update && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 	@[ -x /usr/bin/chromium ] || { $(MAKE) --no-print-directory apt-update && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: system-deps setup .venv/.synced-all lint  ## the whole suite: unit, spec, property, integration, browser
+test: system-deps setup .venv/.synced-all lint audit  ## the whole suite: unit, spec, property, integration, browser
 	$(UV) run --frozen --all-extras pytest
 
 lint: .venv/.synced
-	$(UV) run --frozen ruff check src tests benchmarks
-	$(UV) run --frozen ruff format --check src tests benchmarks
+	$(UV) run --frozen ruff check src tests benchmarks tools
+	$(UV) run --frozen ruff format --check src tests benchmarks tools
+
+audit: .venv/.synced-all  ## pip-audit on the locked environment: fails on a known vulnerability with a fixed release
+	$(UV) export --frozen --all-extras --no-hashes --no-emit-project --format requirements-txt > .venv/locked-requirements.txt
+	.venv/bin/python tools/audit_dependencies.py .venv/locked-requirements.txt
 
 format: .venv/.synced
-	$(UV) run --frozen ruff check --fix src tests benchmarks
-	$(UV) run --frozen ruff format src tests benchmarks
+	$(UV) run --frozen ruff check --fix src tests benchmarks tools
+	$(UV) run --frozen ruff format src tests benchmarks tools
 
 unit spec property integration browser: system-deps setup .venv/.synced-all
 	$(UV) run --frozen --all-extras pytest tests/$@

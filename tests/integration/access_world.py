@@ -25,6 +25,7 @@ from primarycare.store import tables as t
 from primarycare.store.engine import make_engine
 from primarycare.store.groupings import save_grouping
 from primarycare.store.load import save_economy
+from primarycare.store.migrate import upgrade
 from primarycare.store.notes import read_notes
 from primarycare.store.users import user_id
 
@@ -45,9 +46,11 @@ def _first(conn, column, *where) -> str:
     return str(value)
 
 
-def build_world(folder: Path, synth: Path) -> World:
-    url = f"sqlite:///{folder / 'world.db'}"
+def build_world(folder: Path, synth: Path, url: str | None = None) -> World:
+    """The world in `url` (a new SQLite file under `folder` unless given)."""
+    url = url or f"sqlite:///{folder / 'world.db'}"
     engine = make_engine(url)
+    upgrade(engine)
     save_economy(engine, read_folder(synth))
     users = create_demo_users(engine)
     now = datetime.now(UTC)

@@ -36,6 +36,7 @@ from primarycare.web import (
 from primarycare.web.deps import LoginRequired, csrf_token, optional_user
 from primarycare.web.filters import FILTERS
 from primarycare.web.headers import SecurityHeaders
+from primarycare.web.openapi import document_errors
 from primarycare.web.settings import Settings
 from primarycare.web.simulation_jobs import SimulationJobs
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
+    document_errors(app)
     app.state.settings = settings
     redact.install()
     app.state.engine = make_engine(settings.database_url)

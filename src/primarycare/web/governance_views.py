@@ -166,9 +166,13 @@ def _acting_for(engine: Engine, user: User, person_id: int | None) -> int:
         if own is None:
             raise HTTPException(403, "your account is not linked to a committee member")
         return own["id"]
-    if user.role in LEADS or (own is not None and own["id"] == person_id):
-        return person_id
-    raise HTTPException(403, "members declare only their own interests; the governance lead edits others'")
+    if not (user.role in LEADS or (own is not None and own["id"] == person_id)):
+        raise HTTPException(403, "members declare only their own interests; the governance lead edits others'")
+    with engine.connect() as conn:
+        known = conn.execute(select(t.gov_person.c.id).where(t.gov_person.c.id == person_id)).first()
+    if known is None:
+        raise HTTPException(404, f"person_id: no committee member {person_id}")
+    return person_id
 
 
 def registers(engine: Engine, user: User, only_own: bool = False) -> dict:
