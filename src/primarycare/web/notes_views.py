@@ -49,6 +49,7 @@ def read(engine: Engine, user: User, nhs_number: str, emergency_reason: str = ""
                     "practice_code": p.practice_code},
         "basis": result.decision.basis,
         "alert": result.alert_id,
+        "audit_seq": result.audit_seq,  # the audit record of this read
         "notes": result.notes,
     }  # fmt: skip
 
