@@ -2,9 +2,6 @@
 the middle of an ingest. Afterwards every write the server acknowledged is there, the database is consistent (the
 audit chain verifies; SQLite's integrity check passes; a load is all or nothing) and the app serves again."""
 
-import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +21,7 @@ from primarycare.store.audit import verify
 from primarycare.store.cases import add_provider, insert_cases
 from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
+from primarycare.store.migrate import upgrade
 from primarycare.store.notes import write_note
 from primarycare.store.tokens import issue_token
 from primarycare.store.users import create_user
@@ -31,35 +29,10 @@ from primarycare.urgentcare.case import Case, Patient
 from primarycare.urgentcare.notes import NoteDraft
 from primarycare.urgentcare.rules import load_rules
 
+from .servers import free_port, kill, kill_load_mid_write, start_server
+
 PASSWORD = "correct-horse-battery"
 NHS = "9434765919"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(url: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "PRIMARYCARE_DATABASE_URL": url, "PRIMARYCARE_SECRET_KEY": "crash-test-" + "k" * 40}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "primarycare.web.asgi:app_from_env",
-               "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, env=env, start_new_session=True)  # its own group: SIGKILL reaches workers
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    kill(server)
-    raise RuntimeError("the server did not start")
-
-
-def kill(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
 
 
 def _prepare(url: str, synth) -> tuple[str, str]:
@@ -110,7 +83,7 @@ def _writer(base: str, token: str, practice: str, name: str, stop: threading.Eve
 
 def test_a_server_killed_mid_write_loses_no_acknowledged_write(db_url, synth_icb):
     token, practice = _prepare(db_url, synth_icb)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_server(db_url, port)
     stop, acked = threading.Event(), {"cases": [], "reads": []}
@@ -161,59 +134,23 @@ def test_load_killed_mid_ingest_leaves_the_previous_economy(backend, request, tm
     write_synthetic(first, practices=30, seed=1, year="2023-24")
     write_synthetic(second, practices=1500, seed=2, year="2023-24")  # the same year, loaded over the first
     engine = make_engine(url)
-    save_economy(engine, read_folder(first))
+    upgrade(engine)
     create_user(engine, "auditor", PASSWORD, "admin")  # the audit chain has a record to keep
-    with engine.connect() as conn:
-        before = conn.execute(select(func.count()).select_from(t.practice)).scalar_one()
     engine.dispose()
-
-    command = [str(Path(sys.executable).with_name("primarycare")), "load", str(second), "--db", url]
-    loading = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _wait_for_the_write(url, loading)
-    kill(loading)
+    kill_load_mid_write(url, first, second)
 
     engine = make_engine(url)
     with engine.connect() as conn:
         after = conn.execute(select(func.count()).select_from(t.practice)).scalar_one()
         if backend == "sqlite":
             assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
-    assert after == before  # all or nothing: the killed load left the first economy as it was
+    assert after == 30  # all or nothing: the killed load left the first economy as it was
     assert verify(engine).intact
     engine.dispose()
+    command = [str(Path(sys.executable).with_name("primarycare")), "load", str(second), "--db", url]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)  # and a load afterwards works
     assert done.returncode == 0, done.stderr
     engine = make_engine(url)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t.practice)).scalar_one() == 1500
     engine.dispose()
-
-
-def _wait_for_the_write(url: str, loading: subprocess.Popen) -> None:
-    """Return once the load's transaction is writing rows and has not committed: on SQLite, its write-ahead log
-    has grown past a megabyte (a committed load leaves the log checkpointed and gone); on PostgreSQL, its session
-    is running an INSERT, COPY or DELETE inside an open transaction."""
-    engine = make_engine(url) if url.startswith("postgresql") else None
-    wal = Path(url.removeprefix("sqlite:///") + "-wal")
-    deadline = time.monotonic() + 300
-    try:
-        while time.monotonic() < deadline:
-            assert loading.poll() is None, "the load ended before it was seen writing"
-            if engine is None:
-                if wal.exists() and wal.stat().st_size > 1_000_000:
-                    return
-            else:
-                with engine.connect() as conn:
-                    busy = conn.execute(
-                        text(
-                            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                            "AND pid <> pg_backend_pid() AND state = 'active' AND xact_start IS NOT NULL "
-                            "AND query ~* '^\\s*(insert|copy|delete)'"
-                        )
-                    ).scalar_one()
-                if busy:
-                    return
-            time.sleep(0.005)
-        raise AssertionError("the load was not seen writing within 5 minutes")
-    finally:
-        if engine is not None:
-            engine.dispose()
