@@ -4,10 +4,11 @@ PostgreSQL; then the server killed with SIGKILL in the middle of that load, and 
 SIGKILL in the middle of an England-scale ingest.
 
 Each user signs in through the login form (CSRF and all) and loops over its role's pages with a think time
-(--think seconds on average, 5 by default: people read a page before the next; 0 for a closed loop): commissioners the economy, payments, OOH reports, measures,
-attention and contracts; governance leads the governance pages and registers; practice users their practice,
-payments, notes and messages; call handlers and clinicians the queue and cases, clinicians also reading a
-patient's notes (an audited read) and recording an event (a write); privacy officers the alerts; admins a mix.
+(--think seconds on average, 5 by default: people read a page before the next; 0 for a closed loop):
+commissioners the economy, payments, OOH reports, measures, attention and contracts; governance leads the
+governance pages and registers; practice users their practice, payments, notes and messages; call handlers and
+clinicians the queue and cases, clinicians also reading a patient's notes (an audited read) and recording an
+event (a write); privacy officers the alerts; admins a mix.
 Every answer must be 2xx; p50/p95/p99 per database. The baseline is a bare FastAPI endpoint served the same way in
 the same run, driven by the same 200 users with the same think time.
 
