@@ -57,9 +57,9 @@ def wait_for_the_write(url: str, loading: subprocess.Popen, practices_before: in
             assert loading.poll() is None, "the load ended before it was seen writing"
             if engine is None:
                 database = wal.with_name(wal.name[:-4])
-                if wal.exists() and wal.stat().st_size > 1_000_000 and _write_locked(database):
-                    if practices_before is None or _practices(database) == practices_before:  # not yet committed
-                        return
+                writing = wal.exists() and wal.stat().st_size > 1_000_000 and _write_locked(database)
+                if writing and (practices_before is None or _practices(database) == practices_before):
+                    return  # writing, and not yet committed
             else:
                 with engine.connect() as conn:
                     busy = conn.execute(
