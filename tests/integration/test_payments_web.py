@@ -10,9 +10,10 @@ from fastapi.testclient import TestClient
 from primarycare.ingest.folder import read_folder
 from primarycare.store.cases import add_provider
 from primarycare.store.engine import make_engine
+from primarycare.store.groupings import save_grouping
 from primarycare.store.load import save_economy
 from primarycare.store.tokens import issue_token
-from primarycare.store.users import create_user
+from primarycare.store.users import create_user, user_id
 from primarycare.web.app import create_app
 from primarycare.web.settings import Settings
 
@@ -95,3 +96,21 @@ def test_the_payments_api_reconciles_with_its_lines(site):
     assert round(sum(line["AMOUNT_GBP"] for line in detail["national"]), 2) == detail["summary"]["NATIONAL_GBP"]
     assert round(sum(line["AMOUNT_GBP"] for line in detail["scheme_lines"]), 2) == detail["summary"]["SCHEME_GBP"]
     assert any(line["COMPONENT"] == "LOCAL_SCHEME" for line in detail["scheme_lines"])
+
+
+def test_a_saved_grouping_chooses_the_practices_on_every_payments_view(site):
+    client, engine, own, other = site
+    sign_in(client, "comm")
+    comm_id = user_id(engine, "comm")
+    grouping = save_grouping(engine, comm_id, "North locality", [own.code, other.code])
+    page = client.get(f"/payments?group=grouping:{grouping}")
+    assert page.status_code == 200 and "grouping North locality (2 practices)" in page.text
+    assert f'value="grouping:{grouping}" selected' in page.text  # offered in the choice of practices, chosen
+    chosen = rows(client.get(f"/payments/compare.csv?group=grouping:{grouping}"))
+    assert sorted(r["PRACTICE_CODE"] for r in chosen) == sorted([own.code, other.code])
+    headers = {"Authorization": f"Bearer {issue_token(engine, 'comm')}"}
+    api = client.get(f"/api/payments/compare?group=grouping:{grouping}", headers=headers).json()
+    assert api["group"].startswith("grouping North locality") and len(api["practices"]) == 2
+    someone_else = save_grouping(engine, user_id(engine, "prac"), "Not yours", [own.code])
+    assert client.get(f"/payments?group=grouping:{someone_else}").status_code == 404
+    assert client.get("/payments/compare.csv?group=grouping:x").status_code == 422

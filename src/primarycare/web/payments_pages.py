@@ -42,7 +42,8 @@ def _commissioner_view(request: Request, user, year, scheme: str, group: str, pr
     if user.is_practice_user:
         return None
     payments = pv.calculate(request, year, scheme or None)
-    rows, label = pv.group_filter(payments.comparison, group, practices)
+    saved = pv.saved_grouping(request.app.state.engine, user, group)
+    rows, label = pv.group_filter(payments.comparison, group, practices, saved)
     return payments, rows, label
 
 
@@ -71,6 +72,7 @@ def payments_page(
         scheme=scheme,
         group=group,
         practices=practices,
+        groupings=pv.user_groupings(request.app.state.engine, user),
         desc=desc,
         query=request.url.query,
         **pv.landing(payments, rows, sort if sort in SORTABLE else "DIFFERENCE_GBP", desc),

@@ -77,16 +77,43 @@ def require_payments_role(user: User) -> None:
         )
 
 
-def group_filter(comparison: pl.DataFrame, group: str, practices: str) -> tuple[pl.DataFrame, str]:
-    """network:CODE, commissioner:CODE, or a custom list of practice codes; returns the rows and a label."""
+def user_groupings(engine, user) -> list[dict]:
+    """The user's saved groupings (id, name, practices), for the page's choice of practices."""
+    from primarycare.store.groupings import groupings
+
+    with engine.connect() as conn:
+        return groupings(conn, user.id)
+
+
+def saved_grouping(engine, user, group: str) -> dict | None:
+    """grouping:ID, one of the user's own saved groupings (404 when it is not theirs or not there)."""
+    if not group.startswith("grouping:"):
+        return None
+    try:
+        grouping_id = int(group.removeprefix("grouping:"))
+    except ValueError:
+        raise HTTPException(422, "group is grouping:ID, network:CODE or commissioner:CODE") from None
+    found = next((g for g in user_groupings(engine, user) if g["id"] == grouping_id), None)
+    if found is None:
+        raise HTTPException(404, f"you have no saved grouping {grouping_id}")
+    return found
+
+
+def group_filter(
+    comparison: pl.DataFrame, group: str, practices: str, saved: dict | None = None
+) -> tuple[pl.DataFrame, str]:
+    """network:CODE, commissioner:CODE, a saved grouping, or a custom list of practice codes; the rows and a label."""
     if practices.strip():
         codes = sorted({c.strip().upper() for c in practices.split(",") if c.strip()})
         return comparison.filter(pl.col("PRACTICE_CODE").is_in(codes)), f"custom group of {len(codes)} practices"
+    if saved is not None:
+        rows = comparison.filter(pl.col("PRACTICE_CODE").is_in(saved["practices"]))
+        return rows, f"grouping {saved['name']} ({len(saved['practices'])} practices)"
     if ":" in group:
         kind, code = group.split(":", 1)
         column = {"network": "NETWORK_CODE", "commissioner": "COMMISSIONER_CODE"}.get(kind)
         if column is None:
-            raise HTTPException(422, "group is network:CODE or commissioner:CODE")
+            raise HTTPException(422, "group is grouping:ID, network:CODE or commissioner:CODE")
         return comparison.filter(pl.col(column) == code), f"{kind} {code}"
     return comparison, "all practices"
 
