@@ -136,6 +136,11 @@ def test_users_commands_for_tokens_and_leavers(db_url, monkeypatch):
     assert store_sign_in(engine, "ops", PASSWORD, "10.0.0.1", T).user is None
     assert run(cli, ["users", "enable", "ops", "--db", url]).exit_code == 0
     assert run(cli, ["users", "disable", "nobody", "--db", url]).exit_code == 2
+    audited = [
+        action for action in ("token.issue", "token.revoke", "user.disable", "user.enable") if _audit(engine, action)
+    ]
+    assert audited == ["token.issue", "token.revoke", "user.disable", "user.enable"]  # each change is on the chain
+    assert len(_audit(engine, "token.revoke")) == 1 and verify(engine).intact  # the refused second revoke is not
     monkeypatch.setenv("PRIMARYCARE_NEW_PASSWORD", "Password1")
     common = run(cli, ["users", "passwd", "ops", "--db", url])
     assert common.exit_code == 2 and "most common" in common.output

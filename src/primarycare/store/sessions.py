@@ -3,11 +3,13 @@ change or an administrator. A session also ends after `idle` seconds without a r
 after sign-in, whichever comes first."""
 
 import secrets
+from datetime import UTC, datetime
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from primarycare.access.roles import User
 from primarycare.store import tables as t
+from primarycare.store.audit import Record, append
 from primarycare.store.users import digest, password_hash, user_id, user_of
 
 TOUCH_EVERY = 60  # seconds: how stale `seen_at` may get before a request writes it again
@@ -52,6 +54,7 @@ def end_all_sessions(engine: Engine, username: str, now: int, why: str) -> int:
     """End every live session of a user; how many were ended. Raises UnknownUser."""
     owner = user_id(engine, username)
     with engine.begin() as conn:
+        account_record(conn, "user.end_sessions", username, now)
         return _end_all(conn, owner, now, why)
 
 
@@ -60,6 +63,7 @@ def change_password(engine: Engine, username: str, password: str, now: int) -> i
     stored = password_hash(password, username)
     owner = user_id(engine, username)
     with engine.begin() as conn:
+        account_record(conn, "user.password", username, now)
         conn.execute(update(t.app_user).where(t.app_user.c.id == owner).values(password_hash=stored))
         return _end_all(conn, owner, now, "password changed")
 
@@ -69,8 +73,15 @@ def set_disabled(engine: Engine, username: str, disabled: bool, now: int) -> int
     their sessions in the same transaction. Returns how many sessions ended."""
     owner = user_id(engine, username)
     with engine.begin() as conn:
+        account_record(conn, "user.disable" if disabled else "user.enable", username, now)
         conn.execute(update(t.app_user).where(t.app_user.c.id == owner).values(disabled_at=now if disabled else None))
         return _end_all(conn, owner, now, "user disabled") if disabled else 0
+
+
+def account_record(conn: Connection, action: str, username: str, now: int, detail: dict | None = None) -> None:
+    """An administrator's change to an account, on the audit chain (first in the transaction: it takes the lock)."""
+    record = Record(action, "written", username="administrator", subject=f"user:{username}"[:80], detail=detail)
+    append(conn, record, datetime.fromtimestamp(now, UTC))
 
 
 def _end_all(conn, owner: int, now: int, why: str) -> int:

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from primarycare.access.roles import User
 from primarycare.store import tables as t
+from primarycare.store.sessions import account_record
 from primarycare.store.users import digest, user_id, user_of
 
 DEFAULT_DAYS = 90
@@ -30,6 +31,7 @@ def issue_token(engine: Engine, username: str, now: int | None = None, name: str
         "expires_at": now + days * 86400,
     }
     with engine.begin() as conn:
+        account_record(conn, "token.issue", username, now, {"name": values["name"], "expires_at": values["expires_at"]})
         conn.execute(insert(t.api_token).values(**values))
     return token
 
@@ -68,10 +70,10 @@ def list_tokens(engine: Engine, username: str, now: int) -> list[dict]:
 def revoke_token(engine: Engine, username: str, token_id: int, now: int) -> bool:
     """End one of the user's tokens at once; False when the user has no such live token."""
     k = t.api_token.c
+    live = (k.id == token_id) & (k.user_id == user_id(engine, username)) & k.revoked_at.is_(None)
+    with engine.connect() as conn:
+        if conn.execute(select(k.id).where(live)).first() is None:
+            return False
     with engine.begin() as conn:
-        ended = conn.execute(
-            update(t.api_token)
-            .where(k.id == token_id, k.user_id == user_id(engine, username), k.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
-    return ended.rowcount == 1
+        account_record(conn, "token.revoke", username, now, {"token_id": token_id})
+        return conn.execute(update(t.api_token).where(live).values(revoked_at=now)).rowcount == 1
