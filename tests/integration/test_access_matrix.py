@@ -351,3 +351,17 @@ def test_each_role_gets_exactly_its_routes(world):
         finally:
             client.__exit__(None, None, None)
     assert not wrong, "\n".join(wrong)
+
+
+def test_an_action_is_not_moved_through_another_practices_register(world):
+    """An id from one practice's register, posted through another practice's page, is not found (and not moved)."""
+    action = fresh_action(world.url, world.params["code"])
+    client, _, csrf = _client(world, "commissioner")
+    try:
+        data = {"to": "responded", "text": "Agreed", "csrf_token": csrf}
+        wrong = client.post(f"/contracts/{world.other_practice}/actions/{action}", data=data, follow_redirects=False)
+        assert wrong.status_code == 404
+        right = client.post(f"/contracts/{world.params['code']}/actions/{action}", data=data, follow_redirects=False)
+        assert right.status_code == 303  # still open, so the right page may record the response
+    finally:
+        client.__exit__(None, None, None)

@@ -72,16 +72,17 @@ def add_action(
     return new_id
 
 
-def move(engine: Engine, user: User, action_id: int, to: str, text: str, on: date) -> None:
-    """Record the practice's response (to='responded') or the outcome (to='closed')."""
+def move(engine: Engine, user: User, practice_code: str, action_id: int, to: str, text: str, on: date) -> None:
+    """Record the practice's response (to='responded') or the outcome (to='closed'). Raises LookupError when the
+    practice has no such action (an id from another practice's register is not found through this one)."""
     if not text.strip():
         raise ContractError("write the response or the outcome")
     fields = {"responded": {"response": text, "responded_on": on}, "closed": {"outcome": text}}[to]
     a = t.contract_action.c
     with engine.begin() as conn:
-        status = conn.execute(select(a.status).where(a.id == action_id)).scalar()
+        status = conn.execute(select(a.status).where(a.id == action_id, a.practice_code == practice_code)).scalar()
         if status is None:
-            raise ContractError(f"no contract action {action_id}")
+            raise LookupError(f"{practice_code} has no contract action {action_id}")
         if not can_move(status, to):
             raise ContractError(f"a {status.replace('_', ' ')} action cannot be marked {to}")
         conn.execute(update(t.contract_action).where(a.id == action_id).values(status=to, **fields))

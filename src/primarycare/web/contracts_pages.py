@@ -133,7 +133,9 @@ def action_move(
     _writer(user)
     mv.scope(engine, user, "practice", code)
     try:
-        move(engine, user, action_id, to, text, date.today())
+        move(engine, user, code, action_id, to, text, date.today())
+    except LookupError as error:
+        raise HTTPException(404, str(error)) from None
     except ContractError as error:
         return _page(request, engine, user, code, 422, str(error))
     return RedirectResponse(f"/contracts/{code}", status_code=303)
