@@ -161,7 +161,8 @@ def test_audit_verify_and_messages_export(db_url, synth_icb, tmp_path):
             assert client.post(f"/api/cases/{case_id}/events", json=step, headers=clin).status_code == 200
         assert client.get(f"/api/patients/{VALID_NHS}/notes", headers=clin).status_code == 403  # case closed
     intact = run("audit", "verify", "--db", db_url)
-    assert intact.exit_code == 0 and "intact: 2 records" in intact.output
+    # two tokens issued, a note written, a read refused
+    assert intact.exit_code == 0 and "intact: 4 records" in intact.output
     out = tmp_path / "inbox"
     exported = run("urgentcare", "messages", "export", "--practice", practice, "--out", out, "--db", db_url)
     assert exported.exit_code == 0 and "wrote 1 messages" in exported.output
