@@ -28,9 +28,8 @@ EngineDep = Annotated[Engine, Depends(engine)]
 def optional_user(request: Request, engine: EngineDep) -> User | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        return token_user(
-            engine, header[7:].strip(), client_address(request), now_seconds(request)
-        )  # may raise Throttled
+        address, now = client_address(request), now_seconds(request)
+        return token_user(engine, header[7:].strip(), address, now)  # may raise Throttled
     token = request.session.get("sid")
     if not token:
         return None
