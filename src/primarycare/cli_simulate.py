@@ -84,27 +84,41 @@ def simulate(
     print(f"{results.events:,.0f} events in {results.seconds:.1f} s -> {out}")
 
 
+def _yes(value) -> str:
+    return "yes" if value else "no"
+
+
 @app.command("compare")
 def compare_runs(first: Path, second: Path) -> None:
-    """Two runs' KPIs side by side, with the difference and whether their 95% CIs overlap."""
-    from primarycare.simulation.outputs import compare, read_summary
+    """Two runs' KPIs side by side: the difference with its own 95% CI (paired replication by replication when the
+    runs share their seed, Welch's otherwise) and whether it excludes zero; also whether the runs' CIs overlap."""
+    from primarycare.simulation.outputs import compare, read_replications, read_summary
 
     try:
         a, b = read_summary(first), read_summary(second)
     except FileNotFoundError as missing:
         raise bad_input(missing) from None
-    frame = compare(a, b)
+    frame = compare(a, b, read_replications(first), read_replications(second))
+    by_method = "method" in frame.columns
     table = Table(title=f"{a['run']['scenario']} -> {b['run']['scenario']}")
-    for column in ("KPI", a["run"]["scenario"], "95% CI", b["run"]["scenario"], "95% CI ", "difference", "CIs overlap"):
+    columns = ["KPI", a["run"]["scenario"], "95% CI", b["run"]["scenario"], "95% CI ", "difference"]
+    columns += ["difference 95% CI", "excludes 0"] if by_method else []
+    for column in [*columns, "CIs overlap"]:
         table.add_column(column)
     for row in frame.iter_rows(named=True):
-        table.add_row(
-            row["kpi"],
-            f"{row['first_mean']:,.4g}",
-            row["first_ci"],
-            f"{row['second_mean']:,.4g}",
-            row["second_ci"],
-            f"{row['difference']:+,.4g}",
-            "yes" if row["intervals_overlap"] else "no",
+        cells = [row["kpi"], f"{row['first_mean']:,.4g}", row["first_ci"], f"{row['second_mean']:,.4g}"]
+        cells += [row["second_ci"], f"{row['difference']:+,.4g}"]
+        if by_method:
+            cells += [
+                f"{row['difference_ci_low']:+,.4g} to {row['difference_ci_high']:+,.4g}",
+                _yes(row["significant"]),
+            ]
+        table.add_row(*cells, _yes(row["intervals_overlap"]))
+    Console(width=180).print(table)
+    if by_method:
+        how = frame["method"][0]
+        print(
+            "differences paired replication by replication (same seed)"
+            if how == "paired"
+            else "runs with different seeds or replications: Welch's interval for the difference"
         )
-    Console(width=160).print(table)

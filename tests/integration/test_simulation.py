@@ -125,6 +125,7 @@ def test_cli_runs_a_scenario_on_a_loaded_economy_and_compares(tmp_path, sqlite_u
     assert pl.read_parquet(outs[0] / "replications.parquet").height == 3
     compared = runner.invoke(app, ["simulate", "compare", str(outs[0]), str(outs[1])])
     assert compared.exit_code == 0 and "palliative_ae_referral_share" in compared.output
+    assert "differences paired replication by replication" in compared.output  # both runs: seed 1, 3 replications
     bad = runner.invoke(
         app,
         [

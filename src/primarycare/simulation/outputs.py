@@ -1,6 +1,7 @@
 """What a run leaves in its folder: summary.json, per-replication tables, A&E by hour of week and a chart report."""
 
 import json
+import math
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -10,6 +11,7 @@ import polars as pl
 
 from primarycare.simulation.api import Results
 from primarycare.simulation.results import KPIS
+from primarycare.simulation.stats import difference_ci
 
 
 def write_results(results: Results, out: Path, *, seed: int, runner: str, economy: str) -> list[Path]:
@@ -56,22 +58,51 @@ def read_summary(folder: Path) -> dict:
     return json.loads(path.read_text())
 
 
-def compare(first: dict, second: dict) -> pl.DataFrame:
-    """KPI by KPI: both means with CIs, the difference, and whether the two intervals overlap."""
+def read_replications(folder: Path) -> pl.DataFrame | None:
+    path = Path(folder) / "replications.parquet"
+    return pl.read_parquet(path) if path.is_file() else None
+
+
+def paired(first: dict, second: dict, first_reps: pl.DataFrame, second_reps: pl.DataFrame) -> bool:
+    """Two runs are paired when they used the same seed and the same replications: replication i of each drew
+    the same random numbers, so their differences are compared one by one."""
+    same_seed = first["run"].get("seed") is not None and first["run"].get("seed") == second["run"].get("seed")
+    ids = first_reps["replication"].sort().to_list()
+    return same_seed and ids == second_reps["replication"].sort().to_list()
+
+
+def compare(
+    first: dict, second: dict, first_reps: pl.DataFrame | None = None, second_reps: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """KPI by KPI: both means with CIs, the difference, whether the two intervals overlap, and (given both runs'
+    replications) the difference's own 95% CI, paired replication by replication when the runs share their seed
+    (common random numbers) and Welch's otherwise, with whether it excludes zero."""
+    with_reps = first_reps is not None and second_reps is not None
+    method = ("paired" if paired(first, second, first_reps, second_reps) else "welch") if with_reps else None
     rows = []
     for name in KPIS:
         a, b = first[name], second[name]
-        rows.append(
-            {
-                "kpi": name,
-                "first_mean": a["mean"],
-                "first_ci": f"{a['ci_low']:.4g}-{a['ci_high']:.4g}",
-                "second_mean": b["mean"],
-                "second_ci": f"{b['ci_low']:.4g}-{b['ci_high']:.4g}",
-                "difference": b["mean"] - a["mean"],
-                "intervals_overlap": not (a["ci_high"] < b["ci_low"] or b["ci_high"] < a["ci_low"]),
+        row = {
+            "kpi": name,
+            "first_mean": a["mean"],
+            "first_ci": f"{a['ci_low']:.4g}-{a['ci_high']:.4g}",
+            "second_mean": b["mean"],
+            "second_ci": f"{b['ci_low']:.4g}-{b['ci_high']:.4g}",
+            "difference": b["mean"] - a["mean"],
+            "intervals_overlap": not (a["ci_high"] < b["ci_low"] or b["ci_high"] < a["ci_low"]),
+        }
+        if method is not None and name in first_reps.columns and name in second_reps.columns:
+            x = first_reps.sort("replication")[name].to_numpy()
+            y = second_reps.sort("replication")[name].to_numpy()
+            mean, half = difference_ci(x, y, paired=method == "paired")
+            low, high = mean - half, mean + half
+            row |= {
+                "difference_ci_low": low,
+                "difference_ci_high": high,
+                "method": method,
+                "significant": bool(not math.isnan(half) and (low > 0 or high < 0)),
             }
-        )
+        rows.append(row)
     return pl.DataFrame(rows)
 
 
