@@ -16,7 +16,8 @@ KPIS = {
     "ae_after_failed_practice_access_share": "share of A&E attendances after a failed attempt to see the practice",
     "ae_avoidable_share": "share of A&E attendances from routes primary care could have met "
     "(failed practice access, straight to A&E out of hours, 111 and OOH referrals)",
-    "ooh_clock_compliance": "share of OOH cases whose definitive clinical assessment started within the NQR target",
+    "ooh_clock_compliance": "share of OOH cases whose definitive clinical assessment started within the NQR target "
+    "of the 111 call being answered",
     "practice_utilisation": "appointments used / appointments offered in hours",
     "calls_111": "NHS 111 calls",
     "ooh_cases": "cases assessed by the OOH service",
