@@ -2,8 +2,9 @@
 for every role, on every page route the app has (so routes added later are covered without editing this test),
 and error pages keep the navigation and the signed-in user."""
 
-from fastapi.routing import APIRoute
 from playwright.sync_api import expect
+
+from tests.app_routes import endpoints
 
 from .test_sign_in import sign_in
 
@@ -22,22 +23,12 @@ CONTRAST = """el => {
 }"""
 
 
-def every_route(routes, prefix: str = ""):
-    """(path, methods) of every endpoint, through included routers (FastAPI keeps them nested)."""
-    for route in routes:
-        context = getattr(route, "include_context", None)
-        if context is not None:
-            yield from every_route(context.included_router.routes, prefix + context.prefix)
-        elif isinstance(route, APIRoute):
-            yield prefix + route.path, route.methods
-
-
 def page_routes(app) -> list[str]:
     """Every GET route for pages (not the API, downloads or path-parameter routes) the app serves."""
     return sorted(
         path
-        for path, methods in every_route(app.routes)
-        if "GET" in methods
+        for method, path, _ in endpoints(app.routes)
+        if method == "GET"
         and not path.startswith("/api")
         and "{" not in path
         and not path.endswith((".csv", ".json", ".xml", ".txt"))

@@ -7,7 +7,6 @@ import re
 from urllib.parse import quote
 
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from primarycare.store.engine import make_engine
@@ -15,6 +14,7 @@ from primarycare.store.tokens import issue_token
 from primarycare.web.app import create_app
 from primarycare.web.settings import Settings
 
+from ..app_routes import endpoints
 from .access_world import ANONYMOUS, PASSWORD, build_world
 from .test_access_matrix import MATRIX, NOT_CHECKED_HERE
 
@@ -36,16 +36,6 @@ HOSTILE = (
     "\U0001f600",
 )
 PREFERRED = ("admin", "commissioner", "governance_lead", "practice_user", "ooh_clinician", "privacy_officer")
-
-
-def _routes(routes, prefix: str = ""):
-    for route in routes:
-        context = getattr(route, "include_context", None)
-        if context is not None:
-            yield from _routes(context.included_router.routes, prefix + context.prefix)
-        elif isinstance(route, APIRoute):
-            for method in route.methods - {"HEAD"}:
-                yield f"{method} {prefix + route.path}", route
 
 
 def _who(route: str) -> str:
@@ -74,8 +64,9 @@ def _signed_in(app, world, role: str) -> tuple[TestClient, dict, str]:
 
 def test_no_parameter_value_makes_a_server_error(world):
     app = create_app(Settings(database_url=world.url, demo=True, schemes_dir="examples/schemes"))
+    named = ((f"{method} {path}", route) for method, path, route in endpoints(app.routes))
     routes = sorted(
-        (name, route) for name, route in _routes(app.routes) if name in MATRIX and name not in NOT_CHECKED_HERE
+        (item for item in named if item[0] in MATRIX and item[0] not in NOT_CHECKED_HERE), key=lambda i: i[0]
     )
     clients = {}
     failures, sent = [], 0
