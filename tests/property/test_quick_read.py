@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from primarycare.ingest import qof, table
@@ -62,6 +62,7 @@ settings_ = settings(max_examples=60, deadline=None, suppress_health_check=[Heal
 
 @settings_
 @given(rows=_rows([PRACTICES, INDICATORS, MEASURES, VALUES], weights=True))
+@example(rows=[("A81001", "XX999", "REGISTER", "3"), ("A81001", "XX999", "REGISTER", "3")])  # unknown and repeated
 def test_achievement_reads_the_same_either_way(rows):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

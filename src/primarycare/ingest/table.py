@@ -51,18 +51,19 @@ def read_table(path: Path, spec: TableSpec, header: bool = True, check_key: bool
         _check_header(name, columns, spec)
     present = [*spec.columns, *(c for c in spec.optional if c.name in columns)]
     first_line = 2 if header else 1
-    quick = quick_read(path, columns, present, header, spec.key if check_key else ())
+    key = spec.key if check_key else ()  # both passes leave repeats to the caller alike
+    quick = quick_read(path, columns, present, header, key)
     if quick is not None:
         return quick.select(pl.int_range(first_line, first_line + quick.height, dtype=pl.Int64).alias(LINE), pl.all())
     checks = [_check(column) for column in present]
     flags = [bad.alias(f"_bad_{i}") for i, (_, _, bad, _) in enumerate(checks)]
-    if spec.key:
-        flags.append(pl.struct(list(spec.key)).is_duplicated().alias("_duplicate"))
+    if key:
+        flags.append(pl.struct(list(key)).is_duplicated().alias("_duplicate"))
     typed = [expression for _, expression, _, _ in checks]
     frame = _collect(path, spec, header, _stripped(path, spec, header).select(*typed, *flags))
     if frame.height == 0:
         raise IngestError.at(name, 2, 1, "the file has a header but no rows")
-    flag_names = [f"_bad_{i}" for i in range(len(checks))] + (["_duplicate"] if spec.key else [])
+    flag_names = [f"_bad_{i}" for i in range(len(checks))] + (["_duplicate"] if key else [])
     flagged = frame.select(pl.col(flag).any() for flag in flag_names).row(0)
     if any(flagged):
         raw = _collect(path, spec, header, _stripped(path, spec, header))
