@@ -21,14 +21,14 @@ def _population(economy: str | None, db: str | None, year: str | None):
             raise ValueError("--economy takes synth:england or synth:N (N practices)")
         size = economy.split(":", 1)[1]
         practices = 6500 if size == "england" else int(size)
-        return synthetic_population(practices, seed=1), economy
+        return synthetic_population(practices, seed=1), economy, None
     if not db:
         raise ValueError("give --db URL (a loaded economy) or --economy synth:england / synth:N")
     from primarycare.store.economy import read_economy
     from primarycare.store.engine import make_engine
 
     loaded = read_economy(make_engine(db), year)
-    return population_from_economy(loaded), f"{db} ({loaded.year})"
+    return population_from_economy(loaded), f"{db} ({loaded.year})", loaded.year
 
 
 @app.callback()
@@ -47,6 +47,9 @@ def simulate(
     workers: Annotated[int | None, typer.Option(help="Processes or Ray workers")] = None,
     ray_address: Annotated[str | None, typer.Option(help="A Ray cluster's address (default: a local Ray)")] = None,
     warmup_weeks: Annotated[int, typer.Option(min=0, help="Weeks simulated before results are counted")] = 1,
+    store: Annotated[
+        bool, typer.Option("--store", help="Keep the run in the --db database (measures use its failed access)")
+    ] = False,
 ) -> None:
     """Run a scenario with replications and write KPIs with 95% confidence intervals."""
     if ctx.invoked_subcommand:
@@ -57,9 +60,11 @@ def simulate(
 
     if scenario is None or out is None:
         raise bad_input("give --scenario FILE and --out DIR (or a command: compare)")
+    if store and (economy or not db):
+        raise bad_input("--store keeps a run of a loaded economy: give --db URL (not --economy)")
     try:
         plan = load_scenario(scenario)
-        population, label = _population(economy, db, year)
+        population, label, loaded_year = _population(economy, db, year)
         model = Model(population, plan, warmup_weeks=warmup_weeks)
         jobs = replications * population["commissioner_code"].n_unique()
         with Progress(console=err, transient=True) as bar:
@@ -75,6 +80,15 @@ def simulate(
     except (ScenarioError, ValueError, RuntimeError) as error:
         raise bad_input(error) from None
     write_results(results, out, seed=seed, runner=runner, economy=label)
+    if store:
+        from datetime import UTC, datetime
+
+        from primarycare.store.engine import make_engine
+        from primarycare.store.simulation import save_run
+
+        at = datetime.now(UTC).replace(tzinfo=None)
+        run_id = save_run(make_engine(db), results, year=loaded_year, seed=seed, warmup_weeks=warmup_weeks, at=at)
+        print(f"stored as simulation run {run_id} for {loaded_year}: run primarycare measures compute to use it")
     table = Table(title=f"{plan.name}: {replications} replications, seed {seed}")
     for column in ("KPI", "mean", "95% CI"):
         table.add_column(column)

@@ -207,8 +207,26 @@ def build_demo(folder: Path, *, practices: int, seed: int) -> tuple[str, list[tu
     create_demo_notes(engine, users, seed=seed)
     member = user_id(engine, "practice")
     meetings = create_demo_governance(engine, demo_lead(engine), create_demo_providers(engine), member_user=member)
+    store_demo_simulation(engine, seed=seed)
     create_demo_contracts(engine, meetings)
     return url, users
+
+
+def store_demo_simulation(engine: Engine, *, seed: int) -> int:
+    """The baseline scenario on the latest demo year, stored, so the measures show each practice's failed access."""
+    from datetime import UTC
+
+    from primarycare.simulation.api import Model
+    from primarycare.simulation.parameters import load_scenario
+    from primarycare.store.economy import read_economy
+    from primarycare.store.simulation import save_run
+
+    economy = read_economy(engine)
+    scenario = load_scenario(Path(__file__).parents[2] / "examples" / "scenarios" / "baseline.yaml")
+    model = Model(economy, scenario)
+    results = model.run(2, seed)
+    at = datetime.now(UTC).replace(tzinfo=None)
+    return save_run(engine, results, year=economy.year, seed=seed, warmup_weeks=model.warmup_weeks, at=at)
 
 
 def demo_lead(engine: Engine):

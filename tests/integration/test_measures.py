@@ -92,7 +92,7 @@ def smtp_server():
 def test_compute_stores_every_kind_and_year_and_organisations_sum_their_practices(loaded):
     db_url, engine, economy, own, _ = loaded
     output = _compute(db_url)
-    assert "computed 12 measures for 24 practices over 2021-22, 2022-23, 2023-24" in output
+    assert "computed 13 measures for 24 practices over 2021-22, 2022-23, 2023-24" in output
     with engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(select(t.measure_value))]
         deciles = conn.execute(select(t.measure_decile)).all()

@@ -11,8 +11,12 @@ from typer.testing import CliRunner
 
 from primarycare.cli import app
 from primarycare.simulation.api import Model
+from primarycare.simulation.calendar import year_calendar
+from primarycare.simulation.kpis import KPIS
+from primarycare.simulation.model import rate_scale, simulate
 from primarycare.simulation.parameters import scenario_from
-from primarycare.simulation.population import synthetic_population
+from primarycare.simulation.population import band_matrix, synthetic_population
+from primarycare.simulation.stats import difference_ci
 
 SCENARIOS = Path(__file__).parents[2] / "examples" / "scenarios"
 
@@ -42,6 +46,46 @@ def test_common_random_numbers_across_scenarios(population):
         notes.replications["palliative_ae_referral_share"] < base.replications["palliative_ae_referral_share"]
     ).all()
     assert (notes.replications["ae_attendances"] <= base.replications["ae_attendances"]).all()
+
+
+def test_common_random_numbers_survive_changes_in_routing(population):
+    base = run(population).replications
+    # More patients who fail to get an appointment go to A&E: the number of 111 calls (and so the station's queue)
+    # changes, yet every need that is not routed differently meets the same fate.
+    rerouted = run(population, {"failed_access_goes_to_ae": 0.30, "failed_access_waits": 0.45}).replications
+    for untouched in ("ae_from_background", "ae_from_straight_to_ae", "ae_from_ambulance", "ae_from_111_ae"):
+        assert rerouted[untouched].equals(base[untouched]), untouched
+    assert (rerouted["ae_from_failed_access"] > base["ae_from_failed_access"]).all()
+    # A no-op change (a price that only the cost uses): every other KPI is identical, and the paired difference is
+    # exactly zero with an interval of width zero.
+    priced = run(population, {"cost_111_call": 20.0}).replications
+    for kpi in KPIS:
+        if kpi != "cost_gbp":
+            assert priced[kpi].equals(base[kpi]), kpi
+            assert difference_ci(base[kpi].to_numpy(), priced[kpi].to_numpy(), paired=True) == (0.0, 0.0)
+    assert (priced["cost_gbp"] > base["cost_gbp"]).all()
+
+
+def test_every_count_starts_at_the_end_of_the_warm_up(population):
+    """One warm-up rule: needs arising in the warm-up are simulated (queues are warm) but nothing that follows from
+    them is counted, whatever the KPI. The same 56 weeks with and without 4 weeks' warm-up: every count drops by
+    about 4/56, and each practice's counts add up to the totals."""
+    model = Model(population, scenario_from("test"))
+    defaults, year = model.defaults, year_calendar("2023-24", 56)
+    scale = rate_scale(band_matrix(population)[1], defaults, model.scenario.values)
+    cold, warm = (
+        simulate(model.scenario, defaults, year, model.parts[0], scale, seed=7, replication=0, chunk=0, warmup_weeks=w)
+        for w in (0, 4)
+    )
+    skip = {"events", "ooh_duty_hours"}
+    for name, value in cold["counts"].items():
+        if name not in skip and value >= 200:
+            assert warm["counts"][name] / value == pytest.approx(52 / 56, abs=0.04), name
+    for name, per_practice in warm["practices"].items():
+        total = "unmet_in_hours" if name == "failed_access" else name
+        if total in warm["counts"]:
+            assert per_practice.sum() == warm["counts"][total], name
+    assert warm["weeks"] == 52
 
 
 def test_policies_move_kpis_the_way_their_mechanism_says(population):
@@ -178,3 +222,43 @@ def test_several_scenarios_run_together_give_what_they_give_alone(population):
         .sum_horizontal()
         .equals(together[0].replications["ae_attendances"].alias("sum"))
     )
+
+
+def test_a_stored_run_gives_each_practice_its_failed_access_measure(tmp_path, db_url):
+    """simulate --db URL --store keeps the run; measures compute turns each practice's simulated failed access
+    into the failed_access_share measure, with percentiles like any other measure."""
+    from sqlalchemy import select
+
+    from primarycare.store import tables as t
+    from primarycare.store.engine import make_engine
+
+    runner = CliRunner()
+    data = tmp_path / "data"
+    assert runner.invoke(app, ["synth", "--practices", "12", "--out", str(data)]).exit_code == 0
+    assert runner.invoke(app, ["load", str(data), "--db", db_url]).exit_code == 0
+    synthetic = ["--scenario", str(SCENARIOS / "baseline.yaml"), "--economy", "synth:5", "--store"]
+    refused = runner.invoke(app, ["simulate", *synthetic, "--out", str(tmp_path / "x")])
+    assert refused.exit_code == 2 and "--store keeps a run of a loaded economy" in refused.output
+    out = tmp_path / "run"
+    stored = runner.invoke(
+        app,
+        ["simulate", "--scenario", str(SCENARIOS / "baseline.yaml"), "--db", db_url, "--replications", "2"]
+        + ["--out", str(out), "--store"],
+    )
+    assert stored.exit_code == 0, stored.output
+    assert "stored as simulation run 1" in stored.output
+    practices = pl.read_csv(out / "practices.csv")
+    assert practices.height == 12 and (practices["same_day_needs"] > 0).all()
+    assert runner.invoke(app, ["measures", "compute", "--db", db_url]).exit_code == 0
+    engine = make_engine(db_url)
+    v = t.measure_value.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(v.code, v.value, v.percentile).where(v.measure == "failed_access_share", v.kind == "practice")
+        ).all()
+        summary = conn.execute(select(t.simulation_run.c.summary)).scalar_one()
+    assert len(rows) == 12
+    expected = dict(zip(practices["practice_code"], practices["failed_access_share"] * 100, strict=True))
+    for code, value, percentile in rows:
+        assert value == pytest.approx(expected[code]) and 0 <= percentile <= 100
+    assert json.loads(summary)["kpis"]["ae_attendances"]["mean"] > 0

@@ -40,6 +40,12 @@ QUANTITIES: dict[str, Quantity] = {
     "messages_on_time": Quantity(
         "closed cases whose post-event message reached the practice by 08:00 next working day"
     ),
+    "simulated_same_day_needs": Quantity(
+        "same-day needs of the practice's patients in a simulated year (the latest stored run of the year)"
+    ),
+    "simulated_failed_access": Quantity(
+        "simulated same-day needs that found no appointment (the latest stored run of the year)"
+    ),
 }
 COLUMNS = {"practice_code": pl.String, "year": pl.String, "quantity": pl.String, "value": pl.Float64}
 
@@ -166,6 +172,13 @@ def ooh_quantities(cases: pl.DataFrame, message_hour: int = 8) -> pl.DataFrame:
             for frame in (received, closed)
         ]
     )
+
+
+def simulation_quantities(runs: pl.DataFrame) -> pl.DataFrame:
+    """From the latest stored simulation run of each year: year, practice_code, same_day_needs, failed_access."""
+    names = {"same_day_needs": "simulated_same_day_needs", "failed_access": "simulated_failed_access"}
+    parts = [_long(runs.filter(pl.col("year") == year), year, names) for year in runs["year"].unique().sort()]
+    return pl.concat(parts) if parts else empty()
 
 
 def carry_lists_forward(quantities: pl.DataFrame) -> pl.DataFrame:

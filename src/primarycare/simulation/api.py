@@ -10,7 +10,7 @@ from primarycare.simulation.calendar import WEEKS, year_calendar
 from primarycare.simulation.model import rate_scale, simulate
 from primarycare.simulation.parameters import Defaults, Scenario, load_defaults
 from primarycare.simulation.population import band_matrix, population_from_economy
-from primarycare.simulation.results import add_up, kpis, summarise
+from primarycare.simulation.results import add_up, kpis, practice_frame, summarise
 from primarycare.simulation.runners import run_chunks
 
 
@@ -26,11 +26,24 @@ class Results:
     scenario: Scenario
     replications: pl.DataFrame  # one row per replication, a column per KPI
     ae_by_hour: pl.DataFrame  # replication, hour_of_week, arrivals (mean per week)
+    practices: pl.DataFrame  # replication, practice_code, same-day needs, failed access, A&E after it (counted weeks)
     events: float
     seconds: float
 
     def summary(self) -> dict:
         return summarise(self.replications)
+
+    def practice_means(self) -> pl.DataFrame:
+        """practice_code, same_day_needs, failed_access, ae_after_failed_access (means per replication) and
+        failed_access_share (failed ÷ same-day needs)."""
+        ae = pl.col("ae_failed_access") + pl.col("ae_failed_access_via_111")
+        means = (
+            self.practices.with_columns(ae.alias("ae_after_failed_access"))
+            .group_by("practice_code", maintain_order=True)
+            .agg(pl.col("same_day_needs", "failed_access", "ae_after_failed_access").mean())
+        )
+        share = pl.when(pl.col("same_day_needs") > 0).then(pl.col("failed_access") / pl.col("same_day_needs"))
+        return means.with_columns(share.alias("failed_access_share"))
 
     def ae_mean_by_hour(self) -> pl.DataFrame:
         return self.ae_by_hour.group_by("hour_of_week").agg(pl.col("arrivals").mean()).sort("hour_of_week")
@@ -52,17 +65,19 @@ class Model:
         self.scenario = scenario
         self.warmup_weeks = warmup_weeks
         self.defaults = defaults or load_defaults()
+        commissioners = sorted(set(self.population["commissioner_code"]))
+        chunks = [band_matrix(self.population.filter(pl.col("commissioner_code") == c)) for c in commissioners]
+        self.parts = [matrix for _, matrix in chunks]  # one chunk per commissioner: practices x age bands
+        self.codes = [code for codes, _ in chunks for code in codes]  # the chunks' practices, in order
 
     def jobs(self, replications: int, seed: int) -> list[tuple]:
         year = year_calendar(self.scenario.year, WEEKS + self.warmup_weeks)
         _, everyone = band_matrix(self.population)
         scale = rate_scale(everyone, self.defaults, self.scenario.values)
-        commissioners = sorted(set(self.population["commissioner_code"]))
-        parts = [band_matrix(self.population.filter(pl.col("commissioner_code") == c))[1] for c in commissioners]
         return [
-            (self.scenario, self.defaults, year, parts[c], scale, seed, r, c, self.warmup_weeks)
+            (self.scenario, self.defaults, year, part, scale, seed, r, c, self.warmup_weeks)
             for r in range(replications)
-            for c in range(len(commissioners))
+            for c, part in enumerate(self.parts)
         ]
 
     def run(
@@ -80,14 +95,16 @@ class Model:
         )[0]
 
     def results(self, outputs: list[dict], replications: int, seconds: float) -> Results:
-        rows, hours, events = [], [], 0.0
+        rows, hours, practices, events = [], [], [], 0.0
         per_replication = len(outputs) // replications
         for r in range(replications):
-            totals, by_hour, weeks = add_up(outputs[r * per_replication : (r + 1) * per_replication])
+            chunks = outputs[r * per_replication : (r + 1) * per_replication]
+            totals, by_hour, weeks = add_up(chunks)
             rows.append({"replication": r, **kpis(totals, self.scenario.values)})
             hours.append(pl.DataFrame({"replication": r, "hour_of_week": np.arange(168), "arrivals": by_hour / weeks}))
+            practices.append(practice_frame(r, self.codes, chunks))
             events += totals["events"]
-        return Results(self.scenario, pl.DataFrame(rows), pl.concat(hours), events, seconds)
+        return Results(self.scenario, pl.DataFrame(rows), pl.concat(hours), pl.concat(practices), events, seconds)
 
 
 def run_scenarios(

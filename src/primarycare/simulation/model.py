@@ -1,26 +1,25 @@
 """One replication of one commissioner's health economy for a year: in-hours practice access, NHS 111, the OOH
 service (clinical assessment, base and home visits) and A&E. Returns counts; KPIs are worked out from their sums
-(results.py), so chunks of commissioners and replications can run anywhere and be added up."""
+(results.py), so chunks of commissioners and replications can run anywhere and be added up.
+
+Every need has an id and takes each decision from its own keyed random number (draws.py), so scenarios stay in step.
+One warm-up rule for every KPI: a need is counted when it arises after the warm-up, and everything that follows from
+it (its 111 call, OOH case, visit, A&E attendance) is counted with it; capacity, rostered hours and background A&E
+arrivals are counted from the same moment. The simulation still runs through the warm-up, so queues are warm."""
 
 import numpy as np
 
 from primarycare.economy.vocabulary import AGE_BANDS, age_band_lower
 from primarycare.simulation.calendar import Year, in_hours_at
+from primarycare.simulation.draws import OOH_NEED, Draws
 from primarycare.simulation.engine import HOURS_PER_WEEK, station
 from primarycare.simulation.kpis import AE_ROUTES
 from primarycare.simulation.parameters import Defaults, Scenario
 
-STREAMS = ("in_hours", "routing", "ooh_arrivals", "calls", "assessment", "visits", "ae_background")
 MINUTES = 1 / 60
-
-
-def streams(seed: int, replication: int, chunk: int) -> dict[str, np.random.Generator]:
-    """One generator per source of randomness; the same purpose gets the same stream in every scenario (common
-    random numbers) and every (replication, chunk) its own independent streams."""
-    return {
-        name: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replication, chunk, i)))
-        for i, name in enumerate(STREAMS)
-    }
+DISPOSITIONS = ("ambulance", "ae", "primary_care", "other", "none")
+AFTER_FAILURE = ("failed_access_waits", "failed_access_calls_111", "failed_access_goes_to_ae")
+NO_PRACTICE = -1
 
 
 def aged_population(patients: np.ndarray, v: dict) -> np.ndarray:
@@ -43,6 +42,24 @@ def _rota(arrivals: np.ndarray, mean_service_hours: float, ratio: float, weeks: 
     return np.where(counts > 0, np.maximum(1, np.ceil(ratio * load)), 0).astype(np.int64)
 
 
+class Routed:
+    """Needs on their way: id, when, whether counted (arose after the warm-up), practice of a failed attempt."""
+
+    def __init__(self, ids, times, counted, practice):
+        self.ids, self.times, self.counted, self.practice = ids, times, counted, practice
+
+    def __getitem__(self, keep: np.ndarray) -> "Routed":
+        at = np.flatnonzero(keep) if keep.dtype == bool else keep  # positions once, then four cheap takes
+        return Routed(self.ids[at], self.times[at], self.counted[at], self.practice[at])
+
+    @staticmethod
+    def joined(parts: list["Routed"], in_order: bool = True) -> "Routed":
+        every = Routed(
+            *(np.concatenate([getattr(p, f) for p in parts]) for f in ("ids", "times", "counted", "practice"))
+        )
+        return every[np.argsort(every.times, kind="stable")] if in_order else every
+
+
 def simulate(
     scenario: Scenario,
     defaults: Defaults,
@@ -56,97 +73,68 @@ def simulate(
     warmup_weeks: int = 0,
 ) -> dict:
     v = scenario.values
-    rng = streams(seed, replication, chunk)
+    draws = Draws(seed, replication, chunk)
     pop = aged_population(patients, v)
     weights = np.array([defaults.age_rates[b] for b in AGE_BANDS])
     annual = (pop * weights).sum(axis=1) * scale * year.weeks / 52
     list_size = pop.sum(axis=1)
-    provider = v["ooh_provider"]
-    notes = bool(v["notes_access"]) or provider == "practices"
+    notes = bool(v["notes_access"]) or v["ooh_provider"] == "practices"
+    start = warmup_weeks * HOURS_PER_WEEK
     counts: dict = {}
-    ae_times: dict[str, list[np.ndarray]] = {route: [] for route in AE_ROUTES}
+    practices: dict = {}
+    ae: dict[str, list[Routed]] = {route: [] for route in AE_ROUTES if route != "background"}
 
-    # In hours: same-day needs per practice and working day against the same-day share of capacity.
-    working = np.flatnonzero(year.working_day)
-    capacity = v["practice_capacity_per_1000_per_week"] * list_size / 1000 * year.weeks / working.size
-    capacity = capacity * (1 + v["practice_capacity_change"])
-    same_day = v["same_day_share"]
-    demand = rng["in_hours"].poisson((annual * same_day / working.size)[:, None], (len(annual), working.size))
-    slots = np.floor(capacity * same_day + 0.5)[:, None]
-    served = np.minimum(demand, slots)
-    unmet = (demand - served).sum(axis=0).astype(np.int64)  # per working day
-    routine = np.minimum(annual * (1 - same_day) / working.size, capacity * (1 - same_day)).sum() * working.size
-    counts["practice_used"] = float(served.sum() + routine)
-    counts["practice_capacity"] = float(capacity.sum() * working.size)
-    counts["unmet_in_hours"] = float(unmet.sum())
-    r = rng["routing"]
-    to_111 = r.binomial(unmet, v["failed_access_calls_111"])
-    rest = unmet - to_111
-    to_ae = r.binomial(
-        rest, v["failed_access_goes_to_ae"] / max(v["failed_access_goes_to_ae"] + v["failed_access_waits"], 1e-12)
-    )
+    failed = _in_hours(v, year, annual, list_size, draws, start, counts, practices)
+    after = draws.choice(failed.ids, "after_failure", [v[k] for k in AFTER_FAILURE])
+    ae["failed_access"].append(_later(failed[after == 2], 1.0))
 
-    def in_hours_times(per_day: np.ndarray) -> np.ndarray:
-        days = np.repeat(working, per_day)
-        return np.sort(days * 24 + 8 + 10.5 * r.random(days.size))
-
-    ae_times["failed_access"].append(in_hours_times(to_ae) + 1.0)
-    calls_in_hours = in_hours_times(to_111)
-
-    # Out of hours: needs by hour of the year; some go straight to A&E, the rest call 111.
+    # Out of hours: needs by hour of the year, each from a patient of one of the practices; some go straight to A&E,
+    # the rest call 111.
     profile = _ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
     expected = list_size.sum() * v["ooh_needs_per_1000_per_year"] / 1000 * year.weeks / 52
-    per_hour = rng["ooh_arrivals"].poisson(expected * profile / profile.sum())
+    arrivals = draws.counts["ooh_arrivals"]
+    per_hour = arrivals.poisson(expected * profile / profile.sum())
     hours = np.repeat(np.arange(year.hours), per_hour)
-    offset = rng["ooh_arrivals"].random(hours.size)
+    offset = arrivals.random(hours.size)
     half = (hours % 24 == 18) & year.working_day[hours // 24]  # in hours until 18:30
-    needs = np.sort(hours + np.where(half, 0.5 + 0.5 * offset, offset))
-    direct = rng["routing"].random(needs.size) < v["straight_to_ae_share"]
-    ae_times["straight_to_ae"].append(needs[direct] + 1.0)
-    calls = np.concatenate([needs[~direct], calls_in_hours])
-    from_practice = np.concatenate([np.zeros((~direct).sum(), bool), np.ones(calls_in_hours.size, bool)])
-    order = np.argsort(calls, kind="stable")
-    calls, from_practice = calls[order], from_practice[order]
+    times = np.sort(hours + np.where(half, 0.5 + 0.5 * offset, offset))
+    ids = OOH_NEED | np.arange(times.size, dtype=np.uint64)
+    needs = Routed(ids, times, times >= start, np.full(times.size, NO_PRACTICE))
+    direct = draws.bernoulli(needs.ids, "straight_to_ae", v["straight_to_ae_share"])
+    ae["straight_to_ae"].append(_later(needs[direct], 1.0))
+    calls = Routed.joined([needs[~direct], failed[after == 1]])
+    from_practice = calls.practice != NO_PRACTICE
 
     # NHS 111: call handling, then a disposition.
-    c = rng["calls"]
-    handling = c.exponential(v["call_handling_minutes"] * MINUTES, calls.size)
+    handling = draws.exponential(calls.ids, "handling", v["call_handling_minutes"] * MINUTES)
     answered, _ = station(
-        calls, handling, _rota(calls, v["call_handling_minutes"] * MINUTES, v["staffing_ratio"], year.weeks)
+        calls.times, handling, _rota(calls.times, v["call_handling_minutes"] * MINUTES, v["staffing_ratio"], year.weeks)
     )
     ended = answered + handling
-    shares = [
-        v[k]
-        for k in (
-            "disposition_ambulance",
-            "disposition_ae",
-            "disposition_primary_care",
-            "disposition_other",
-            "disposition_none",
-        )
-    ]
-    disposition = c.choice(5, size=calls.size, p=np.array(shares) / sum(shares))
-    conveyed = (disposition == 0) & (c.random(calls.size) < v["ambulance_conveyed_share"])
-    ae_times["ambulance"].append(ended[conveyed & ~from_practice] + 0.75)
-    ae_times["failed_access_via_111"].append(ended[((disposition == 1) | conveyed) & from_practice] + 1.0)
-    ae_times["111_ae"].append(ended[(disposition == 1) & ~from_practice] + 1.0)
+    disposition = draws.choice(calls.ids, "disposition", [v[f"disposition_{d}"] for d in DISPOSITIONS])
+    conveyed = (disposition == 0) & draws.bernoulli(calls.ids, "conveyed", v["ambulance_conveyed_share"])
+    after_call = Routed(calls.ids, ended, calls.counted, calls.practice)
+    ae["ambulance"].append(_later(after_call[conveyed & ~from_practice], 0.75))
+    ae["failed_access_via_111"].append(_later(after_call[((disposition == 1) | conveyed) & from_practice], 1.0))
+    ae["111_ae"].append(_later(after_call[(disposition == 1) & ~from_practice], 1.0))
     primary = disposition == 2
     back_to_practice = primary & in_hours_at(year, ended)
-    counts["calls_111"] = float(calls.size)
-    counts["ambulance_dispatches"] = float((disposition == 0).sum())
-    counts["back_to_practice"] = float(back_to_practice.sum())
+    counts["calls_111"] = float(calls.counted.sum())
+    counts["ambulance_dispatches"] = float(((disposition == 0) & calls.counted).sum())
+    counts["back_to_practice"] = float((back_to_practice & calls.counted).sum())
     to_ooh = primary & ~back_to_practice
     order = np.argsort(ended[to_ooh], kind="stable")
-    ooh, ooh_answered = ended[to_ooh][order], answered[to_ooh][order]  # passed to OOH; when 111 answered
+    cases = after_call[to_ooh][order]
+    ooh_answered = answered[to_ooh][order]
 
     # OOH clinical assessment, with the NQR clock from the 111 call being answered (NQR 9).
-    a = rng["assessment"]
-    palliative = a.random(ooh.size) < v["palliative_share"]
-    urgent = a.random(ooh.size) < v["urgent_share"]
-    assessing = a.exponential(v["assessment_minutes"] * MINUTES, ooh.size)
-    started, _ = station(ooh, assessing, _rota(ooh, v["assessment_minutes"] * MINUTES, v["staffing_ratio"], year.weeks))
+    palliative = draws.bernoulli(cases.ids, "palliative", v["palliative_share"])
+    urgent = draws.bernoulli(cases.ids, "urgent", v["urgent_share"])
+    assessing = draws.exponential(cases.ids, "assessing", v["assessment_minutes"] * MINUTES)
+    rota = _rota(cases.times, v["assessment_minutes"] * MINUTES, v["staffing_ratio"], year.weeks)
+    started, _ = station(cases.times, assessing, rota)
     target = np.where(urgent, v["urgent_target_minutes"], v["routine_target_minutes"]) * MINUTES
-    counted = ooh >= warmup_weeks * HOURS_PER_WEEK
+    counted = cases.counted
     counts["ooh_cases"] = float(counted.sum())
     counts["clock_met"] = float(((started - ooh_answered) <= target)[counted].sum())
     done = started + assessing
@@ -155,42 +143,79 @@ def simulate(
         v["palliative_ae_referral_with_notes" if notes else "palliative_ae_referral"],
         v["ooh_ae_referral_with_notes" if notes else "ooh_ae_referral"],
     )
-    referred = a.random(ooh.size) < referral
-    ae_times["ooh_referral"].append(done[referred] + 1.0)
-    counts["palliative_referred"] = float((referred & palliative).sum())
-    counts["palliative_cases"] = float(palliative.sum())
-    split = [v["ooh_telephone_share"], v["ooh_base_share"], v["ooh_home_share"]]
-    outcome = a.choice(3, size=ooh.size, p=np.array(split) / sum(split))
-    home_minutes = v["home_visit_minutes"] if provider == "remote" else v["home_visit_minutes_local"]
-    busy = assessing.sum()
-    duty = 0.0
+    referred = draws.bernoulli(cases.ids, "referral", referral)
+    assessed = Routed(cases.ids, done, counted, cases.practice)
+    ae["ooh_referral"].append(_later(assessed[referred], 1.0))
+    counts["palliative_referred"] = float((referred & palliative & counted).sum())
+    counts["palliative_cases"] = float((palliative & counted).sum())
+    outcome = draws.choice(cases.ids, "outcome", [v["ooh_telephone_share"], v["ooh_base_share"], v["ooh_home_share"]])
+    home_minutes = v["home_visit_minutes"] if v["ooh_provider"] == "remote" else v["home_visit_minutes_local"]
+    counted_weeks = year.weeks - warmup_weeks
+    busy = assessing[counted].sum()
+    duty = rota.sum() * counted_weeks
     for kind, minutes, travel in ((1, v["base_visit_minutes"], 1.0), (2, home_minutes, 0.0)):
-        arrive = np.sort(done[(outcome == kind) & ~referred] + travel)
-        service = rng["visits"].exponential(minutes * MINUTES, arrive.size)
-        rota = _rota(arrive, minutes * MINUTES, v["staffing_ratio"], year.weeks)
-        station(arrive, service, rota)
-        busy += service.sum()
-        duty += rota.sum() * year.weeks
-        counts["base_visits" if kind == 1 else "home_visits"] = float(arrive.size)
-    duty += _rota(ooh, v["assessment_minutes"] * MINUTES, v["staffing_ratio"], year.weeks).sum() * year.weeks
+        visits = _later(assessed[(outcome == kind) & ~referred], travel)
+        visits = visits[np.argsort(visits.times, kind="stable")]
+        service = draws.exponential(visits.ids, "visit", minutes * MINUTES)
+        rota = _rota(visits.times, minutes * MINUTES, v["staffing_ratio"], year.weeks)
+        station(visits.times, service, rota)
+        busy += service[visits.counted].sum()
+        duty += rota.sum() * counted_weeks
+        counts["base_visits" if kind == 1 else "home_visits"] = float(visits.counted.sum())
     counts["ooh_busy_hours"], counts["ooh_duty_hours"] = float(busy), float(duty)
 
     # A&E: every route, plus background arrivals by hour.
-    background = _ae_background(year, defaults, list_size.sum() * v["background_ae_per_1000_per_year"] / 1000, rng)
     by_hour = np.zeros(HOURS_PER_WEEK)
-    start = warmup_weeks * HOURS_PER_WEEK
-    for route, parts in ae_times.items():
-        times = np.concatenate(parts) if parts else np.zeros(0)
-        times = times[(times >= start) & (times < year.hours)]
-        counts[f"ae_{route}"] = float(times.size)
-        counts[f"ae_{route}_in_hours"] = float(in_hours_at(year, times).sum())
-        by_hour += np.bincount((times // 1).astype(np.int64) % HOURS_PER_WEEK, minlength=HOURS_PER_WEEK)
+    for route, parts in ae.items():
+        arrived = Routed.joined(parts, in_order=False)
+        arrived = arrived[arrived.counted]
+        counts[f"ae_{route}"] = float(arrived.times.size)
+        counts[f"ae_{route}_in_hours"] = float(in_hours_at(year, arrived.times).sum())
+        by_hour += np.bincount((arrived.times // 1).astype(np.int64) % HOURS_PER_WEEK, minlength=HOURS_PER_WEEK)
+        if route.startswith("failed_access"):
+            practices[f"ae_{route}"] = np.bincount(arrived.practice, minlength=len(annual)).astype(np.float64)
+    background = _ae_background(year, defaults, list_size.sum() * v["background_ae_per_1000_per_year"] / 1000, draws)
     kept = background[start:]
     counts["ae_background"] = float(kept.sum())
     counts["ae_background_in_hours"] = float(kept[year.in_hours_hour[start:]].sum())
     by_hour += np.bincount(np.arange(start, year.hours) % HOURS_PER_WEEK, weights=kept, minlength=HOURS_PER_WEEK)
-    counts["events"] = float(demand.size + needs.size + 2 * calls.size + 2 * ooh.size + background.sum())
-    return {"counts": counts, "ae_by_hour_of_week": by_hour, "weeks": year.weeks - warmup_weeks}
+    counts["events"] = float(counts.pop("same_day_needs") + times.size + 2 * calls.ids.size + 2 * cases.ids.size)
+    counts["events"] += float(background.sum())
+    return {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
+
+
+def _in_hours(v, year: Year, annual, list_size, draws: Draws, start: float, counts: dict, practices: dict) -> Routed:
+    """Same-day needs per practice and working day against the same-day share of capacity; the needs that arrive
+    after the day's slots have gone fail. Returns the failed needs (id = practice-day cell << 16 | place in the day)."""
+    working = np.flatnonzero(year.working_day)
+    capacity = v["practice_capacity_per_1000_per_week"] * list_size / 1000 * year.weeks / working.size
+    capacity = capacity * (1 + v["practice_capacity_change"])
+    same_day = v["same_day_share"]
+    demand = draws.counts["in_hours_demand"].poisson(
+        (annual * same_day / working.size)[:, None], (len(annual), working.size)
+    )
+    slots = np.floor(capacity * same_day + 0.5).astype(np.int64)
+    served = np.minimum(demand, slots[:, None])
+    unmet = (demand - served).ravel()
+    cells = np.repeat(np.arange(unmet.size, dtype=np.int64), unmet)
+    place = np.arange(cells.size) - np.repeat(np.cumsum(unmet) - unmet, unmet) + slots[cells // working.size]
+    ids = (cells.astype(np.uint64) << np.uint64(16)) | place.astype(np.uint64)
+    times = working[cells % working.size] * 24 + 8 + 10.5 * draws.uniform(ids, "in_hours_time")
+    order = np.argsort(times, kind="stable")
+    failed = Routed(ids[order], times[order], times[order] >= start, (cells // working.size)[order])
+    days = working * 24 >= start
+    routine = np.minimum(annual * (1 - same_day) / working.size, capacity * (1 - same_day))
+    counts["practice_used"] = float(served[:, days].sum() + routine.sum() * days.sum())
+    counts["practice_capacity"] = float(capacity.sum() * days.sum())
+    counts["unmet_in_hours"] = float((demand - served)[:, days].sum())
+    counts["same_day_needs"] = float(demand.sum())
+    practices["same_day_needs"] = demand[:, days].sum(axis=1).astype(np.float64)
+    practices["failed_access"] = (demand - served)[:, days].sum(axis=1).astype(np.float64)
+    return failed
+
+
+def _later(routed: Routed, hours: float) -> Routed:
+    return Routed(routed.ids, routed.times + hours, routed.counted, routed.practice)
 
 
 def _ooh_weights(year: Year, profile: tuple[tuple[float, ...], tuple[float, ...]]) -> np.ndarray:
@@ -206,8 +231,8 @@ def _ooh_weights(year: Year, profile: tuple[tuple[float, ...], tuple[float, ...]
     return np.where(working & (clock == 18), weight * 0.5, weight)
 
 
-def _ae_background(year: Year, defaults: Defaults, per_year: float, rng) -> np.ndarray:
+def _ae_background(year: Year, defaults: Defaults, per_year: float, draws: Draws) -> np.ndarray:
     hours = np.arange(year.hours)
     weight = np.array(defaults.ae_hour)[hours % 24] * np.where((hours // 24) % 7 == 0, defaults.ae_monday, 1.0)
     expected = per_year * year.weeks / 52 * weight / weight.sum()
-    return rng["ae_background"].poisson(expected).astype(np.float64)
+    return draws.counts["ae_background"].poisson(expected).astype(np.float64)

@@ -41,6 +41,7 @@ def write_results(results: Results, out: Path, *, seed: int, runner: str, econom
         out / "ae_arrivals_by_hour_of_week.csv",
         out / "ae_arrivals_by_hour_of_week.parquet",
         out / "report.html",
+        out / "practices.csv",
     ]
     written[0].write_text(json.dumps(document, indent=2))
     results.replications.write_csv(written[1])
@@ -48,6 +49,7 @@ def write_results(results: Results, out: Path, *, seed: int, runner: str, econom
     results.ae_mean_by_hour().write_csv(written[3])
     results.ae_by_hour.write_parquet(written[4])
     written[5].write_text(report(results, summary))
+    results.practice_means().write_csv(written[6])
     return written
 
 

@@ -17,6 +17,13 @@ def add_up(chunks: list[dict]) -> tuple[dict, np.ndarray, int]:
     return totals, by_hour, chunks[0]["weeks"]
 
 
+def practice_frame(replication: int, codes: list[str], chunks: list[dict]) -> pl.DataFrame:
+    """One row per practice: its counts over the counted weeks, in the order of ``codes`` (the chunks' practices)."""
+    names = chunks[0]["practices"].keys()
+    columns = {name: np.concatenate([chunk["practices"][name] for chunk in chunks]) for name in names}
+    return pl.DataFrame({"replication": replication, "practice_code": codes, **columns})
+
+
 def kpis(totals: dict, v: dict) -> dict[str, float]:
     ae = sum(totals[f"ae_{route}"] for route in AE_ROUTES)
     in_hours = sum(totals[f"ae_{route}_in_hours"] for route in AE_ROUTES)

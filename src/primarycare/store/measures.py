@@ -15,6 +15,7 @@ from primarycare.measures.definition import Measure
 from primarycare.payments.errors import PaymentsError
 from primarycare.store import tables as t
 from primarycare.store.economy import loaded_years, read_economy
+from primarycare.store.simulation import latest_practice_results
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ def gather(engine: Engine, message_hour: int = 8, step: Callable[[str], None] = 
             warnings.append(f"{year}: no payments measures ({error})")
     step("out-of-hours cases")
     parts.append(q.ooh_quantities(_cases(engine), message_hour))
+    step("stored simulation runs")
+    parts.append(q.simulation_quantities(latest_practice_results(engine)))
     quantities = q.carry_lists_forward(pl.concat(parts)) if parts else q.empty()
     for year in sorted(set(quantities["year"].unique().to_list()) - set(years)):
         earlier = [y for y in years if y < year]

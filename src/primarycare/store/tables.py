@@ -227,6 +227,7 @@ from primarycare.store.ooh_tables import (  # noqa: E402
     special_note,
     special_note_version,
 )
+from primarycare.store.simulation_tables import simulation_practice, simulation_run  # noqa: E402
 
 ECONOMY_TABLES = (
     commissioner,
@@ -275,4 +276,6 @@ __all__ = [
     "outbox",
     "practice_contract",
     "contract_action",
+    "simulation_run",
+    "simulation_practice",
 ]
