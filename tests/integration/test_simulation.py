@@ -74,7 +74,18 @@ def test_every_count_starts_at_the_end_of_the_warm_up(population):
     defaults, year = model.defaults, year_calendar("2023-24", 56)
     scale = rate_scale(band_matrix(population)[1], defaults, model.scenario.values)
     cold, warm = (
-        simulate(model.scenario, defaults, year, model.parts[0], scale, seed=7, replication=0, chunk=0, warmup_weeks=w)
+        simulate(
+            model.scenario,
+            defaults,
+            year,
+            model.parts[0][0],
+            scale,
+            seed=7,
+            replication=0,
+            chunk=0,
+            warmup_weeks=w,
+            keeps_ooh=model.parts[0][1],
+        )
         for w in (0, 4)
     )
     skip = {"events", "ooh_duty_hours"}
@@ -262,3 +273,51 @@ def test_a_stored_run_gives_each_practice_its_failed_access_measure(tmp_path, db
     for code, value, percentile in rows:
         assert value == pytest.approx(expected[code]) and 0 <= percentile <= 100
     assert json.loads(summary)["kpis"]["ae_attendances"]["mean"] > 0
+
+
+def _one_chunk(population, overrides, keeps):
+    model = Model(population, scenario_from("test", overrides), warmup_weeks=1)
+    year = year_calendar("2023-24", 53)
+    scale = rate_scale(band_matrix(population)[1], model.defaults, model.scenario.values)
+    matrix, _ = model.parts[0]
+    out = simulate(
+        model.scenario, model.defaults, year, matrix, scale, seed=7, replication=0, chunk=0, warmup_weeks=1,
+        keeps_ooh=keeps,
+    )  # fmt: skip
+    return out["counts"], matrix
+
+
+def test_a_practice_that_kept_ooh_handles_its_own_patients(population):
+    """Every out-of-hours need of a practice that kept responsibility goes to the practice instead of 111: with the
+    rest rule off (so in-hours access is unchanged), the 111 calls drop by exactly its own cases, which are about
+    its share of the patients."""
+    opted_out, matrix = _one_chunk(population, {"night_rest_sessions": 0.0}, None)
+    keeps = np.zeros(matrix.shape[0], bool)
+    keeps[0] = True
+    one_kept, _ = _one_chunk(population, {"night_rest_sessions": 0.0}, keeps)
+    assert one_kept["own_ooh_cases"] > 0 and opted_out["own_ooh_cases"] == 0
+    assert opted_out["calls_111"] - one_kept["calls_111"] == one_kept["own_ooh_cases"]
+    share = matrix[0].sum() / matrix.sum()
+    assert one_kept["own_ooh_cases"] / (opted_out["calls_111"] - opted_out["unmet_in_hours"] * 0.25) == pytest.approx(
+        share, rel=0.35
+    )
+    assert one_kept["sessions_lost_to_night_work"] == 0
+
+
+def test_taking_ooh_back_costs_in_hours_access_through_night_work(population):
+    """The in-hours cost of practices covering their own nights follows from the rest rule: no rule, no cost; with
+    it, sessions are lost only where a GP worked after midnight, and failed access rises with them."""
+    rested = run(population, {"ooh_provider": "practices", "night_rest_sessions": 0.0}).replications
+    tired = run(population, {"ooh_provider": "practices"}).replications
+    base = run(population).replications  # the economy's own opt-outs: a few practices kept OOH
+    no_rule = run(population, {"night_rest_sessions": 0.0}).replications
+    assert (rested["sessions_lost_to_night_work"] == 0).all()
+    assert (tired["sessions_lost_to_night_work"] > 0).all()
+    assert (tired["ae_from_failed_access"] >= rested["ae_from_failed_access"]).all()
+    assert (tired["ae_from_failed_access"] > rested["ae_from_failed_access"]).any()
+    assert rested["ae_from_failed_access"].equals(no_rule["ae_from_failed_access"])  # no rule: in hours untouched
+    assert (base["sessions_lost_to_night_work"] < tired["sessions_lost_to_night_work"]).all()
+    assert (base["ooh_cases_by_own_practice"] > 0).all()
+    assert (base["ooh_cases_by_own_practice"] < tired["ooh_cases_by_own_practice"]).all()
+    # the practices' own GPs know their patients: palliative referrals to A&E at the with-notes rate
+    assert (tired["palliative_ae_referral_share"] < base["palliative_ae_referral_share"]).all()

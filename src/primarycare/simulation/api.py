@@ -9,15 +9,24 @@ from primarycare.economy.model import Economy
 from primarycare.simulation.calendar import WEEKS, year_calendar
 from primarycare.simulation.model import rate_scale, simulate
 from primarycare.simulation.parameters import Defaults, Scenario, load_defaults
-from primarycare.simulation.population import band_matrix, population_from_economy
+from primarycare.simulation.population import band_matrix, keeps_ooh, population_from_economy
 from primarycare.simulation.results import add_up, kpis, practice_frame, summarise
 from primarycare.simulation.runners import run_chunks
 
 
 def _chunk(job: tuple) -> dict:
-    scenario, defaults, year, patients, scale, seed, replication, chunk, warmup = job
+    scenario, defaults, year, (patients, keeps), scale, seed, replication, chunk, warmup = job
     return simulate(
-        scenario, defaults, year, patients, scale, seed=seed, replication=replication, chunk=chunk, warmup_weeks=warmup
+        scenario,
+        defaults,
+        year,
+        patients,
+        scale,
+        seed=seed,
+        replication=replication,
+        chunk=chunk,
+        warmup_weeks=warmup,
+        keeps_ooh=keeps,
     )
 
 
@@ -67,7 +76,8 @@ class Model:
         self.defaults = defaults or load_defaults()
         commissioners = sorted(set(self.population["commissioner_code"]))
         chunks = [band_matrix(self.population.filter(pl.col("commissioner_code") == c)) for c in commissioners]
-        self.parts = [matrix for _, matrix in chunks]  # one chunk per commissioner: practices x age bands
+        # one chunk per commissioner: practices x age bands, and which practices kept OOH responsibility
+        self.parts = [(matrix, keeps_ooh(self.population, codes)) for codes, matrix in chunks]
         self.codes = [code for codes, _ in chunks for code in codes]  # the chunks' practices, in order
 
     def jobs(self, replications: int, seed: int) -> list[tuple]:
@@ -133,7 +143,7 @@ def run_scenarios(
         workers=workers,
         ray_address=ray_address,
         progress=progress,
-        weights=[float(job[3].sum()) for job in every],
+        weights=[float(job[3][0].sum()) for job in every],
     )
     seconds = time.perf_counter() - started
     results, start = [], 0

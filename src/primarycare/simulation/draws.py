@@ -32,6 +32,7 @@ DECISIONS = (
     "referral",
     "outcome",
     "visit",
+    "practice",
 )
 OOH_NEED = np.uint64(1 << 62)  # out-of-hours needs' ids: this bit set; in-hours needs' ids below it
 

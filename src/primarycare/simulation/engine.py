@@ -19,18 +19,13 @@ HOURS_PER_WEEK = 168
 def next_on_duty(rota: np.ndarray) -> np.ndarray:
     """wait[k, h]: whole hours from the start of hour-of-week h until server k is next on duty (-1: never)."""
     rota = np.asarray(rota, dtype=np.int64)
-    servers = int(rota.max()) if rota.size else 0
-    wait = np.full((max(servers, 1), HOURS_PER_WEEK), -1, dtype=np.int64)
-    for k in range(servers):
-        on = rota > k
-        if not on.any():
-            continue
-        for h in range(HOURS_PER_WEEK):
-            for ahead in range(HOURS_PER_WEEK):
-                if on[(h + ahead) % HOURS_PER_WEEK]:
-                    wait[k, h] = ahead
-                    break
-    return wait
+    servers = max(int(rota.max()) if rota.size else 0, 1)
+    on = np.tile(rota, 2)[None, :] > np.arange(servers)[:, None]  # two weeks, so every hour sees a week ahead
+    hours = np.arange(2 * HOURS_PER_WEEK)
+    never = 4 * HOURS_PER_WEEK
+    following = np.minimum.accumulate(np.where(on, hours, never)[:, ::-1], axis=1)[:, ::-1][:, :HOURS_PER_WEEK]
+    wait = following - hours[:HOURS_PER_WEEK]
+    return np.where(following == never, -1, wait).astype(np.int64)
 
 
 @njit(cache=True)

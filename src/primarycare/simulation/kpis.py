@@ -22,6 +22,10 @@ KPIS = {
     "calls_111": "NHS 111 calls",
     "ooh_cases": "cases assessed by the OOH service",
     "ooh_home_visits": "OOH home visits",
+    "ooh_cases_by_own_practice": "OOH cases handled by the patient's own practice (practices that kept OOH "
+    "responsibility; counted in ooh_cases too)",
+    "sessions_lost_to_night_work": "in-hours sessions practices gave up after their on-call GP worked between 00:00 "
+    "and 07:00",
     "ooh_clinician_utilisation": "OOH clinician busy hours / rostered hours",
     "palliative_ae_referral_share": "share of palliative OOH cases referred to A&E",
     "cost_gbp": "cost of practice appointments, 111 calls, OOH cases, A&E attendances and ambulances",

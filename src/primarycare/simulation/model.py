@@ -14,6 +14,7 @@ from primarycare.simulation.calendar import Year, in_hours_at
 from primarycare.simulation.draws import OOH_NEED, Draws
 from primarycare.simulation.engine import HOURS_PER_WEEK, station
 from primarycare.simulation.kpis import AE_ROUTES
+from primarycare.simulation.own_ooh import own_cover
 from primarycare.simulation.parameters import Defaults, Scenario
 
 MINUTES = 1 / 60
@@ -71,6 +72,7 @@ def simulate(
     replication: int,
     chunk: int,
     warmup_weeks: int = 0,
+    keeps_ooh: np.ndarray | None = None,
 ) -> dict:
     v = scenario.values
     draws = Draws(seed, replication, chunk)
@@ -84,12 +86,8 @@ def simulate(
     practices: dict = {}
     ae: dict[str, list[Routed]] = {route: [] for route in AE_ROUTES if route != "background"}
 
-    failed = _in_hours(v, year, annual, list_size, draws, start, counts, practices)
-    after = draws.choice(failed.ids, "after_failure", [v[k] for k in AFTER_FAILURE])
-    ae["failed_access"].append(_later(failed[after == 2], 1.0))
-
-    # Out of hours: needs by hour of the year, each from a patient of one of the practices; some go straight to A&E,
-    # the rest call 111.
+    # Out of hours: needs by hour of the year, each from a patient of one of the practices; some go straight to A&E.
+    # Patients of practices that kept OOH responsibility call their own practice; the rest call 111.
     profile = _ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
     expected = list_size.sum() * v["ooh_needs_per_1000_per_year"] / 1000 * year.weeks / 52
     arrivals = draws.counts["ooh_arrivals"]
@@ -100,9 +98,18 @@ def simulate(
     times = np.sort(hours + np.where(half, 0.5 + 0.5 * offset, offset))
     ids = OOH_NEED | np.arange(times.size, dtype=np.uint64)
     needs = Routed(ids, times, times >= start, np.full(times.size, NO_PRACTICE))
+    whose = draws.choice(needs.ids, "practice", list_size)
+    keeps = np.zeros(len(annual), bool) if keeps_ooh is None else np.asarray(keeps_ooh, bool)
+    keeps = np.ones_like(keeps) if v["ooh_provider"] == "practices" else keeps
     direct = draws.bernoulli(needs.ids, "straight_to_ae", v["straight_to_ae_share"])
     ae["straight_to_ae"].append(_later(needs[direct], 1.0))
-    calls = Routed.joined([needs[~direct], failed[after == 1]])
+    own = ~direct & keeps[whose]
+    cover = own_cover(v, year, ids[own], times[own], whose[own], len(annual), draws, needs.counted[own])
+
+    failed = _in_hours(v, year, annual, list_size, draws, start, counts, practices, cover.lost_sessions)
+    after = draws.choice(failed.ids, "after_failure", [v[k] for k in AFTER_FAILURE])
+    ae["failed_access"].append(_later(failed[after == 2], 1.0))
+    calls = Routed.joined([needs[~direct & ~own], failed[after == 1]])
     from_practice = calls.practice != NO_PRACTICE
 
     # NHS 111: call handling, then a disposition.
@@ -162,7 +169,21 @@ def simulate(
         busy += service[visits.counted].sum()
         duty += rota.sum() * counted_weeks
         counts["base_visits" if kind == 1 else "home_visits"] = float(visits.counted.sum())
-    counts["ooh_busy_hours"], counts["ooh_duty_hours"] = float(busy), float(duty)
+
+    # Practices' own cover: their cases count with the OOH service's, the clock running from the patient's call.
+    mine = needs[own]
+    counted = mine.counted
+    target = np.where(cover.urgent, v["urgent_target_minutes"], v["routine_target_minutes"]) * MINUTES
+    counts["own_ooh_cases"] = float(counted.sum())
+    counts["ooh_cases"] += counts["own_ooh_cases"]
+    counts["clock_met"] += float(((cover.started - mine.times) <= target)[counted].sum())
+    ae["ooh_referral"].append(Routed(mine.ids, cover.done + 1.0, counted, mine.practice)[cover.referred])
+    counts["palliative_referred"] += float((cover.referred & cover.palliative & counted).sum())
+    counts["palliative_cases"] += float((cover.palliative & counted).sum())
+    for kind, name in ((1, "base_visits"), (2, "home_visits")):
+        counts[name] += float(((cover.outcome == kind) & ~cover.referred & counted).sum())
+    on_call = keeps.sum() * (~year.in_hours_hour[start:]).sum()  # one GP per practice whenever it is closed
+    counts["ooh_busy_hours"], counts["ooh_duty_hours"] = float(busy + cover.busy_hours), float(duty + on_call)
 
     # A&E: every route, plus background arrivals by hour.
     by_hour = np.zeros(HOURS_PER_WEEK)
@@ -180,13 +201,15 @@ def simulate(
     counts["ae_background_in_hours"] = float(kept[year.in_hours_hour[start:]].sum())
     by_hour += np.bincount(np.arange(start, year.hours) % HOURS_PER_WEEK, weights=kept, minlength=HOURS_PER_WEEK)
     counts["events"] = float(counts.pop("same_day_needs") + times.size + 2 * calls.ids.size + 2 * cases.ids.size)
+    counts["events"] += float(2 * mine.ids.size)
     counts["events"] += float(background.sum())
     return {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
 
 
-def _in_hours(v, year: Year, annual, list_size, draws: Draws, start: float, counts: dict, practices: dict) -> Routed:
-    """Same-day needs per practice and working day against the same-day share of capacity; the needs that arrive
-    after the day's slots have gone fail. Returns the failed needs (id = practice-day cell << 16 | place in the day)."""
+def _in_hours(v, year: Year, annual, list_size, draws: Draws, start: float, counts: dict, practices: dict, lost):
+    """Same-day needs per practice and working day against the same-day share of capacity, less the sessions
+    given up after night work (``lost``: practices x working days); the needs that arrive after the day's slots
+    have gone fail. Returns the failed needs (id = practice-day cell << 16 | place in the day)."""
     working = np.flatnonzero(year.working_day)
     capacity = v["practice_capacity_per_1000_per_week"] * list_size / 1000 * year.weeks / working.size
     capacity = capacity * (1 + v["practice_capacity_change"])
@@ -194,11 +217,12 @@ def _in_hours(v, year: Year, annual, list_size, draws: Draws, start: float, coun
     demand = draws.counts["in_hours_demand"].poisson(
         (annual * same_day / working.size)[:, None], (len(annual), working.size)
     )
-    slots = np.floor(capacity * same_day + 0.5).astype(np.int64)
-    served = np.minimum(demand, slots[:, None])
+    slots = np.floor(capacity * same_day + 0.5)[:, None] - lost * v["appointments_per_session"]
+    slots = np.maximum(slots, 0).astype(np.int64)
+    served = np.minimum(demand, slots)
     unmet = (demand - served).ravel()
     cells = np.repeat(np.arange(unmet.size, dtype=np.int64), unmet)
-    place = np.arange(cells.size) - np.repeat(np.cumsum(unmet) - unmet, unmet) + slots[cells // working.size]
+    place = np.arange(cells.size) - np.repeat(np.cumsum(unmet) - unmet, unmet) + slots.ravel()[cells]
     ids = (cells.astype(np.uint64) << np.uint64(16)) | place.astype(np.uint64)
     times = working[cells % working.size] * 24 + 8 + 10.5 * draws.uniform(ids, "in_hours_time")
     order = np.argsort(times, kind="stable")
@@ -206,7 +230,8 @@ def _in_hours(v, year: Year, annual, list_size, draws: Draws, start: float, coun
     days = working * 24 >= start
     routine = np.minimum(annual * (1 - same_day) / working.size, capacity * (1 - same_day))
     counts["practice_used"] = float(served[:, days].sum() + routine.sum() * days.sum())
-    counts["practice_capacity"] = float(capacity.sum() * days.sum())
+    counts["practice_capacity"] = float(slots[:, days].sum() + capacity.sum() * (1 - same_day) * days.sum())
+    counts["sessions_lost_to_night_work"] = float(lost[:, days].sum())
     counts["unmet_in_hours"] = float((demand - served)[:, days].sum())
     counts["same_day_needs"] = float(demand.sum())
     practices["same_day_needs"] = demand[:, days].sum(axis=1).astype(np.float64)

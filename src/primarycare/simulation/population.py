@@ -8,14 +8,17 @@ from primarycare.economy.vocabulary import AGE_BANDS
 
 
 def population_from_economy(economy: Economy) -> pl.DataFrame:
-    """practice_code, commissioner_code, age_band, patients (both sexes)."""
+    """practice_code, commissioner_code, age_band, patients (both sexes), ooh_opted_out (unknown counts as opted
+    out, as about 90% of practices did in 2004)."""
     owners = pl.DataFrame(
-        [(p.code, p.commissioner_code) for p in economy.practices],
-        schema={"practice_code": pl.String, "commissioner_code": pl.String},
+        [(p.code, p.commissioner_code, p.ooh_opted_out is not False) for p in economy.practices],
+        schema={"practice_code": pl.String, "commissioner_code": pl.String, "ooh_opted_out": pl.Boolean},
         orient="row",
     )
     lists = economy.lists.group_by("practice_code", "age_band").agg(pl.col("patients").sum())
-    return lists.join(owners, on="practice_code").select("practice_code", "commissioner_code", "age_band", "patients")
+    return lists.join(owners, on="practice_code").select(
+        "practice_code", "commissioner_code", "age_band", "patients", "ooh_opted_out"
+    )
 
 
 def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
@@ -34,8 +37,18 @@ def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
             "commissioner_code": np.repeat(frame["commissioner_code"].to_numpy(), len(bands)),
             "age_band": np.tile(bands, frame.height),
             "patients": counts.reshape(-1).astype(np.int64),
+            "ooh_opted_out": np.repeat(frame["ooh_opted_out"].to_numpy() == "Y", len(bands)),
         }
     )
+
+
+def keeps_ooh(population: pl.DataFrame, codes: list[str]) -> np.ndarray:
+    """Per practice in ``codes``: whether it kept out-of-hours responsibility (not opted out)."""
+    if "ooh_opted_out" not in population.columns:
+        return np.zeros(len(codes), dtype=bool)
+    flags = population.group_by("practice_code").agg(pl.col("ooh_opted_out").all())
+    opted = dict(zip(flags["practice_code"], flags["ooh_opted_out"], strict=True))
+    return np.array([not opted[code] for code in codes], dtype=bool)
 
 
 def band_matrix(population: pl.DataFrame) -> tuple[list[str], np.ndarray]:

@@ -51,6 +51,8 @@ def kpis(totals: dict, v: dict) -> dict[str, float]:
         "calls_111": totals["calls_111"],
         "ooh_cases": totals["ooh_cases"],
         "ooh_home_visits": totals["home_visits"],
+        "ooh_cases_by_own_practice": totals["own_ooh_cases"],
+        "sessions_lost_to_night_work": totals["sessions_lost_to_night_work"],
         "ooh_clinician_utilisation": share(totals["ooh_busy_hours"], totals["ooh_duty_hours"]),
         "palliative_ae_referral_share": share(totals["palliative_referred"], totals["palliative_cases"]),
         "cost_gbp": cost,

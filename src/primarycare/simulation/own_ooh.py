@@ -1,0 +1,78 @@
+"""Practices that kept out-of-hours responsibility (the economy's ``ooh_opted_out = N``, or every practice when the
+scenario's ``ooh_provider`` is ``practices``) cover their own patients out of hours.
+
+Mechanism: the patient calls the practice's own out-of-hours line, not NHS 111, and the practice's on-call GP (one
+for the practice, on call whenever the surgery is closed) assesses at once if free, knowing the patient and with the
+notes to hand, then sees the patient at the surgery or at home where the case needs it, one case after another. A GP
+who was working between 00:00 and 07:00 before a working day takes the next morning's session off (a working-time
+rest rule: an assumption with a range, ``night_rest_sessions``), so the practice offers
+``appointments_per_session`` fewer same-day appointments that day. The in-hours cost of taking OOH back therefore
+follows from the night work the practice's own patients actually cause."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from primarycare.simulation.calendar import Year
+from primarycare.simulation.draws import Draws
+from primarycare.simulation.engine import constant_rota, station
+
+MINUTES = 1 / 60
+NIGHT = (0.0, 7.0)  # hours of the day whose work costs the next morning's session
+
+
+@dataclass(frozen=True)
+class OwnCover:
+    started: np.ndarray  # when the on-call GP began each case (the clock runs from the call: no 111 in between)
+    done: np.ndarray  # when the assessment ended (a referral to A&E leaves then)
+    palliative: np.ndarray
+    urgent: np.ndarray
+    referred: np.ndarray
+    outcome: np.ndarray  # 0 telephone, 1 surgery, 2 home
+    busy_hours: float  # the on-call GPs' time on counted cases
+    lost_sessions: np.ndarray  # practices x working days: sessions given up after night work
+
+
+def own_cover(v: dict, year: Year, ids, times, practice, practices: int, draws: Draws, counted) -> OwnCover:
+    """The cases of practices covering their own patients: ``ids``, ``times`` (sorted) and ``practice`` (the
+    chunk's index) of their needs."""
+    palliative = draws.bernoulli(ids, "palliative", v["palliative_share"])
+    urgent = draws.bernoulli(ids, "urgent", v["urgent_share"])
+    assessing = draws.exponential(ids, "assessing", v["assessment_minutes"] * MINUTES)
+    referral = np.where(palliative, v["palliative_ae_referral_with_notes"], v["ooh_ae_referral_with_notes"])
+    referred = draws.bernoulli(ids, "referral", referral)
+    outcome = draws.choice(ids, "outcome", [v["ooh_telephone_share"], v["ooh_base_share"], v["ooh_home_share"]])
+    minutes = np.array([0.0, v["base_visit_minutes"], v["home_visit_minutes_local"]])[outcome]
+    seeing = np.where(referred, 0.0, draws.exponential(ids, "visit", 1.0) * minutes * MINUTES)
+    started = np.empty(times.size)
+    working = np.flatnonzero(year.working_day)
+    day_index = np.full(year.working_day.size, -1)
+    day_index[working] = np.arange(working.size)
+    rota = constant_rota(1)
+    for p in np.unique(practice):
+        mine = np.flatnonzero(practice == p)
+        started[mine], _ = station(times[mine], assessing[mine] + seeing[mine], rota)
+    lost = _nights_worked(started, started + assessing + seeing, practice, day_index, (practices, working.size))
+    return OwnCover(
+        started,
+        started + assessing,
+        palliative,
+        urgent,
+        referred,
+        outcome,
+        float((assessing + seeing)[counted].sum()),
+        lost * v["night_rest_sessions"],
+    )
+
+
+def _nights_worked(started, finished, practice, day_index: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """practices x working days: 1 where the practice's GP worked between 00:00 and 07:00 that morning (a case
+    reaches into the night window of the day it starts on, or of the next day if it runs past midnight)."""
+    worked = np.zeros(shape)
+    day = (started // 24).astype(np.int64)
+    for d in (day, day + 1):
+        inside = d < day_index.size
+        hit = inside & (started < d * 24 + NIGHT[1]) & (finished > d * 24 + NIGHT[0])
+        hit[inside] &= day_index[d[inside]] >= 0
+        worked[practice[hit], day_index[d[hit]]] = 1
+    return worked
