@@ -58,7 +58,7 @@ def test_common_random_numbers_survive_changes_in_routing(population):
     assert (rerouted["ae_from_failed_access"] > base["ae_from_failed_access"]).all()
     # A no-op change (a price that only the cost uses): every other KPI is identical, and the paired difference is
     # exactly zero with an interval of width zero.
-    priced = run(population, {"cost_111_call": 20.0}).replications
+    priced = run(population, {"cost_ambulance": 300.0}).replications
     for kpi in KPIS:
         if kpi != "cost_gbp":
             assert priced[kpi].equals(base[kpi]), kpi
@@ -289,18 +289,25 @@ def _one_chunk(population, overrides, keeps):
 
 def test_a_practice_that_kept_ooh_handles_its_own_patients(population):
     """Every out-of-hours need of a practice that kept responsibility goes to the practice instead of 111: with the
-    rest rule off (so in-hours access is unchanged), the 111 calls drop by exactly its own cases, which are about
-    its share of the patients."""
+    rest rule off (so in-hours access is unchanged), the 111 calls drop by exactly the calls its on-call GP takes,
+    which are about its share of the patients; the primary-care ones are its OOH cases, the others go where 111
+    would have sent them."""
     opted_out, matrix = _one_chunk(population, {"night_rest_sessions": 0.0}, None)
     keeps = np.zeros(matrix.shape[0], bool)
     keeps[0] = True
     one_kept, _ = _one_chunk(population, {"night_rest_sessions": 0.0}, keeps)
-    assert one_kept["own_ooh_cases"] > 0 and opted_out["own_ooh_cases"] == 0
-    assert opted_out["calls_111"] - one_kept["calls_111"] == one_kept["own_ooh_cases"]
+    assert one_kept["own_ooh_calls"] > 0 and opted_out["own_ooh_calls"] == 0
+    assert opted_out["calls_111"] - one_kept["calls_111"] == one_kept["own_ooh_calls"]
     share = matrix[0].sum() / matrix.sum()
-    assert one_kept["own_ooh_cases"] / (opted_out["calls_111"] - opted_out["unmet_in_hours"] * 0.25) == pytest.approx(
-        share, rel=0.35
-    )
+    ooh_calls = opted_out["calls_111"] - opted_out["unmet_in_hours"] * 0.25
+    assert one_kept["own_ooh_calls"] / ooh_calls == pytest.approx(share, rel=0.35)
+    assert 0 < one_kept["own_ooh_cases"] < one_kept["own_ooh_calls"]
+    # the clinical need is the same whoever triages: A&E and ambulances from this practice's patients move from the
+    # 111 routes to the practice's, none lost
+    for route in ("ae_111_ae", "ae_ambulance", "ae_own_practice_ae"):
+        assert route in one_kept
+    moved = opted_out["ae_111_ae"] - one_kept["ae_111_ae"]
+    assert one_kept["ae_own_practice_ae"] == moved > 0
     assert one_kept["sessions_lost_to_night_work"] == 0
 
 

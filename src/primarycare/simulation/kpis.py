@@ -7,6 +7,7 @@ AE_ROUTES = (
     "failed_access_via_111",
     "ambulance",
     "111_ae",
+    "own_practice_ae",
     "ooh_referral",
 )
 
@@ -28,6 +29,8 @@ KPIS = {
     "and 07:00",
     "ooh_clinician_utilisation": "OOH clinician busy hours / rostered hours",
     "palliative_ae_referral_share": "share of palliative OOH cases referred to A&E",
-    "cost_gbp": "cost of practice appointments, 111 calls, OOH cases, A&E attendances and ambulances",
+    "cost_gbp": "cost of the staff hours rostered (appointments offered in hours, 111 call handlers, OOH clinicians, "
+    "practices' GPs on call and their time on cases) and of A&E attendances and ambulances, each at its unit cost "
+    "in its own price year (parameters.toml)",
     **{f"ae_from_{route}": f"A&E attendances arriving by the route: {route.replace('_', ' ')}" for route in AE_ROUTES},
 }

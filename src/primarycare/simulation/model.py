@@ -14,11 +14,10 @@ from primarycare.simulation.calendar import Year, in_hours_at
 from primarycare.simulation.draws import OOH_NEED, Draws
 from primarycare.simulation.engine import HOURS_PER_WEEK, station
 from primarycare.simulation.kpis import AE_ROUTES
-from primarycare.simulation.own_ooh import own_cover
+from primarycare.simulation.own_ooh import DISPOSITIONS, own_cover
 from primarycare.simulation.parameters import Defaults, Scenario
 
 MINUTES = 1 / 60
-DISPOSITIONS = ("ambulance", "ae", "primary_care", "other", "none")
 AFTER_FAILURE = ("failed_access_waits", "failed_access_calls_111", "failed_access_goes_to_ae")
 NO_PRACTICE = -1
 
@@ -114,9 +113,8 @@ def simulate(
 
     # NHS 111: call handling, then a disposition.
     handling = draws.exponential(calls.ids, "handling", v["call_handling_minutes"] * MINUTES)
-    answered, _ = station(
-        calls.times, handling, _rota(calls.times, v["call_handling_minutes"] * MINUTES, v["staffing_ratio"], year.weeks)
-    )
+    call_rota = _rota(calls.times, v["call_handling_minutes"] * MINUTES, v["staffing_ratio"], year.weeks)
+    answered, _ = station(calls.times, handling, call_rota)
     ended = answered + handling
     disposition = draws.choice(calls.ids, "disposition", [v[f"disposition_{d}"] for d in DISPOSITIONS])
     conveyed = (disposition == 0) & draws.bernoulli(calls.ids, "conveyed", v["ambulance_conveyed_share"])
@@ -172,18 +170,27 @@ def simulate(
 
     # Practices' own cover: their cases count with the OOH service's, the clock running from the patient's call.
     mine = needs[own]
-    counted = mine.counted
+    called = Routed(mine.ids, cover.done, mine.counted, mine.practice)
+    ae["ambulance"].append(_later(called[cover.conveyed], 0.75))
+    ae["own_practice_ae"].append(_later(called[cover.disposition == 1], 1.0))
+    counts["own_ooh_calls"] = float(mine.counted.sum())
+    counted = mine.counted & (cover.disposition == 2)
     target = np.where(cover.urgent, v["urgent_target_minutes"], v["routine_target_minutes"]) * MINUTES
     counts["own_ooh_cases"] = float(counted.sum())
     counts["ooh_cases"] += counts["own_ooh_cases"]
     counts["clock_met"] += float(((cover.started - mine.times) <= target)[counted].sum())
-    ae["ooh_referral"].append(Routed(mine.ids, cover.done + 1.0, counted, mine.practice)[cover.referred])
+    counts["ambulance_dispatches"] += float(((cover.disposition == 0) & mine.counted).sum())
+    ae["ooh_referral"].append(_later(called[cover.referred], 1.0))
     counts["palliative_referred"] += float((cover.referred & cover.palliative & counted).sum())
     counts["palliative_cases"] += float((cover.palliative & counted).sum())
     for kind, name in ((1, "base_visits"), (2, "home_visits")):
         counts[name] += float(((cover.outcome == kind) & ~cover.referred & counted).sum())
     on_call = keeps.sum() * (~year.in_hours_hour[start:]).sum()  # one GP per practice whenever it is closed
     counts["ooh_busy_hours"], counts["ooh_duty_hours"] = float(busy + cover.busy_hours), float(duty + on_call)
+    # staff hours, for the cost: rostered 111 call handlers and OOH clinicians, practices' GPs on call and working
+    counts["call_handler_hours"] = float(call_rota.sum() * counted_weeks)
+    counts["provider_clinician_hours"] = float(duty)
+    counts["on_call_hours"], counts["on_call_busy_hours"] = float(on_call), cover.busy_hours
 
     # A&E: every route, plus background arrivals by hour.
     by_hour = np.zeros(HOURS_PER_WEEK)

@@ -3,7 +3,9 @@ scenario's ``ooh_provider`` is ``practices``) cover their own patients out of ho
 
 Mechanism: the patient calls the practice's own out-of-hours line, not NHS 111, and the practice's on-call GP (one
 for the practice, on call whenever the surgery is closed) assesses at once if free, knowing the patient and with the
-notes to hand, then sees the patient at the surgery or at home where the case needs it, one case after another. A GP
+notes to hand. The clinical need is the one 111 would have found (the same keyed disposition draw): an ambulance or
+A&E need goes there, advice ends the call, and a primary-care need is an OOH case the GP sees through (at the
+surgery or at home where it needs it), one call after another. A GP
 who was working between 00:00 and 07:00 before a working day takes the next morning's session off (a working-time
 rest rule: an assumption with a range, ``night_rest_sessions``), so the practice offers
 ``appointments_per_session`` fewer same-day appointments that day. The in-hours cost of taking OOH back therefore
@@ -18,13 +20,16 @@ from primarycare.simulation.draws import Draws
 from primarycare.simulation.engine import constant_rota, station
 
 MINUTES = 1 / 60
+DISPOSITIONS = ("ambulance", "ae", "primary_care", "other", "none")
 NIGHT = (0.0, 7.0)  # hours of the day whose work costs the next morning's session
 
 
 @dataclass(frozen=True)
 class OwnCover:
-    started: np.ndarray  # when the on-call GP began each case (the clock runs from the call: no 111 in between)
+    started: np.ndarray  # when the on-call GP took each call (the clock runs from the call: no 111 in between)
     done: np.ndarray  # when the assessment ended (a referral to A&E leaves then)
+    disposition: np.ndarray  # as 111's: 0 ambulance, 1 A&E, 2 primary care (an OOH case), 3 other, 4 none
+    conveyed: np.ndarray  # ambulance dispositions conveyed to A&E
     palliative: np.ndarray
     urgent: np.ndarray
     referred: np.ndarray
@@ -36,12 +41,16 @@ class OwnCover:
 def own_cover(v: dict, year: Year, ids, times, practice, practices: int, draws: Draws, counted) -> OwnCover:
     """The cases of practices covering their own patients: ``ids``, ``times`` (sorted) and ``practice`` (the
     chunk's index) of their needs."""
-    palliative = draws.bernoulli(ids, "palliative", v["palliative_share"])
+    disposition = draws.choice(ids, "disposition", [v[f"disposition_{d}"] for d in DISPOSITIONS])
+    conveyed = (disposition == 0) & draws.bernoulli(ids, "conveyed", v["ambulance_conveyed_share"])
+    case = disposition == 2
+    palliative = draws.bernoulli(ids, "palliative", v["palliative_share"]) & case
     urgent = draws.bernoulli(ids, "urgent", v["urgent_share"])
     assessing = draws.exponential(ids, "assessing", v["assessment_minutes"] * MINUTES)
     referral = np.where(palliative, v["palliative_ae_referral_with_notes"], v["ooh_ae_referral_with_notes"])
-    referred = draws.bernoulli(ids, "referral", referral)
+    referred = draws.bernoulli(ids, "referral", referral) & case
     outcome = draws.choice(ids, "outcome", [v["ooh_telephone_share"], v["ooh_base_share"], v["ooh_home_share"]])
+    outcome = np.where(case, outcome, 0)
     minutes = np.array([0.0, v["base_visit_minutes"], v["home_visit_minutes_local"]])[outcome]
     seeing = np.where(referred, 0.0, draws.exponential(ids, "visit", 1.0) * minutes * MINUTES)
     started = np.empty(times.size)
@@ -56,6 +65,8 @@ def own_cover(v: dict, year: Year, ids, times, practice, practices: int, draws: 
     return OwnCover(
         started,
         started + assessing,
+        disposition,
+        conveyed,
         palliative,
         urgent,
         referred,

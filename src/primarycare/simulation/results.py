@@ -29,13 +29,21 @@ def kpis(totals: dict, v: dict) -> dict[str, float]:
     in_hours = sum(totals[f"ae_{route}_in_hours"] for route in AE_ROUTES)
     avoidable = sum(
         totals[f"ae_{r}"]
-        for r in ("straight_to_ae", "failed_access", "failed_access_via_111", "111_ae", "ooh_referral")
+        for r in (
+            "straight_to_ae",
+            "failed_access",
+            "failed_access_via_111",
+            "111_ae",
+            "own_practice_ae",
+            "ooh_referral",
+        )
     )
     share = lambda part, whole: part / whole if whole else 0.0  # noqa: E731
-    cost = (
-        totals["practice_used"] * v["cost_gp_appointment"]
-        + totals["calls_111"] * v["cost_111_call"]
-        + totals["ooh_cases"] * v["cost_ooh_case"]
+    cost = (  # staff where the model rosters them, unit costs per attendance where it does not
+        totals["practice_capacity"] * v["cost_gp_appointment"]
+        + totals["call_handler_hours"] * v["cost_call_handler_hour"]
+        + (totals["provider_clinician_hours"] + totals["on_call_busy_hours"]) * v["cost_ooh_clinician_hour"]
+        + totals["on_call_hours"] * v["cost_on_call_hour"]
         + ae * v["cost_ae_attendance"]
         + totals["ambulance_dispatches"] * v["cost_ambulance"]
     )
