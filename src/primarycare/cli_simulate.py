@@ -47,6 +47,10 @@ def simulate(
     workers: Annotated[int | None, typer.Option(help="Processes or Ray workers")] = None,
     ray_address: Annotated[str | None, typer.Option(help="A Ray cluster's address (default: a local Ray)")] = None,
     warmup_weeks: Annotated[int, typer.Option(min=0, help="Weeks simulated before results are counted")] = 1,
+    workforce: Annotated[
+        Path | None,
+        typer.Option(help="Commissioners' own rotas: CSV COMMISSIONER_CODE,STATION,HOUR_OF_WEEK,SERVERS"),
+    ] = None,
     store: Annotated[
         bool, typer.Option("--store", help="Keep the run in the --db database (measures use its failed access)")
     ] = False,
@@ -57,6 +61,7 @@ def simulate(
     from primarycare.simulation.api import Model
     from primarycare.simulation.outputs import write_results
     from primarycare.simulation.parameters import ScenarioError, load_scenario
+    from primarycare.simulation.rotas import read_workforce
 
     if scenario is None or out is None:
         raise bad_input("give --scenario FILE and --out DIR (or a command: compare)")
@@ -65,7 +70,8 @@ def simulate(
     try:
         plan = load_scenario(scenario)
         population, label, loaded_year = _population(economy, db, year)
-        model = Model(population, plan, warmup_weeks=warmup_weeks)
+        rotas = read_workforce(workforce) if workforce else None
+        model = Model(population, plan, warmup_weeks=warmup_weeks, workforce=rotas)
         jobs = replications * population["commissioner_code"].n_unique()
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task(f"{plan.name}: {replications} replications", total=jobs)
@@ -100,6 +106,36 @@ def simulate(
 
 def _yes(value) -> str:
     return "yes" if value else "no"
+
+
+@app.command("rota")
+def rota(
+    scenario: Annotated[Path, typer.Option(help="Scenario file (YAML) whose demand the rotas are planned to")],
+    out: Annotated[Path, typer.Option(help="Workforce file to write (CSV), for --workforce")],
+    db: Annotated[str | None, typer.Option("--db", help="A loaded economy")] = None,
+    economy: Annotated[str | None, typer.Option(help="synth:england or synth:N instead of --db")] = None,
+    year: Annotated[str | None, typer.Option(help="Which loaded year's lists (default: latest)")] = None,
+    replications: Annotated[int, typer.Option(min=1)] = 2,
+    seed: int = 1,
+) -> None:
+    """Plan each commissioner's rotas to a scenario's simulated demand (staffing_ratio x offered load, per hour of
+    week) and write them as a workforce file: edit it, then fix it with simulate --workforce."""
+    import csv
+
+    from primarycare.simulation.api import plan_rotas
+    from primarycare.simulation.parameters import ScenarioError, load_scenario
+    from primarycare.simulation.rotas import HEADER, workforce_rows
+
+    try:
+        plans = plan_rotas(_population(economy, db, year)[0], load_scenario(scenario), replications, seed)
+    except (ScenarioError, ValueError) as error:
+        raise bad_input(error) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(workforce_rows(plans))
+    print(f"{len(plans)} commissioners' rotas -> {out}")
 
 
 @app.command("compare")

@@ -85,6 +85,7 @@ def test_every_count_starts_at_the_end_of_the_warm_up(population):
             chunk=0,
             warmup_weeks=w,
             keeps_ooh=model.parts[0][1],
+            rotas=model.parts[0][2],
         )
         for w in (0, 4)
     )
@@ -103,12 +104,13 @@ def test_policies_move_kpis_the_way_their_mechanism_says(population):
     base = run(population).summary()
     more = run(population, {"practice_capacity_per_1000_per_week": 130.0}).summary()
     older = run(population, {"population_65_plus_multiplier": 1.3}).summary()
-    staffed = run(population, {"staffing_ratio": 50.0}).summary()
+    staffed = run(population, {"staffing_ratio": 50.0, "rota_planning": "plan_to_demand"}).summary()
     assert more["ae_after_failed_practice_access_share"]["mean"] < base["ae_after_failed_practice_access_share"]["mean"]
     assert more["practice_utilisation"]["mean"] < base["practice_utilisation"]["mean"]
     assert older["ae_attendances"]["mean"] > base["ae_attendances"]["mean"]
-    # With staff to spare an assessment starts as soon as the case is passed on, so the clock (from the 111 call
-    # being answered) is missed only by calls whose own handling (exponential) outlasts the target: P = e^(-T/h).
+    # Planned to demand with staff to spare, an assessment starts as soon as the case is passed on, so the clock (from
+    # the 111 call being answered) is missed only by calls whose own handling (exponential) outlasts the target:
+    # P = e^(-T/h).
     v = scenario_from("test", None).values
     h, urgent = v["call_handling_minutes"], v["urgent_share"]
     late = urgent * np.exp(-v["urgent_target_minutes"] / h) + (1 - urgent) * np.exp(-v["routine_target_minutes"] / h)
@@ -279,10 +281,10 @@ def _one_chunk(population, overrides, keeps):
     model = Model(population, scenario_from("test", overrides), warmup_weeks=1)
     year = year_calendar("2023-24", 53)
     scale = rate_scale(band_matrix(population)[1], model.defaults, model.scenario.values)
-    matrix, _ = model.parts[0]
+    matrix, _, rotas = model.parts[0]
     out = simulate(
         model.scenario, model.defaults, year, matrix, scale, seed=7, replication=0, chunk=0, warmup_weeks=1,
-        keeps_ooh=keeps,
+        keeps_ooh=keeps, rotas=rotas,
     )  # fmt: skip
     return out["counts"], matrix
 
@@ -328,3 +330,48 @@ def test_taking_ooh_back_costs_in_hours_access_through_night_work(population):
     assert (base["ooh_cases_by_own_practice"] < tired["ooh_cases_by_own_practice"]).all()
     # the practices' own GPs know their patients: palliative referrals to A&E at the with-notes rate
     assert (tired["palliative_ae_referral_share"] < base["palliative_ae_referral_share"]).all()
+
+
+def test_fixed_rotas_make_waits_grow_with_demand(population):
+    """With the default fixed rotas, 30% more out-of-hours demand meets the same staff: the clock is met less often,
+    the clinicians are busier and the staff cost does not move; planned to demand, the rotas grow instead."""
+    busier = {"ooh_needs_per_1000_per_year": 159.0 * 1.3}
+    base, more = run(population).replications, run(population, busier).replications
+    assert (more["ooh_clock_compliance"] < base["ooh_clock_compliance"] - 0.02).all()
+    assert (more["ooh_clinician_utilisation"] > base["ooh_clinician_utilisation"]).all()
+    planned = {"rota_planning": "plan_to_demand"}
+    planned_base, planned_more = run(population, planned).replications, run(population, busier | planned).replications
+    assert (planned_more["ooh_clinician_utilisation"] - planned_base["ooh_clinician_utilisation"]).abs().max() < 0.05
+    # staff cost: the fixed run's cost rises only by the attendances and ambulances the extra demand brings
+    extra = (more["ae_attendances"] - base["ae_attendances"]) * 100.0
+    ambulances = more["cost_gbp"] - base["cost_gbp"] - extra  # all that is left: more ambulances
+    assert (ambulances >= 0).all() and (ambulances < 0.01 * base["cost_gbp"]).all()
+
+
+def test_rota_plans_a_workforce_file_that_simulate_fixes(tmp_path):
+    runner = CliRunner()
+    workforce = tmp_path / "workforce.csv"
+    planned = runner.invoke(
+        app,
+        ["simulate", "rota", "--scenario", str(SCENARIOS / "baseline.yaml"), "--economy", "synth:30"]
+        + ["--out", str(workforce)],
+    )
+    assert planned.exit_code == 0, planned.output
+    rows = pl.read_csv(workforce, schema_overrides={"COMMISSIONER_CODE": pl.String})
+    assert rows.columns == ["COMMISSIONER_CODE", "STATION", "HOUR_OF_WEEK", "SERVERS"]
+    assert set(rows["STATION"]) == {"calls_111", "assessment", "base_visits", "home_visits"}
+    doubled = tmp_path / "doubled.csv"
+    rows.with_columns(pl.col("SERVERS") * 2).write_csv(doubled)
+    common = ["simulate", "--scenario", str(SCENARIOS / "baseline.yaml"), "--economy", "synth:30"]
+    common += ["--replications", "2"]
+    results = {}
+    for name, extra in (("planned", ["--workforce", str(workforce)]), ("doubled", ["--workforce", str(doubled)])):
+        done = runner.invoke(app, [*common, *extra, "--out", str(tmp_path / name)])
+        assert done.exit_code == 0, done.output
+        results[name] = json.loads((tmp_path / name / "summary.json").read_text())
+    planned_clock = results["planned"]["ooh_clock_compliance"]["mean"]
+    assert results["doubled"]["ooh_clock_compliance"]["mean"] > planned_clock
+    assert results["doubled"]["cost_gbp"]["mean"] > results["planned"]["cost_gbp"]["mean"]
+    rows.head(10).write_csv(tmp_path / "short.csv")
+    refused = runner.invoke(app, [*common, "--workforce", str(tmp_path / "short.csv"), "--out", str(tmp_path / "x")])
+    assert refused.exit_code == 2 and "short.csv" in refused.output and "no row for hour 10" in refused.output

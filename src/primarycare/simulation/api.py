@@ -8,14 +8,15 @@ import polars as pl
 from primarycare.economy.model import Economy
 from primarycare.simulation.calendar import WEEKS, year_calendar
 from primarycare.simulation.model import rate_scale, simulate
-from primarycare.simulation.parameters import Defaults, Scenario, load_defaults
+from primarycare.simulation.parameters import Defaults, Scenario, load_defaults, scenario_from
 from primarycare.simulation.population import band_matrix, keeps_ooh, population_from_economy
 from primarycare.simulation.results import add_up, kpis, practice_frame, summarise
+from primarycare.simulation.rotas import load_default_rotas, scaled
 from primarycare.simulation.runners import run_chunks
 
 
 def _chunk(job: tuple) -> dict:
-    scenario, defaults, year, (patients, keeps), scale, seed, replication, chunk, warmup = job
+    scenario, defaults, year, (patients, keeps, rotas), scale, seed, replication, chunk, warmup = job
     return simulate(
         scenario,
         defaults,
@@ -27,6 +28,7 @@ def _chunk(job: tuple) -> dict:
         chunk=chunk,
         warmup_weeks=warmup,
         keeps_ooh=keeps,
+        rotas=rotas,
     )
 
 
@@ -69,16 +71,27 @@ class Model:
         *,
         warmup_weeks: int = 1,
         defaults: Defaults | None = None,
+        workforce: dict[str, dict[str, np.ndarray]] | None = None,
     ):
+        """``workforce``: commissioners' own rotas (rotas.read_workforce); the default rotas for the others."""
         self.population = population_from_economy(population) if isinstance(population, Economy) else population
         self.scenario = scenario
         self.warmup_weeks = warmup_weeks
         self.defaults = defaults or load_defaults()
         commissioners = sorted(set(self.population["commissioner_code"]))
         chunks = [band_matrix(self.population.filter(pl.col("commissioner_code") == c)) for c in commissioners]
-        # one chunk per commissioner: practices x age bands, and which practices kept OOH responsibility
-        self.parts = [(matrix, keeps_ooh(self.population, codes)) for codes, matrix in chunks]
+        # one chunk per commissioner: practices x age bands, which practices kept OOH responsibility, fixed rotas
+        self.commissioners = commissioners
+        self.parts = [
+            (matrix, keeps_ooh(self.population, codes), self._rotas(c, matrix.sum(), workforce or {}))
+            for c, (codes, matrix) in zip(commissioners, chunks, strict=True)
+        ]
         self.codes = [code for codes, _ in chunks for code in codes]  # the chunks' practices, in order
+
+    def _rotas(self, commissioner: str, registered: float, workforce: dict) -> dict | None:
+        if self.scenario["rota_planning"] == "plan_to_demand":
+            return None
+        return scaled(load_default_rotas(), registered) | workforce.get(commissioner, {})
 
     def jobs(self, replications: int, seed: int) -> list[tuple]:
         year = year_calendar(self.scenario.year, WEEKS + self.warmup_weeks)
@@ -151,3 +164,34 @@ def run_scenarios(
         results.append(model.results(outputs[start : start + len(batch)], replications, seconds))
         start += len(batch)
     return results
+
+
+def plan_rotas(
+    population: Economy | pl.DataFrame, scenario: Scenario, replications: int = 2, seed: int = 1, warmup_weeks: int = 1
+) -> dict[str, dict[str, np.ndarray]]:
+    """The rotas each commissioner's stations would need for the scenario, planned to its simulated demand
+    (rota_planning: plan_to_demand), the mean of the replications' plans rounded up: a workforce to fix."""
+    planning = scenario_from(
+        scenario.name,
+        {**scenario.overrides, "rota_planning": "plan_to_demand"},
+        year=scenario.year,
+        ooh_profile=_profile(scenario),
+    )
+    planner = Model(population, planning, warmup_weeks=warmup_weeks)
+    outputs = run_chunks(_chunk, planner.jobs(replications, seed))
+    count = len(planner.commissioners)
+    return {
+        commissioner: {
+            name: np.ceil(np.mean([outputs[r * count + c]["rotas"][name] for r in range(replications)], axis=0)).astype(
+                np.int64
+            )
+            for name in outputs[c]["rotas"]
+        }
+        for c, commissioner in enumerate(planner.commissioners)
+    }
+
+
+def _profile(scenario: Scenario) -> dict | None:
+    if scenario.ooh_profile is None:
+        return None
+    return {"weekday": list(scenario.ooh_profile[0]), "weekend": list(scenario.ooh_profile[1])}

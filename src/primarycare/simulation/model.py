@@ -16,6 +16,7 @@ from primarycare.simulation.engine import HOURS_PER_WEEK, station
 from primarycare.simulation.kpis import AE_ROUTES
 from primarycare.simulation.own_ooh import DISPOSITIONS, own_cover
 from primarycare.simulation.parameters import Defaults, Scenario
+from primarycare.simulation.rotas import planned
 
 MINUTES = 1 / 60
 AFTER_FAILURE = ("failed_access_waits", "failed_access_calls_111", "failed_access_goes_to_ae")
@@ -33,13 +34,6 @@ def rate_scale(patients: np.ndarray, defaults: Defaults, v: dict) -> float:
     """Per-band weights scaled so the whole (un-aged) economy averages consultations_per_person_year."""
     weights = np.array([defaults.age_rates[b] for b in AGE_BANDS])
     return v["consultations_per_person_year"] * patients.sum() / max((patients * weights).sum(), 1e-9)
-
-
-def _rota(arrivals: np.ndarray, mean_service_hours: float, ratio: float, weeks: int) -> np.ndarray:
-    """Servers per hour of week planned to the demand: ceil(ratio x offered load), at least one where any comes."""
-    counts = np.bincount((arrivals // 1).astype(np.int64) % HOURS_PER_WEEK, minlength=HOURS_PER_WEEK) / weeks
-    load = counts * mean_service_hours
-    return np.where(counts > 0, np.maximum(1, np.ceil(ratio * load)), 0).astype(np.int64)
 
 
 class Routed:
@@ -72,7 +66,9 @@ def simulate(
     chunk: int,
     warmup_weeks: int = 0,
     keeps_ooh: np.ndarray | None = None,
+    rotas: dict[str, np.ndarray] | None = None,
 ) -> dict:
+    """``rotas``: the fixed rota of each station (rotas.py), or None to plan each to this run's own demand."""
     v = scenario.values
     draws = Draws(seed, replication, chunk)
     pop = aged_population(patients, v)
@@ -113,7 +109,13 @@ def simulate(
 
     # NHS 111: call handling, then a disposition.
     handling = draws.exponential(calls.ids, "handling", v["call_handling_minutes"] * MINUTES)
-    call_rota = _rota(calls.times, v["call_handling_minutes"] * MINUTES, v["staffing_ratio"], year.weeks)
+    used: dict[str, np.ndarray] = {}
+
+    def rota(name: str, arrivals: np.ndarray, minutes: float) -> np.ndarray:
+        used[name] = rotas[name] if rotas else planned(arrivals, minutes * MINUTES, v["staffing_ratio"], year.weeks)
+        return used[name]
+
+    call_rota = rota("calls_111", calls.times, v["call_handling_minutes"])
     answered, _ = station(calls.times, handling, call_rota)
     ended = answered + handling
     disposition = draws.choice(calls.ids, "disposition", [v[f"disposition_{d}"] for d in DISPOSITIONS])
@@ -136,8 +138,7 @@ def simulate(
     palliative = draws.bernoulli(cases.ids, "palliative", v["palliative_share"])
     urgent = draws.bernoulli(cases.ids, "urgent", v["urgent_share"])
     assessing = draws.exponential(cases.ids, "assessing", v["assessment_minutes"] * MINUTES)
-    rota = _rota(cases.times, v["assessment_minutes"] * MINUTES, v["staffing_ratio"], year.weeks)
-    started, _ = station(cases.times, assessing, rota)
+    started, _ = station(cases.times, assessing, rota("assessment", cases.times, v["assessment_minutes"]))
     target = np.where(urgent, v["urgent_target_minutes"], v["routine_target_minutes"]) * MINUTES
     counted = cases.counted
     counts["ooh_cases"] = float(counted.sum())
@@ -157,15 +158,12 @@ def simulate(
     home_minutes = v["home_visit_minutes"] if v["ooh_provider"] == "remote" else v["home_visit_minutes_local"]
     counted_weeks = year.weeks - warmup_weeks
     busy = assessing[counted].sum()
-    duty = rota.sum() * counted_weeks
     for kind, minutes, travel in ((1, v["base_visit_minutes"], 1.0), (2, home_minutes, 0.0)):
         visits = _later(assessed[(outcome == kind) & ~referred], travel)
         visits = visits[np.argsort(visits.times, kind="stable")]
         service = draws.exponential(visits.ids, "visit", minutes * MINUTES)
-        rota = _rota(visits.times, minutes * MINUTES, v["staffing_ratio"], year.weeks)
-        station(visits.times, service, rota)
+        station(visits.times, service, rota("base_visits" if kind == 1 else "home_visits", visits.times, minutes))
         busy += service[visits.counted].sum()
-        duty += rota.sum() * counted_weeks
         counts["base_visits" if kind == 1 else "home_visits"] = float(visits.counted.sum())
 
     # Practices' own cover: their cases count with the OOH service's, the clock running from the patient's call.
@@ -185,6 +183,7 @@ def simulate(
     counts["palliative_cases"] += float((cover.palliative & counted).sum())
     for kind, name in ((1, "base_visits"), (2, "home_visits")):
         counts[name] += float(((cover.outcome == kind) & ~cover.referred & counted).sum())
+    duty = sum(used[name].sum() for name in ("assessment", "base_visits", "home_visits")) * counted_weeks
     on_call = keeps.sum() * (~year.in_hours_hour[start:]).sum()  # one GP per practice whenever it is closed
     counts["ooh_busy_hours"], counts["ooh_duty_hours"] = float(busy + cover.busy_hours), float(duty + on_call)
     # staff hours, for the cost: rostered 111 call handlers and OOH clinicians, practices' GPs on call and working
@@ -210,7 +209,8 @@ def simulate(
     counts["events"] = float(counts.pop("same_day_needs") + times.size + 2 * calls.ids.size + 2 * cases.ids.size)
     counts["events"] += float(2 * mine.ids.size)
     counts["events"] += float(background.sum())
-    return {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
+    out = {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
+    return out | {"rotas": used}
 
 
 def _in_hours(v, year: Year, annual, list_size, draws: Draws, start: float, counts: dict, practices: dict, lost):

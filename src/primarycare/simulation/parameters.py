@@ -10,6 +10,7 @@ from primarycare.economy.vocabulary import parse_year
 from primarycare.yamlfile import read_yaml
 
 PROVIDERS = ("remote", "local_coop", "practices")
+CHOICES = {"ooh_provider": PROVIDERS, "rota_planning": ("fixed", "plan_to_demand")}
 SHARES_THAT_ADD_UP = {
     "failed access routes": ("failed_access_waits", "failed_access_calls_111", "failed_access_goes_to_ae"),
     "111 dispositions": (
@@ -109,8 +110,8 @@ def scenario_from(
             if not isinstance(value, bool):
                 raise ScenarioError(f"{label}: overrides.{key}: must be true or false")
         elif isinstance(default, str):
-            if value not in PROVIDERS:
-                raise ScenarioError(f"{label}: overrides.{key}: must be one of {', '.join(PROVIDERS)}")
+            if value not in CHOICES[key]:
+                raise ScenarioError(f"{label}: overrides.{key}: must be one of {', '.join(CHOICES[key])}")
         elif not isinstance(value, int | float) or isinstance(value, bool):
             raise ScenarioError(f"{label}: overrides.{key}: must be a number")
         elif key.endswith("_change") and value <= -1:
