@@ -40,9 +40,16 @@ def simulate(
     db: Annotated[str | None, typer.Option("--db", help="A loaded economy")] = None,
     economy: Annotated[str | None, typer.Option(help="synth:england or synth:N instead of --db")] = None,
     year: Annotated[str | None, typer.Option(help="Which loaded year's lists (default: latest)")] = None,
-    replications: Annotated[int, typer.Option(min=1)] = 20,
+    replications: Annotated[
+        int, typer.Option(min=1, help="How many replications (with --precision: how many to start with)")
+    ] = 20,
     seed: int = 1,
     out: Annotated[Path | None, typer.Option(help="Folder for summary.json, CSV/Parquet and report.html")] = None,
+    precision: Annotated[
+        float | None,
+        typer.Option(help="Add replications until each headline KPI's 95% half-width is within this share of its mean"),
+    ] = None,
+    max_replications: Annotated[int, typer.Option(min=2, help="The most replications --precision may run")] = 200,
     runner: Annotated[str, typer.Option(help="local, processes or ray")] = "local",
     workers: Annotated[int | None, typer.Option(help="Processes or Ray workers")] = None,
     ray_address: Annotated[str | None, typer.Option(help="A Ray cluster's address (default: a local Ray)")] = None,
@@ -75,17 +82,18 @@ def simulate(
         jobs = replications * population["commissioner_code"].n_unique()
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task(f"{plan.name}: {replications} replications", total=jobs)
-            results = model.run(
-                replications,
-                seed,
-                runner=runner,
-                workers=workers,
-                ray_address=ray_address,
-                progress=lambda n: bar.advance(task, n),
-            )
+            options = {"runner": runner, "workers": workers, "ray_address": ray_address}
+            if precision is None:
+                results = model.run(replications, seed, progress=lambda n: bar.advance(task, n), **options)
+            else:
+                from primarycare.simulation.precision import run_to_precision
+
+                bar.update(task, total=None, description=f"{plan.name}: to a precision of ±{precision:.1%}")
+                first = min(max(replications, 2), max_replications)
+                results = run_to_precision(model, precision, seed, minimum=first, maximum=max_replications, **options)
     except (ScenarioError, ValueError, RuntimeError) as error:
         raise bad_input(error) from None
-    write_results(results, out, seed=seed, runner=runner, economy=label)
+    write_results(results, out, seed=seed, runner=runner, economy=label, precision=precision)
     if store:
         from datetime import UTC, datetime
 
@@ -95,7 +103,7 @@ def simulate(
         at = datetime.now(UTC).replace(tzinfo=None)
         run_id = save_run(make_engine(db), results, year=loaded_year, seed=seed, warmup_weeks=warmup_weeks, at=at)
         print(f"stored as simulation run {run_id} for {loaded_year}: run primarycare measures compute to use it")
-    table = Table(title=f"{plan.name}: {replications} replications, seed {seed}")
+    table = Table(title=f"{plan.name}: {results.replications.height} replications, seed {seed}")
     for column in ("KPI", "mean", "95% CI"):
         table.add_column(column)
     for name, s in results.summary().items():

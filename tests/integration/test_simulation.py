@@ -375,3 +375,29 @@ def test_rota_plans_a_workforce_file_that_simulate_fixes(tmp_path):
     rows.head(10).write_csv(tmp_path / "short.csv")
     refused = runner.invoke(app, [*common, "--workforce", str(tmp_path / "short.csv"), "--out", str(tmp_path / "x")])
     assert refused.exit_code == 2 and "short.csv" in refused.output and "no row for hour 10" in refused.output
+
+
+def test_replications_chosen_by_a_target_precision(population, tmp_path):
+    """--precision adds replications until every headline KPI's half-width is within the target share of its mean;
+    the result is the fixed-count run of the same length (replications continue the numbering)."""
+    from primarycare.simulation.precision import HEADLINE, relative_half_widths, run_to_precision
+
+    model = Model(population, scenario_from("test"))
+    loose = run_to_precision(model, 0.5, 7, minimum=3)
+    assert loose.replications.height == 3  # already precise enough
+    tight = run_to_precision(model, 0.01, 7, minimum=3, maximum=60)
+    n = tight.replications.height
+    assert 3 < n < 60 and max(relative_half_widths(tight).values()) <= 0.01
+    assert tight.replications.equals(model.run(n, 7).replications)
+    out = tmp_path / "precise"
+    done = CliRunner().invoke(
+        app,
+        ["simulate", "--scenario", str(SCENARIOS / "baseline.yaml"), "--economy", "synth:20", "--replications", "3"]
+        + ["--precision", "0.01", "--max-replications", "30", "--out", str(out)],
+    )
+    assert done.exit_code == 0, done.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["run"]["precision"] == 0.01
+    count = summary["run"]["replications"]
+    widths = [summary[k]["half_width"] / abs(summary[k]["mean"]) for k in HEADLINE]
+    assert 3 < count <= 30 and (count == 30 or max(widths) <= 0.01)

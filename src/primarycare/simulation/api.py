@@ -93,13 +93,13 @@ class Model:
             return None
         return scaled(load_default_rotas(), registered) | workforce.get(commissioner, {})
 
-    def jobs(self, replications: int, seed: int) -> list[tuple]:
+    def jobs(self, replications: int, seed: int, first: int = 0) -> list[tuple]:
         year = year_calendar(self.scenario.year, WEEKS + self.warmup_weeks)
         _, everyone = band_matrix(self.population)
         scale = rate_scale(everyone, self.defaults, self.scenario.values)
         return [
             (self.scenario, self.defaults, year, part, scale, seed, r, c, self.warmup_weeks)
-            for r in range(replications)
+            for r in range(first, first + replications)
             for c, part in enumerate(self.parts)
         ]
 
@@ -117,11 +117,11 @@ class Model:
             [self], replications, seed, runner=runner, workers=workers, ray_address=ray_address, progress=progress
         )[0]
 
-    def results(self, outputs: list[dict], replications: int, seconds: float) -> Results:
+    def results(self, outputs: list[dict], replications: int, seconds: float, first: int = 0) -> Results:
         rows, hours, practices, events = [], [], [], 0.0
         per_replication = len(outputs) // replications
-        for r in range(replications):
-            chunks = outputs[r * per_replication : (r + 1) * per_replication]
+        for r in range(first, first + replications):
+            chunks = outputs[(r - first) * per_replication : (r - first + 1) * per_replication]
             totals, by_hour, weeks = add_up(chunks)
             rows.append({"replication": r, **kpis(totals, self.scenario.values)})
             hours.append(pl.DataFrame({"replication": r, "hour_of_week": np.arange(168), "arrivals": by_hour / weeks}))
@@ -139,14 +139,16 @@ def run_scenarios(
     workers: int | None = None,
     ray_address: str | None = None,
     progress=None,
+    first: int = 0,
 ) -> list[Results]:
     """Several scenarios' replications in one go: every (scenario, replication, commissioner) chunk goes to the
-    runner together, so scenarios run in parallel as well as replications. Same seed: common random numbers."""
+    runner together, so scenarios run in parallel as well as replications. Same seed: common random numbers.
+    ``first``: the number of the first replication (more replications of an earlier run continue from there)."""
     import time
 
     if replications < 1:
         raise ValueError("at least one replication")
-    jobs = [model.jobs(replications, seed) for model in models]
+    jobs = [model.jobs(replications, seed, first) for model in models]
     started = time.perf_counter()
     every = [job for batch in jobs for job in batch]
     outputs = run_chunks(
@@ -161,7 +163,7 @@ def run_scenarios(
     seconds = time.perf_counter() - started
     results, start = [], 0
     for model, batch in zip(models, jobs, strict=True):
-        results.append(model.results(outputs[start : start + len(batch)], replications, seconds))
+        results.append(model.results(outputs[start : start + len(batch)], replications, seconds, first))
         start += len(batch)
     return results
 

@@ -14,7 +14,9 @@ from primarycare.simulation.results import KPIS
 from primarycare.simulation.stats import difference_ci
 
 
-def write_results(results: Results, out: Path, *, seed: int, runner: str, economy: str) -> list[Path]:
+def write_results(
+    results: Results, out: Path, *, seed: int, runner: str, economy: str, precision: float | None = None
+) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     summary = results.summary()
@@ -26,6 +28,7 @@ def write_results(results: Results, out: Path, *, seed: int, runner: str, econom
             "year": results.scenario.year,
             "overrides": results.scenario.overrides,
             "replications": results.replications.height,
+            "precision": precision,  # the target relative half-width the replications were run to, if one
             "seed": seed,
             "runner": runner,
             "economy": economy,
