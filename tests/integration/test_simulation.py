@@ -359,7 +359,7 @@ def test_rota_plans_a_workforce_file_that_simulate_fixes(tmp_path):
     assert planned.exit_code == 0, planned.output
     rows = pl.read_csv(workforce, schema_overrides={"COMMISSIONER_CODE": pl.String})
     assert rows.columns == ["COMMISSIONER_CODE", "STATION", "HOUR_OF_WEEK", "SERVERS"]
-    assert set(rows["STATION"]) == {"calls_111", "assessment", "base_visits", "home_visits"}
+    assert set(rows["STATION"]) == {"calls_111", "assessment", "base_visits", "home_visits", "ae"}
     doubled = tmp_path / "doubled.csv"
     rows.with_columns(pl.col("SERVERS") * 2).write_csv(doubled)
     common = ["simulate", "--scenario", str(SCENARIOS / "baseline.yaml"), "--economy", "synth:30"]
@@ -401,3 +401,16 @@ def test_replications_chosen_by_a_target_precision(population, tmp_path):
     count = summary["run"]["replications"]
     widths = [summary[k]["half_width"] / abs(summary[k]["mean"]) for k in HEADLINE]
     assert 3 < count <= 30 and (count == 30 or max(widths) <= 0.01)
+
+
+def test_ae_crowding_is_an_output_of_demand_meeting_a_fixed_department(population):
+    """More attendances against the same A&E rota: longer waits, fewer within 4 hours, busier clinicians; an older
+    population brings more background attendances through the age-specific rates."""
+    base = run(population).replications
+    crowded = run(population, {"background_ae_per_1000_per_year": 260.0}).replications
+    older = run(population, {"population_65_plus_multiplier": 1.3}).replications
+    assert (crowded["ae_mean_wait_minutes"] > base["ae_mean_wait_minutes"]).all()
+    assert (crowded["ae_four_hour_share"] < base["ae_four_hour_share"]).all()
+    assert (crowded["ae_clinician_utilisation"] > base["ae_clinician_utilisation"]).all()
+    assert (older["ae_from_background"] > base["ae_from_background"]).all()
+    assert ((base["ae_four_hour_share"] > 0.5) & (base["ae_four_hour_share"] < 1)).all()

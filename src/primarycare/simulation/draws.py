@@ -33,6 +33,7 @@ DECISIONS = (
     "outcome",
     "visit",
     "practice",
+    "ae_treatment",
 )
 OOH_NEED = np.uint64(1 << 62)  # out-of-hours needs' ids: this bit set; in-hours needs' ids below it
 

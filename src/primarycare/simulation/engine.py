@@ -55,6 +55,8 @@ def _station(arrivals, services, wait, servers):
             if t < best:
                 best = t
                 best_k = k
+                if t <= ready:  # nothing can start earlier, and ties go to the lowest server: stop looking
+                    break
         starts[i] = best
         chosen[i] = best_k
         if best_k >= 0:

@@ -19,6 +19,9 @@ KPIS = {
     "(failed practice access, straight to A&E out of hours, 111 and OOH referrals)",
     "ooh_clock_compliance": "share of OOH cases whose definitive clinical assessment started within the NQR target "
     "of the 111 call being answered",
+    "ae_four_hour_share": "share of A&E attendances leaving within 4 hours of arriving (the 4-hour standard)",
+    "ae_mean_wait_minutes": "mean wait in A&E from arrival to a clinician",
+    "ae_clinician_utilisation": "A&E clinicians' treating hours / rostered hours",
     "practice_utilisation": "appointments used / appointments offered in hours",
     "calls_111": "NHS 111 calls",
     "ooh_cases": "cases assessed by the OOH service",

@@ -10,6 +10,7 @@ arrivals are counted from the same moment. The simulation still runs through the
 import numpy as np
 
 from primarycare.economy.vocabulary import AGE_BANDS, age_band_lower
+from primarycare.simulation.ae import AE_BACKGROUND, background_arrivals, department, hour_weights
 from primarycare.simulation.calendar import Year, in_hours_at
 from primarycare.simulation.draws import OOH_NEED, Draws
 from primarycare.simulation.engine import HOURS_PER_WEEK, station
@@ -30,10 +31,17 @@ def aged_population(patients: np.ndarray, v: dict) -> np.ndarray:
     return patients * factor
 
 
-def rate_scale(patients: np.ndarray, defaults: Defaults, v: dict) -> float:
-    """Per-band weights scaled so the whole (un-aged) economy averages consultations_per_person_year."""
-    weights = np.array([defaults.age_rates[b] for b in AGE_BANDS])
-    return v["consultations_per_person_year"] * patients.sum() / max((patients * weights).sum(), 1e-9)
+def rate_scale(patients: np.ndarray, defaults: Defaults, v: dict) -> dict[str, float]:
+    """Per-band weights scaled so the whole (un-aged) economy averages consultations_per_person_year, and background
+    A&E attendances background_ae_per_1000_per_year."""
+    scales = {}
+    for name, weights, rate in (
+        ("consultations", defaults.age_rates, v["consultations_per_person_year"]),
+        ("ae", defaults.ae_age_rates, v["background_ae_per_1000_per_year"] / 1000),
+    ):
+        weighted = (patients * np.array([weights[b] for b in AGE_BANDS])).sum()
+        scales[name] = rate * patients.sum() / max(weighted, 1e-9)
+    return scales
 
 
 class Routed:
@@ -59,7 +67,7 @@ def simulate(
     defaults: Defaults,
     year: Year,
     patients: np.ndarray,
-    scale: float,
+    scale: dict[str, float],
     *,
     seed: int,
     replication: int,
@@ -73,7 +81,7 @@ def simulate(
     draws = Draws(seed, replication, chunk)
     pop = aged_population(patients, v)
     weights = np.array([defaults.age_rates[b] for b in AGE_BANDS])
-    annual = (pop * weights).sum(axis=1) * scale * year.weeks / 52
+    annual = (pop * weights).sum(axis=1) * scale["consultations"] * year.weeks / 52
     list_size = pop.sum(axis=1)
     notes = bool(v["notes_access"]) or v["ooh_provider"] == "practices"
     start = warmup_weeks * HOURS_PER_WEEK
@@ -191,24 +199,45 @@ def simulate(
     counts["provider_clinician_hours"] = float(duty)
     counts["on_call_hours"], counts["on_call_busy_hours"] = float(on_call), cover.busy_hours
 
-    # A&E: every route, plus background arrivals by hour.
+    # A&E: every route, plus background arrivals by hour, through the department.
     by_hour = np.zeros(HOURS_PER_WEEK)
+    everyone = []
     for route, parts in ae.items():
-        arrived = Routed.joined(parts, in_order=False)
-        arrived = arrived[arrived.counted]
+        every = Routed.joined(parts, in_order=False)
+        everyone.append(every)
+        arrived = every[every.counted]
         counts[f"ae_{route}"] = float(arrived.times.size)
         counts[f"ae_{route}_in_hours"] = float(in_hours_at(year, arrived.times).sum())
         by_hour += np.bincount((arrived.times // 1).astype(np.int64) % HOURS_PER_WEEK, minlength=HOURS_PER_WEEK)
         if route.startswith("failed_access"):
             practices[f"ae_{route}"] = np.bincount(arrived.practice, minlength=len(annual)).astype(np.float64)
-    background = _ae_background(year, defaults, list_size.sum() * v["background_ae_per_1000_per_year"] / 1000, draws)
-    kept = background[start:]
-    counts["ae_background"] = float(kept.sum())
-    counts["ae_background_in_hours"] = float(kept[year.in_hours_hour[start:]].sum())
-    by_hour += np.bincount(np.arange(start, year.hours) % HOURS_PER_WEEK, weights=kept, minlength=HOURS_PER_WEEK)
+    ae_weights = np.array([defaults.ae_age_rates[b] for b in AGE_BANDS])
+    background_per_year = (pop * ae_weights).sum() * scale["ae"]
+    arrivals = background_arrivals(
+        year, hour_weights(year, defaults.ae_hour, defaults.ae_monday), background_per_year, draws
+    )
+    background = Routed(
+        AE_BACKGROUND | np.arange(arrivals.size, dtype=np.uint64), arrivals, arrivals >= start,
+        np.full(arrivals.size, NO_PRACTICE),
+    )  # fmt: skip
+    kept = background.times[background.counted]
+    counts["ae_background"] = float(kept.size)
+    counts["ae_background_in_hours"] = float(in_hours_at(year, kept).sum())
+    by_hour += np.bincount((kept // 1).astype(np.int64) % HOURS_PER_WEEK, minlength=HOURS_PER_WEEK)
+    attending = Routed.joined([*everyone, background])
+    attending = attending[attending.times < year.hours]  # after the year's end: neither simulated nor counted
+    counts |= department(
+        attending.ids,
+        attending.times,
+        attending.counted,
+        rota("ae", attending.times, v["ae_treatment_minutes"]),
+        v["ae_treatment_minutes"],
+        draws,
+    )
+    counts["ae_clinician_hours"] = float(used["ae"].sum() * counted_weeks)
     counts["events"] = float(counts.pop("same_day_needs") + times.size + 2 * calls.ids.size + 2 * cases.ids.size)
     counts["events"] += float(2 * mine.ids.size)
-    counts["events"] += float(background.sum())
+    counts["events"] += float(2 * attending.ids.size)
     out = {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
     return out | {"rotas": used}
 
@@ -261,10 +290,3 @@ def _ooh_weights(year: Year, profile: tuple[tuple[float, ...], tuple[float, ...]
     in_hours = working & (clock >= 8) & (clock < 18)
     weight = np.where(in_hours, 0.0, weight)
     return np.where(working & (clock == 18), weight * 0.5, weight)
-
-
-def _ae_background(year: Year, defaults: Defaults, per_year: float, draws: Draws) -> np.ndarray:
-    hours = np.arange(year.hours)
-    weight = np.array(defaults.ae_hour)[hours % 24] * np.where((hours // 24) % 7 == 0, defaults.ae_monday, 1.0)
-    expected = per_year * year.weeks / 52 * weight / weight.sum()
-    return draws.counts["ae_background"].poisson(expected).astype(np.float64)

@@ -48,6 +48,7 @@ class Defaults:
     ooh_weekend: tuple[float, ...]
     ae_hour: tuple[float, ...]
     ae_monday: float
+    ae_age_rates: dict[str, float]
 
 
 def load_defaults() -> Defaults:
@@ -67,6 +68,7 @@ def load_defaults() -> Defaults:
         ooh_weekend=tuple(data["ooh_profile"]["weekend"]),
         ae_hour=tuple(data["ae_profile"]["hour"]),
         ae_monday=float(data["ae_profile"]["monday"]),
+        ae_age_rates=dict(zip(data["ae_age_rates"]["bands"], data["ae_age_rates"]["rate"], strict=True)),
     )
 
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from primarycare.simulation.engine import HOURS_PER_WEEK
 
-STATIONS = ("calls_111", "assessment", "base_visits", "home_visits")
+STATIONS = ("calls_111", "assessment", "base_visits", "home_visits", "ae")
 PLANNINGS = ("fixed", "plan_to_demand")
 HEADER = ("COMMISSIONER_CODE", "STATION", "HOUR_OF_WEEK", "SERVERS")
 
