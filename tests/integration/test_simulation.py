@@ -86,6 +86,7 @@ def test_every_count_starts_at_the_end_of_the_warm_up(population):
             warmup_weeks=w,
             keeps_ooh=model.parts[0][1],
             rotas=model.parts[0][2],
+            network=model.parts[0][3],
         )
         for w in (0, 4)
     )
@@ -281,10 +282,10 @@ def _one_chunk(population, overrides, keeps):
     model = Model(population, scenario_from("test", overrides), warmup_weeks=1)
     year = year_calendar("2023-24", 53)
     scale = rate_scale(band_matrix(population)[1], model.defaults, model.scenario.values)
-    matrix, _, rotas = model.parts[0]
+    matrix, _, rotas, network = model.parts[0]
     out = simulate(
         model.scenario, model.defaults, year, matrix, scale, seed=7, replication=0, chunk=0, warmup_weeks=1,
-        keeps_ooh=keeps, rotas=rotas,
+        keeps_ooh=keeps, rotas=rotas, network=network,
     )  # fmt: skip
     return out["counts"], matrix
 
@@ -414,3 +415,21 @@ def test_ae_crowding_is_an_output_of_demand_meeting_a_fixed_department(populatio
     assert (crowded["ae_clinician_utilisation"] > base["ae_clinician_utilisation"]).all()
     assert (older["ae_from_background"] > base["ae_from_background"]).all()
     assert ((base["ae_four_hour_share"] > 0.5) & (base["ae_four_hour_share"] < 1)).all()
+
+
+def test_network_hubs_seven_day_access_and_pooling_act_through_their_mechanisms(population):
+    base = run(population).replications
+    empty = run(population, {"network_hub": True, "hub_minutes_per_1000_per_week": 0.0}).replications
+    assert empty.equals(base)  # an empty hub changes nothing
+    hub = run(population, {"network_hub": True}).replications
+    seven = run(population, {"network_hub": True, "seven_day_access": True}).replications
+    pooled = run(population, {"network_pooling": True}).replications
+    assert (hub["hub_appointments"] > 0).all() and (base["hub_appointments"] == 0).all()
+    assert (hub["ae_from_failed_access"] <= base["ae_from_failed_access"]).all()
+    assert (hub["ae_from_failed_access"] < base["ae_from_failed_access"]).any()
+    assert (hub["ooh_cases"] < base["ooh_cases"]).all()  # 111 books Saturday needs into the hub
+    assert (hub["cost_gbp"] > base["cost_gbp"]).all()  # the hub's appointments are paid for, used or not
+    assert (seven["hub_appointments"] > hub["hub_appointments"]).all()
+    assert (seven["ooh_cases"] < hub["ooh_cases"]).all()
+    assert (pooled["pooled_appointments"] > 0).all()
+    assert (pooled["ae_from_failed_access"] <= base["ae_from_failed_access"]).all()

@@ -35,7 +35,16 @@ def test_bad_scenarios_name_file_and_field(tmp_path, what, text, words):
 
 
 @pytest.mark.parametrize(
-    "name", ["baseline", "ooh-back-to-practices", "coops-with-notes", "more-practice-capacity", "ageing-2030"]
+    "name",
+    [
+        "baseline",
+        "ooh-back-to-practices",
+        "coops-with-notes",
+        "more-practice-capacity",
+        "ageing-2030",
+        "network-hubs",
+        "seven-day-access",
+    ],
 )
 def test_example_scenarios_load(name):
     scenario = load_scenario(SCENARIOS / f"{name}.yaml")

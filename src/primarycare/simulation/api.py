@@ -9,14 +9,14 @@ from primarycare.economy.model import Economy
 from primarycare.simulation.calendar import WEEKS, year_calendar
 from primarycare.simulation.model import rate_scale, simulate
 from primarycare.simulation.parameters import Defaults, Scenario, load_defaults, scenario_from
-from primarycare.simulation.population import band_matrix, keeps_ooh, population_from_economy
+from primarycare.simulation.population import band_matrix, keeps_ooh, network_index, population_from_economy
 from primarycare.simulation.results import add_up, kpis, practice_frame, summarise
 from primarycare.simulation.rotas import load_default_rotas, scaled
 from primarycare.simulation.runners import run_chunks
 
 
 def _chunk(job: tuple) -> dict:
-    scenario, defaults, year, (patients, keeps, rotas), scale, seed, replication, chunk, warmup = job
+    scenario, defaults, year, (patients, keeps, rotas, network), scale, seed, replication, chunk, warmup = job
     return simulate(
         scenario,
         defaults,
@@ -29,6 +29,7 @@ def _chunk(job: tuple) -> dict:
         warmup_weeks=warmup,
         keeps_ooh=keeps,
         rotas=rotas,
+        network=network,
     )
 
 
@@ -80,10 +81,16 @@ class Model:
         self.defaults = defaults or load_defaults()
         commissioners = sorted(set(self.population["commissioner_code"]))
         chunks = [band_matrix(self.population.filter(pl.col("commissioner_code") == c)) for c in commissioners]
-        # one chunk per commissioner: practices x age bands, which practices kept OOH responsibility, fixed rotas
+        # one chunk per commissioner: practices x age bands, which practices kept OOH responsibility, fixed rotas,
+        # each practice's network
         self.commissioners = commissioners
         self.parts = [
-            (matrix, keeps_ooh(self.population, codes), self._rotas(c, matrix.sum(), workforce or {}))
+            (
+                matrix,
+                keeps_ooh(self.population, codes),
+                self._rotas(c, matrix.sum(), workforce or {}),
+                network_index(self.population, codes),
+            )
             for c, (codes, matrix) in zip(commissioners, chunks, strict=True)
         ]
         self.codes = [code for codes, _ in chunks for code in codes]  # the chunks' practices, in order

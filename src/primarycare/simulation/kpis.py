@@ -23,6 +23,10 @@ KPIS = {
     "ae_mean_wait_minutes": "mean wait in A&E from arrival to a clinician",
     "ae_clinician_utilisation": "A&E clinicians' treating hours / rostered hours",
     "practice_utilisation": "appointments used / appointments offered in hours",
+    "hub_appointments": "network hub appointments used: evenings (needs practices could not meet that day) and "
+    "weekends (booked by 111)",
+    "hub_utilisation": "hub appointments used / offered",
+    "pooled_appointments": "same-day needs met with a slot another practice of the network left unused",
     "calls_111": "NHS 111 calls",
     "ooh_cases": "cases assessed by the OOH service",
     "ooh_home_visits": "OOH home visits",

@@ -14,14 +14,16 @@ from primarycare.simulation.ae import AE_BACKGROUND, background_arrivals, depart
 from primarycare.simulation.calendar import Year, in_hours_at
 from primarycare.simulation.draws import OOH_NEED, Draws
 from primarycare.simulation.engine import HOURS_PER_WEEK, station
+from primarycare.simulation.in_hours import in_hours
 from primarycare.simulation.kpis import AE_ROUTES
+from primarycare.simulation.networks import WEEKEND, first_in_line, hub_appointments_per_hour, weekend_open
 from primarycare.simulation.own_ooh import DISPOSITIONS, own_cover
 from primarycare.simulation.parameters import Defaults, Scenario
 from primarycare.simulation.rotas import planned
+from primarycare.simulation.routed import NO_PRACTICE, Routed, later
 
 MINUTES = 1 / 60
 AFTER_FAILURE = ("failed_access_waits", "failed_access_calls_111", "failed_access_goes_to_ae")
-NO_PRACTICE = -1
 
 
 def aged_population(patients: np.ndarray, v: dict) -> np.ndarray:
@@ -44,24 +46,6 @@ def rate_scale(patients: np.ndarray, defaults: Defaults, v: dict) -> dict[str, f
     return scales
 
 
-class Routed:
-    """Needs on their way: id, when, whether counted (arose after the warm-up), practice of a failed attempt."""
-
-    def __init__(self, ids, times, counted, practice):
-        self.ids, self.times, self.counted, self.practice = ids, times, counted, practice
-
-    def __getitem__(self, keep: np.ndarray) -> "Routed":
-        at = np.flatnonzero(keep) if keep.dtype == bool else keep  # positions once, then four cheap takes
-        return Routed(self.ids[at], self.times[at], self.counted[at], self.practice[at])
-
-    @staticmethod
-    def joined(parts: list["Routed"], in_order: bool = True) -> "Routed":
-        every = Routed(
-            *(np.concatenate([getattr(p, f) for p in parts]) for f in ("ids", "times", "counted", "practice"))
-        )
-        return every[np.argsort(every.times, kind="stable")] if in_order else every
-
-
 def simulate(
     scenario: Scenario,
     defaults: Defaults,
@@ -75,8 +59,10 @@ def simulate(
     warmup_weeks: int = 0,
     keeps_ooh: np.ndarray | None = None,
     rotas: dict[str, np.ndarray] | None = None,
+    network: np.ndarray | None = None,
 ) -> dict:
-    """``rotas``: the fixed rota of each station (rotas.py), or None to plan each to this run's own demand."""
+    """``rotas``: the fixed rota of each station (rotas.py), or None to plan each to this run's own demand;
+    ``network``: each practice's network (an index; None: each practice its own)."""
     v = scenario.values
     draws = Draws(seed, replication, chunk)
     pop = aged_population(patients, v)
@@ -103,15 +89,16 @@ def simulate(
     needs = Routed(ids, times, times >= start, np.full(times.size, NO_PRACTICE))
     whose = draws.choice(needs.ids, "practice", list_size)
     keeps = np.zeros(len(annual), bool) if keeps_ooh is None else np.asarray(keeps_ooh, bool)
+    network = np.arange(len(annual)) if network is None else np.asarray(network, np.int64)
     keeps = np.ones_like(keeps) if v["ooh_provider"] == "practices" else keeps
     direct = draws.bernoulli(needs.ids, "straight_to_ae", v["straight_to_ae_share"])
-    ae["straight_to_ae"].append(_later(needs[direct], 1.0))
+    ae["straight_to_ae"].append(later(needs[direct], 1.0))
     own = ~direct & keeps[whose]
     cover = own_cover(v, year, ids[own], times[own], whose[own], len(annual), draws, needs.counted[own])
 
-    failed = _in_hours(v, year, annual, list_size, draws, start, counts, practices, cover.lost_sessions)
+    failed = in_hours(v, year, annual, list_size, network, draws, start, counts, practices, cover.lost_sessions)
     after = draws.choice(failed.ids, "after_failure", [v[k] for k in AFTER_FAILURE])
-    ae["failed_access"].append(_later(failed[after == 2], 1.0))
+    ae["failed_access"].append(later(failed[after == 2], 1.0))
     calls = Routed.joined([needs[~direct & ~own], failed[after == 1]])
     from_practice = calls.practice != NO_PRACTICE
 
@@ -129,15 +116,31 @@ def simulate(
     disposition = draws.choice(calls.ids, "disposition", [v[f"disposition_{d}"] for d in DISPOSITIONS])
     conveyed = (disposition == 0) & draws.bernoulli(calls.ids, "conveyed", v["ambulance_conveyed_share"])
     after_call = Routed(calls.ids, ended, calls.counted, calls.practice)
-    ae["ambulance"].append(_later(after_call[conveyed & ~from_practice], 0.75))
-    ae["failed_access_via_111"].append(_later(after_call[((disposition == 1) | conveyed) & from_practice], 1.0))
-    ae["111_ae"].append(_later(after_call[(disposition == 1) & ~from_practice], 1.0))
+    ae["ambulance"].append(later(after_call[conveyed & ~from_practice], 0.75))
+    ae["failed_access_via_111"].append(later(after_call[((disposition == 1) | conveyed) & from_practice], 1.0))
+    ae["111_ae"].append(later(after_call[(disposition == 1) & ~from_practice], 1.0))
     primary = disposition == 2
     back_to_practice = primary & in_hours_at(year, ended)
     counts["calls_111"] = float(calls.counted.sum())
     counts["ambulance_dispatches"] = float(((disposition == 0) & calls.counted).sum())
     counts["back_to_practice"] = float((back_to_practice & calls.counted).sum())
     to_ooh = primary & ~back_to_practice
+    # At the weekend 111 books primary-care needs into the network's hub while it is open and has room.
+    network_lists = np.bincount(network, weights=list_size, minlength=int(network.max()) + 1)
+    hub_day = np.floor(hub_appointments_per_hour(v, network_lists) * (WEEKEND[1] - WEEKEND[0]) + 0.5)
+    calendar_days = np.arange(year.working_day.size)
+    open_days = weekend_open(calendar_days * 24.0 + WEEKEND[0], v)
+    weekend = to_ooh & weekend_open(ended, v) & (ended < year.hours)
+    home = np.where(
+        from_practice, calls.practice, whose[np.where(from_practice, 0, calls.ids & ~OOH_NEED).astype(np.int64)]
+    )
+    key = network[home] * calendar_days.size + (ended // 24).astype(np.int64)
+    capacity = (hub_day[:, None] * open_days[None, :]).astype(np.int64).ravel()
+    booked = np.zeros(calls.ids.size, bool)
+    booked[weekend] = first_in_line(key[weekend], ended[weekend], capacity)
+    to_ooh &= ~booked
+    counts["hub_weekend_appointments"] = float((booked & calls.counted).sum())
+    counts["hub_weekend_capacity"] = float(hub_day.sum() * open_days[calendar_days * 24 >= start].sum())
     order = np.argsort(ended[to_ooh], kind="stable")
     cases = after_call[to_ooh][order]
     ooh_answered = answered[to_ooh][order]
@@ -159,7 +162,7 @@ def simulate(
     )
     referred = draws.bernoulli(cases.ids, "referral", referral)
     assessed = Routed(cases.ids, done, counted, cases.practice)
-    ae["ooh_referral"].append(_later(assessed[referred], 1.0))
+    ae["ooh_referral"].append(later(assessed[referred], 1.0))
     counts["palliative_referred"] = float((referred & palliative & counted).sum())
     counts["palliative_cases"] = float((palliative & counted).sum())
     outcome = draws.choice(cases.ids, "outcome", [v["ooh_telephone_share"], v["ooh_base_share"], v["ooh_home_share"]])
@@ -167,7 +170,7 @@ def simulate(
     counted_weeks = year.weeks - warmup_weeks
     busy = assessing[counted].sum()
     for kind, minutes, travel in ((1, v["base_visit_minutes"], 1.0), (2, home_minutes, 0.0)):
-        visits = _later(assessed[(outcome == kind) & ~referred], travel)
+        visits = later(assessed[(outcome == kind) & ~referred], travel)
         visits = visits[np.argsort(visits.times, kind="stable")]
         service = draws.exponential(visits.ids, "visit", minutes * MINUTES)
         station(visits.times, service, rota("base_visits" if kind == 1 else "home_visits", visits.times, minutes))
@@ -177,8 +180,8 @@ def simulate(
     # Practices' own cover: their cases count with the OOH service's, the clock running from the patient's call.
     mine = needs[own]
     called = Routed(mine.ids, cover.done, mine.counted, mine.practice)
-    ae["ambulance"].append(_later(called[cover.conveyed], 0.75))
-    ae["own_practice_ae"].append(_later(called[cover.disposition == 1], 1.0))
+    ae["ambulance"].append(later(called[cover.conveyed], 0.75))
+    ae["own_practice_ae"].append(later(called[cover.disposition == 1], 1.0))
     counts["own_ooh_calls"] = float(mine.counted.sum())
     counted = mine.counted & (cover.disposition == 2)
     target = np.where(cover.urgent, v["urgent_target_minutes"], v["routine_target_minutes"]) * MINUTES
@@ -186,7 +189,7 @@ def simulate(
     counts["ooh_cases"] += counts["own_ooh_cases"]
     counts["clock_met"] += float(((cover.started - mine.times) <= target)[counted].sum())
     counts["ambulance_dispatches"] += float(((cover.disposition == 0) & mine.counted).sum())
-    ae["ooh_referral"].append(_later(called[cover.referred], 1.0))
+    ae["ooh_referral"].append(later(called[cover.referred], 1.0))
     counts["palliative_referred"] += float((cover.referred & cover.palliative & counted).sum())
     counts["palliative_cases"] += float((cover.palliative & counted).sum())
     for kind, name in ((1, "base_visits"), (2, "home_visits")):
@@ -240,43 +243,6 @@ def simulate(
     counts["events"] += float(2 * attending.ids.size)
     out = {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
     return out | {"rotas": used}
-
-
-def _in_hours(v, year: Year, annual, list_size, draws: Draws, start: float, counts: dict, practices: dict, lost):
-    """Same-day needs per practice and working day against the same-day share of capacity, less the sessions
-    given up after night work (``lost``: practices x working days); the needs that arrive after the day's slots
-    have gone fail. Returns the failed needs (id = practice-day cell << 16 | place in the day)."""
-    working = np.flatnonzero(year.working_day)
-    capacity = v["practice_capacity_per_1000_per_week"] * list_size / 1000 * year.weeks / working.size
-    capacity = capacity * (1 + v["practice_capacity_change"])
-    same_day = v["same_day_share"]
-    demand = draws.counts["in_hours_demand"].poisson(
-        (annual * same_day / working.size)[:, None], (len(annual), working.size)
-    )
-    slots = np.floor(capacity * same_day + 0.5)[:, None] - lost * v["appointments_per_session"]
-    slots = np.maximum(slots, 0).astype(np.int64)
-    served = np.minimum(demand, slots)
-    unmet = (demand - served).ravel()
-    cells = np.repeat(np.arange(unmet.size, dtype=np.int64), unmet)
-    place = np.arange(cells.size) - np.repeat(np.cumsum(unmet) - unmet, unmet) + slots.ravel()[cells]
-    ids = (cells.astype(np.uint64) << np.uint64(16)) | place.astype(np.uint64)
-    times = working[cells % working.size] * 24 + 8 + 10.5 * draws.uniform(ids, "in_hours_time")
-    order = np.argsort(times, kind="stable")
-    failed = Routed(ids[order], times[order], times[order] >= start, (cells // working.size)[order])
-    days = working * 24 >= start
-    routine = np.minimum(annual * (1 - same_day) / working.size, capacity * (1 - same_day))
-    counts["practice_used"] = float(served[:, days].sum() + routine.sum() * days.sum())
-    counts["practice_capacity"] = float(slots[:, days].sum() + capacity.sum() * (1 - same_day) * days.sum())
-    counts["sessions_lost_to_night_work"] = float(lost[:, days].sum())
-    counts["unmet_in_hours"] = float((demand - served)[:, days].sum())
-    counts["same_day_needs"] = float(demand.sum())
-    practices["same_day_needs"] = demand[:, days].sum(axis=1).astype(np.float64)
-    practices["failed_access"] = (demand - served)[:, days].sum(axis=1).astype(np.float64)
-    return failed
-
-
-def _later(routed: Routed, hours: float) -> Routed:
-    return Routed(routed.ids, routed.times + hours, routed.counted, routed.practice)
 
 
 def _ooh_weights(year: Year, profile: tuple[tuple[float, ...], tuple[float, ...]]) -> np.ndarray:

@@ -9,15 +9,20 @@ from primarycare.economy.vocabulary import AGE_BANDS
 
 def population_from_economy(economy: Economy) -> pl.DataFrame:
     """practice_code, commissioner_code, age_band, patients (both sexes), ooh_opted_out (unknown counts as opted
-    out, as about 90% of practices did in 2004)."""
+    out, as about 90% of practices did in 2004), network_code (null: in no network)."""
     owners = pl.DataFrame(
-        [(p.code, p.commissioner_code, p.ooh_opted_out is not False) for p in economy.practices],
-        schema={"practice_code": pl.String, "commissioner_code": pl.String, "ooh_opted_out": pl.Boolean},
+        [(p.code, p.commissioner_code, p.ooh_opted_out is not False, p.network_code) for p in economy.practices],
+        schema={
+            "practice_code": pl.String,
+            "commissioner_code": pl.String,
+            "ooh_opted_out": pl.Boolean,
+            "network_code": pl.String,
+        },
         orient="row",
     )
     lists = economy.lists.group_by("practice_code", "age_band").agg(pl.col("patients").sum())
     return lists.join(owners, on="practice_code").select(
-        "practice_code", "commissioner_code", "age_band", "patients", "ooh_opted_out"
+        "practice_code", "commissioner_code", "age_band", "patients", "ooh_opted_out", "network_code"
     )
 
 
@@ -38,6 +43,7 @@ def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
             "age_band": np.tile(bands, frame.height),
             "patients": counts.reshape(-1).astype(np.int64),
             "ooh_opted_out": np.repeat(frame["ooh_opted_out"].to_numpy() == "Y", len(bands)),
+            "network_code": np.repeat(frame["network_code"].to_numpy(), len(bands)),
         }
     )
 
@@ -49,6 +55,17 @@ def keeps_ooh(population: pl.DataFrame, codes: list[str]) -> np.ndarray:
     flags = population.group_by("practice_code").agg(pl.col("ooh_opted_out").all())
     opted = dict(zip(flags["practice_code"], flags["ooh_opted_out"], strict=True))
     return np.array([not opted[code] for code in codes], dtype=bool)
+
+
+def network_index(population: pl.DataFrame, codes: list[str]) -> np.ndarray:
+    """Per practice in ``codes``: its network as an index from 0; a practice in no network is a network alone."""
+    if "network_code" not in population.columns:
+        return np.arange(len(codes))
+    found = population.group_by("practice_code").agg(pl.col("network_code").first())
+    network = dict(zip(found["practice_code"], found["network_code"], strict=True))
+    names = [network[code] or f"alone:{code}" for code in codes]
+    index = {name: i for i, name in enumerate(dict.fromkeys(names))}
+    return np.array([index[name] for name in names], dtype=np.int64)
 
 
 def band_matrix(population: pl.DataFrame) -> tuple[list[str], np.ndarray]:

@@ -39,8 +39,10 @@ def kpis(totals: dict, v: dict) -> dict[str, float]:
         )
     )
     share = lambda part, whole: part / whole if whole else 0.0  # noqa: E731
+    hub_capacity = totals["hub_evening_capacity"] + totals["hub_weekend_capacity"]
+    hub_used = totals["hub_evening_appointments"] + totals["hub_weekend_appointments"]
     cost = (  # staff where the model rosters them, unit costs per attendance where it does not
-        totals["practice_capacity"] * v["cost_gp_appointment"]
+        (totals["practice_capacity"] + hub_capacity) * v["cost_gp_appointment"]
         + totals["call_handler_hours"] * v["cost_call_handler_hour"]
         + (totals["provider_clinician_hours"] + totals["on_call_busy_hours"]) * v["cost_ooh_clinician_hour"]
         + totals["on_call_hours"] * v["cost_on_call_hour"]
@@ -59,6 +61,9 @@ def kpis(totals: dict, v: dict) -> dict[str, float]:
         "ae_mean_wait_minutes": share(totals["ae_wait_hours"], totals["ae_seen"]) * 60,
         "ae_clinician_utilisation": share(totals["ae_treatment_hours"], totals["ae_clinician_hours"]),
         "practice_utilisation": share(totals["practice_used"], totals["practice_capacity"]),
+        "hub_appointments": hub_used,
+        "hub_utilisation": share(hub_used, hub_capacity),
+        "pooled_appointments": totals["pooled_appointments"],
         "calls_111": totals["calls_111"],
         "ooh_cases": totals["ooh_cases"],
         "ooh_home_visits": totals["home_visits"],

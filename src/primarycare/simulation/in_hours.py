@@ -1,0 +1,68 @@
+"""In hours: same-day needs per practice and working day against the same-day share of its appointments, less the
+sessions given up after night work; the needs that arrive after the day's slots have gone fail at the practice.
+Then the network: pooled slots other member practices left unused, and the hub's evening appointments (networks.py).
+What is left has failed access; routine demand is booked ahead within the routine share of capacity."""
+
+import numpy as np
+
+from primarycare.simulation.calendar import Year
+from primarycare.simulation.draws import Draws
+from primarycare.simulation.networks import EVENING, first_in_line, hub_appointments_per_hour
+from primarycare.simulation.routed import Routed
+
+
+def in_hours(v, year: Year, annual, list_size, network, draws: Draws, start: float, counts: dict, practices, lost):
+    """Returns the needs that failed (id = practice-day cell << 16 | place in the day). ``network``: each
+    practice's network (an index); ``lost``: practices x working days, sessions given up."""
+    working = np.flatnonzero(year.working_day)
+    capacity = v["practice_capacity_per_1000_per_week"] * list_size / 1000 * year.weeks / working.size
+    capacity = capacity * (1 + v["practice_capacity_change"])
+    same_day = v["same_day_share"]
+    demand = draws.counts["in_hours_demand"].poisson(
+        (annual * same_day / working.size)[:, None], (len(annual), working.size)
+    )
+    slots = np.floor(capacity * same_day + 0.5)[:, None] - lost * v["appointments_per_session"]
+    slots = np.maximum(slots, 0).astype(np.int64)
+    served = np.minimum(demand, slots)
+    unmet = (demand - served).ravel()
+    cells = np.repeat(np.arange(unmet.size, dtype=np.int64), unmet)
+    place = np.arange(cells.size) - np.repeat(np.cumsum(unmet) - unmet, unmet) + slots.ravel()[cells]
+    ids = (cells.astype(np.uint64) << np.uint64(16)) | place.astype(np.uint64)
+    times = working[cells % working.size] * 24 + 8 + 10.5 * draws.uniform(ids, "in_hours_time")
+    order = np.argsort(times, kind="stable")
+    failed = Routed(ids[order], times[order], times[order] >= start, (cells // working.size)[order])
+    day = (cells % working.size)[order]
+    days = working * 24 >= start
+    networks = int(network.max()) + 1 if network.size else 0
+
+    def network_day(needs_day: np.ndarray, practice: np.ndarray) -> np.ndarray:
+        return network[practice] * working.size + needs_day
+
+    pooled = np.zeros(failed.ids.size, bool)
+    if v["network_pooling"]:
+        spare = np.maximum(slots - demand, 0)
+        by_network = np.zeros((networks, working.size), np.int64)
+        np.add.at(by_network, network, spare)
+        pooled = first_in_line(network_day(day, failed.practice), failed.times, by_network.ravel())
+    rest = ~pooled
+    per_hour = hub_appointments_per_hour(v, np.bincount(network, weights=list_size, minlength=networks))
+    evening = np.floor(per_hour * (EVENING[1] - EVENING[0]) + 0.5).astype(np.int64)
+    booked = np.zeros(failed.ids.size, bool)
+    booked[rest] = first_in_line(
+        network_day(day[rest], failed.practice[rest]), failed.times[rest], np.repeat(evening, working.size)
+    )
+    still = failed[rest & ~booked]
+
+    routine = np.minimum(annual * (1 - same_day) / working.size, capacity * (1 - same_day))
+    counts["practice_used"] = float(served[:, days].sum() + routine.sum() * days.sum())
+    counts["practice_capacity"] = float(slots[:, days].sum() + capacity.sum() * (1 - same_day) * days.sum())
+    counts["sessions_lost_to_night_work"] = float(lost[:, days].sum())
+    counts["pooled_appointments"] = float((pooled & failed.counted).sum())
+    counts["hub_evening_appointments"] = float((booked & failed.counted).sum())
+    counts["hub_evening_capacity"] = float(evening.sum() * days.sum())
+    counts["unmet_in_hours"] = float(still.counted.sum())
+    counts["same_day_needs"] = float(demand.sum())
+    practices["same_day_needs"] = demand[:, days].sum(axis=1).astype(np.float64)
+    kept = still.practice[still.counted]
+    practices["failed_access"] = np.bincount(kept, minlength=len(annual)).astype(np.float64)
+    return still

@@ -1,0 +1,61 @@
+"""Access mechanisms on small random economies: more slots never raise failed access, pooling a network's unused
+slots never raises it, a hub never raises it, and an empty hub changes nothing."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from primarycare.simulation.calendar import year_calendar
+from primarycare.simulation.draws import Draws
+from primarycare.simulation.in_hours import in_hours
+from primarycare.simulation.networks import first_in_line
+from primarycare.simulation.parameters import scenario_from
+
+YEAR = year_calendar("2023-24", 2)
+
+
+def failed_access(lists, network, capacity, **switches) -> tuple[float, dict]:
+    v = dict(scenario_from("p", {"practice_capacity_per_1000_per_week": capacity, **switches}).values)
+    lists = np.asarray(lists, dtype=float)
+    annual = lists * 5.16 * YEAR.weeks / 52
+    counts, practices = {}, {}
+    lost = np.zeros((lists.size, int(YEAR.working_day.sum())))
+    failed = in_hours(v, YEAR, annual, lists, np.asarray(network), Draws(3, 0, 0), 0.0, counts, practices, lost)
+    assert counts["unmet_in_hours"] == failed.ids.size == practices["failed_access"].sum()
+    return counts["unmet_in_hours"], counts
+
+
+economies = st.integers(2, 6).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(500, 12_000), min_size=n, max_size=n),
+        st.lists(st.integers(0, 2), min_size=n, max_size=n),
+        st.floats(60, 120),
+    )
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(economies, st.floats(1, 30))
+def test_more_slots_never_raise_failed_access(economy, more):
+    lists, network, capacity = economy
+    assert failed_access(lists, network, capacity + more)[0] <= failed_access(lists, network, capacity)[0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(economies)
+def test_pooling_and_a_hub_never_raise_failed_access_and_an_empty_hub_changes_nothing(economy):
+    lists, network, capacity = economy
+    alone, _ = failed_access(lists, network, capacity)
+    pooled, counts = failed_access(lists, network, capacity, network_pooling=True)
+    assert pooled <= alone and pooled + counts["pooled_appointments"] == alone
+    hub, counts = failed_access(lists, network, capacity, network_hub=True)
+    assert hub <= alone and hub + counts["hub_evening_appointments"] == alone
+    empty, counts = failed_access(lists, network, capacity, network_hub=True, hub_minutes_per_1000_per_week=0.0)
+    assert empty == alone and counts["hub_evening_capacity"] == 0
+
+
+def test_first_in_line_takes_the_earliest_of_each_key_up_to_its_capacity():
+    keys = np.array([1, 0, 1, 1, 0, 2])
+    times = np.array([3.0, 9.0, 1.0, 2.0, 8.0, 5.0])
+    capacity = np.array([1, 2, 0])
+    assert first_in_line(keys, times, capacity).tolist() == [False, False, True, True, True, False]
