@@ -116,6 +116,69 @@ def _yes(value) -> str:
     return "yes" if value else "no"
 
 
+@app.command("sensitivity")
+def sensitivity(
+    scenario: Annotated[Path, typer.Option(help="Scenario file (YAML) to vary the assumptions around")],
+    out: Annotated[Path, typer.Option(help="Folder for tornado.csv, influence.csv, samples.csv and report.html")],
+    db: Annotated[str | None, typer.Option("--db", help="A loaded economy")] = None,
+    economy: Annotated[str | None, typer.Option(help="synth:england or synth:N instead of --db")] = None,
+    year: Annotated[str | None, typer.Option(help="Which loaded year's lists (default: latest)")] = None,
+    replications: Annotated[int, typer.Option(min=1, help="Replications per variant")] = 3,
+    samples: Annotated[
+        int | None, typer.Option(min=2, help="Latin hypercube samples (default: 4 per assumption)")
+    ] = None,
+    seed: int = 1,
+    runner: Annotated[str, typer.Option(help="auto (Ray when installed, else processes), local, processes or ray")] = (
+        "auto"
+    ),
+    workers: Annotated[int | None, typer.Option(help="Processes or Ray workers")] = None,
+) -> None:
+    """One-at-a-time ranges and a global (Latin hypercube) analysis over every parameter marked as an assumption,
+    with a tornado chart of each headline KPI."""
+    import importlib.util
+
+    from primarycare.simulation.kpis import KPIS
+    from primarycare.simulation.parameters import ScenarioError, load_defaults, load_scenario
+    from primarycare.simulation.sensitivity import analyse
+    from primarycare.simulation.tornado import report_html
+
+    assumptions = len(load_defaults().assumptions())
+    samples = samples or 4 * assumptions
+    if samples < assumptions + 2:
+        raise bad_input(f"--samples: at least {assumptions + 2} for {assumptions} assumptions (the global regression)")
+    if runner == "auto":
+        runner = "ray" if importlib.util.find_spec("ray") else "processes"
+    try:
+        population = _population(economy, db, year)[0]
+        plan = load_scenario(scenario)
+        with Progress(console=err, transient=True) as bar:
+            bar.add_task(f"{plan.name}: {2 * assumptions + 1 + samples} variants x {replications}", total=None)
+            result = analyse(
+                population, plan, replications=replications, samples=samples, seed=seed, runner=runner, workers=workers
+            )
+    except (ScenarioError, ValueError, RuntimeError) as error:
+        raise bad_input(error) from None
+    out.mkdir(parents=True, exist_ok=True)
+    result.tornado.write_csv(out / "tornado.csv")
+    result.influence.write_csv(out / "influence.csv")
+    result.samples.write_csv(out / "samples.csv")
+    (out / "report.html").write_text(report_html(result, KPIS))
+    table = Table(title=f"{plan.name}: the assumption that moves each KPI most ({runner} runner)")
+    for column in ("KPI", "scenario", "assumption", "low -> high", "KPI at low -> high"):
+        table.add_column(column)
+    for kpi, base in result.base.items():
+        top = result.tornado.filter(result.tornado["kpi"] == kpi).row(0, named=True)
+        table.add_row(
+            kpi,
+            f"{base:,.4g}",
+            top["parameter"],
+            f"{top['low']:.4g} -> {top['high']:.4g}",
+            f"{top['at_low']:,.4g} -> {top['at_high']:,.4g}",
+        )
+    Console(width=160).print(table)
+    print(f"{assumptions} assumptions, {samples} samples -> {out}")
+
+
 @app.command("rota")
 def rota(
     scenario: Annotated[Path, typer.Option(help="Scenario file (YAML) whose demand the rotas are planned to")],

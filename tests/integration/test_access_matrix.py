@@ -65,6 +65,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "POST /payments/reconcile": COMMISSIONING,
     "GET /simulation": COMMISSIONING,
     "POST /simulation": COMMISSIONING,
+    "POST /simulation/sensitivity": COMMISSIONING,
     "GET /simulation/jobs/{job_id}": NOBODY,  # no job has run: 404 to those who may look, 403 to the rest
     "GET /simulation/jobs/{job_id}/ae_arrivals_by_hour_of_week.csv": NOBODY,
     "GET /api/simulation/jobs/{job_id}": NOBODY,
@@ -192,6 +193,7 @@ def _forms(p: dict, today: date) -> dict[str, dict]:
     return {
         "POST /payments/reconcile": {"files": {"paid": ("paid.csv", b"PRACTICE_CODE\nnot a paid file\n")}},
         "POST /simulation": {"data": {"scenario": "baseline", "replications": 2}},
+        "POST /simulation/sensitivity": {"data": {"scenario": "baseline", "replications": 1}},
         "POST /ooh/cases": {"data": {"source": "111", "practice_code": p["code"], "dx_code": "Dx117"} | patient},
         "POST /api/cases": {
             "json": {"source": "111", "practice_code": p["code"], "dx_code": "Dx117", "received_at": now} | patient

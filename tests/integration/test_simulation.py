@@ -14,7 +14,7 @@ from primarycare.simulation.api import Model
 from primarycare.simulation.calendar import year_calendar
 from primarycare.simulation.kpis import KPIS
 from primarycare.simulation.model import rate_scale, simulate
-from primarycare.simulation.parameters import scenario_from
+from primarycare.simulation.parameters import load_defaults, scenario_from
 from primarycare.simulation.population import band_matrix, synthetic_population
 from primarycare.simulation.stats import difference_ci
 
@@ -433,3 +433,34 @@ def test_network_hubs_seven_day_access_and_pooling_act_through_their_mechanisms(
     assert (seven["ooh_cases"] < hub["ooh_cases"]).all()
     assert (pooled["pooled_appointments"] > 0).all()
     assert (pooled["ae_from_failed_access"] <= base["ae_from_failed_access"]).all()
+
+
+def test_sensitivity_ranks_the_assumptions_by_their_influence(tmp_path):
+    """Every assumption is varied; what it cannot touch does not move (common random numbers make that exact), and
+    what it drives moves the most."""
+    out = tmp_path / "sensitivity"
+    done = CliRunner().invoke(
+        app,
+        ["simulate", "sensitivity", "--scenario", str(SCENARIOS / "baseline.yaml"), "--economy", "synth:12"]
+        + ["--replications", "1", "--runner", "local", "--out", str(out)],
+    )
+    assert done.exit_code == 0, done.output
+    tornado = pl.read_csv(out / "tornado.csv")
+    influence = pl.read_csv(out / "influence.csv")
+    assumptions = set(load_defaults().assumptions())
+    assert set(tornado["parameter"]) == assumptions and "consultations_per_person_year" not in assumptions
+    ae = tornado.filter(pl.col("kpi") == "ae_attendances")
+    assert ae["parameter"][0] == "background_ae_per_1000_per_year" and ae["at_high"][0] > ae["at_low"][0]
+    assert ae.filter(pl.col("parameter").str.starts_with("cost_"))["swing"].max() == 0  # prices move no attendance
+    cost = tornado.filter(pl.col("kpi") == "cost_gbp")
+    assert cost.filter(pl.col("parameter") == "cost_ooh_clinician_hour")["swing"][0] > 0
+    top = influence.filter(pl.col("kpi") == "ae_attendances").row(0, named=True)
+    assert top["parameter"] == "background_ae_per_1000_per_year" and top["src"] > 0.5
+    assert len(pl.read_csv(out / "samples.csv")) == 4 * len(assumptions)
+    assert "<svg" in (out / "report.html").read_text()
+    few = CliRunner().invoke(
+        app,
+        ["simulate", "sensitivity", "--scenario", str(SCENARIOS / "baseline.yaml"), "--economy", "synth:12"]
+        + ["--samples", "5", "--out", str(tmp_path / "x")],
+    )
+    assert few.exit_code == 2 and "--samples: at least" in few.output

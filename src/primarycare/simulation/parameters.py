@@ -49,6 +49,23 @@ class Defaults:
     ae_hour: tuple[float, ...]
     ae_monday: float
     ae_age_rates: dict[str, float]
+    ranges: dict[str, tuple[float, float]]  # assumptions' own ranges to vary them over
+    levers: tuple[str, ...] = ()  # scenario levers: unverified, but a policy to choose, not a fact to doubt
+    default_range: float = 0.25  # ± this share of the value for an assumption with no range of its own
+
+    def assumptions(self) -> dict[str, tuple[float, float]]:
+        """Every numeric parameter not verified from a published source (levers aside), with its range."""
+        found = {}
+        for name, value in self.values.items():
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            if not numeric or self.sources[name][1] or name in self.levers:
+                continue
+            low, high = self.ranges.get(name, (value * (1 - self.default_range), value * (1 + self.default_range)))
+            if name in PROBABILITIES or any(name in group for group in SHARES_THAT_ADD_UP.values()):
+                low, high = max(low, 0.0), min(high, 1.0)
+            if high > low:
+                found[name] = (float(low), float(high))
+        return found
 
 
 def load_defaults() -> Defaults:
@@ -69,6 +86,9 @@ def load_defaults() -> Defaults:
         ae_hour=tuple(data["ae_profile"]["hour"]),
         ae_monday=float(data["ae_profile"]["monday"]),
         ae_age_rates=dict(zip(data["ae_age_rates"]["bands"], data["ae_age_rates"]["rate"], strict=True)),
+        ranges={name: tuple(e["range"]) for name, e in data["values"].items() if "range" in e},
+        levers=tuple(data["sensitivity"]["levers"]),
+        default_range=float(data["sensitivity"]["default_range"]),
     )
 
 

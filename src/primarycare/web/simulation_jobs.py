@@ -15,6 +15,7 @@ from primarycare.store.economy import read_economy
 
 if TYPE_CHECKING:
     from primarycare.simulation.api import Results
+    from primarycare.simulation.sensitivity import Sensitivity
 
 
 @dataclass
@@ -29,6 +30,8 @@ class Job:
     results: "Results | None" = None
     error: str | None = None
     year: str | None = None
+    kind: str = "run"  # run, or sensitivity (every assumption varied around the scenario)
+    sensitivity: "Sensitivity | None" = None
 
 
 class SimulationJobs:
@@ -38,13 +41,14 @@ class SimulationJobs:
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simulation")
+        self.stopping = threading.Event()  # set at shutdown: a long job stops at its next chunk
 
     def scenarios(self) -> dict[str, Path]:
         return {p.stem: p for p in sorted(self.folder.glob("*.yaml"))} if self.folder.is_dir() else {}
 
-    def submit(self, scenario: str, replications: int, seed: int, owner: str) -> Job:
+    def submit(self, scenario: str, replications: int, seed: int, owner: str, kind: str = "run") -> Job:
         path = self.scenarios()[scenario]
-        job = Job(uuid.uuid4().hex[:12], str(path), replications, seed, owner)
+        job = Job(uuid.uuid4().hex[:12], str(path), replications, seed, owner, kind=kind)
         with self.lock:
             self.jobs[job.id] = job
         self.pool.submit(self._run, job)
@@ -58,16 +62,31 @@ class SimulationJobs:
         try:
             economy = read_economy(self.engine)
             job.year = economy.year
-            job.results = Model(economy, load_scenario(Path(job.scenario_file))).run(job.replications, job.seed)
+            scenario = load_scenario(Path(job.scenario_file))
+            if job.kind == "sensitivity":
+                from primarycare.simulation.parameters import load_defaults
+                from primarycare.simulation.sensitivity import analyse
+
+                samples = 4 * len(load_defaults().assumptions())
+                job.sensitivity = analyse(
+                    economy, scenario, replications=job.replications, samples=samples, seed=job.seed
+                )
+            else:
+                job.results = Model(economy, scenario).run(job.replications, job.seed, progress=self._tick)
             job.status = "done"
         except Exception as failure:  # the page shows what went wrong; the app keeps serving
             job.error = f"{type(failure).__name__}: {failure}"
             job.status = "failed"
             traceback.print_exc()
 
+    def _tick(self, _chunks: int) -> None:
+        if self.stopping.is_set():
+            raise RuntimeError("the app is shutting down: run stopped")
+
     def recent(self) -> list[Job]:
         with self.lock:
             return sorted(self.jobs.values(), key=lambda j: j.created, reverse=True)[:20]
 
     def shutdown(self) -> None:
+        self.stopping.set()
         self.pool.shutdown(wait=False, cancel_futures=True)

@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from primarycare.access.roles import User
 from primarycare.simulation.kpis import KPIS
+from primarycare.simulation.tornado import EXPLAINED, tornado_sections
 from primarycare.web.deps import ApiUser, CsrfChecked, PageUser
 from primarycare.web.pages import render
 from primarycare.web.simulation_jobs import Job, SimulationJobs
@@ -51,10 +52,29 @@ def start(
     return RedirectResponse(f"/simulation/jobs/{job.id}", status_code=303)
 
 
+@router.post("/simulation/sensitivity", dependencies=[CsrfChecked])
+def start_sensitivity(
+    request: Request,
+    user: PageUser,
+    scenario: Annotated[str, Form()],
+    replications: Annotated[int, Form(ge=1, le=5)] = 2,
+    seed: Annotated[int, Form(ge=0)] = 1,
+):
+    """Every assumption varied around a scenario (one at a time, then a Latin hypercube), in the background."""
+    jobs = _jobs(request, user)
+    if scenario not in jobs.scenarios():
+        raise HTTPException(422, f"no scenario {scenario!r}")
+    job = jobs.submit(scenario, replications, seed, user.username, kind="sensitivity")
+    return RedirectResponse(f"/simulation/jobs/{job.id}", status_code=303)
+
+
 @router.get("/simulation/jobs/{job_id}")
 def job_page(request: Request, user: PageUser, job_id: str):
     job = _job(request, user, job_id)
-    context = {"user": user, "job": job, "kpis": KPIS, "summary": None, "charts": None}
+    context = {"user": user, "job": job, "kpis": KPIS, "summary": None, "charts": None, "tornadoes": None}
+    if job.sensitivity is not None:
+        context["tornadoes"] = tornado_sections(job.sensitivity)
+        context["explained"] = EXPLAINED
     if job.results is not None:
         hours = job.results.ae_mean_by_hour()
         reps = job.results.replications
@@ -73,7 +93,7 @@ def job_page(request: Request, user: PageUser, job_id: str):
 def job_csv(request: Request, user: PageUser, job_id: str):
     job = _job(request, user, job_id)
     if job.results is None:
-        raise HTTPException(409, f"job {job_id} is {job.status}")
+        raise HTTPException(409, f"job {job_id} is {job.status}" if job.kind == "run" else "a sensitivity run")
     buffer = io.BytesIO()
     job.results.ae_mean_by_hour().write_csv(buffer)
     return Response(
