@@ -45,11 +45,7 @@ def start(
     replications: Annotated[int, Form(ge=1, le=50)] = 5,
     seed: Annotated[int, Form(ge=0)] = 1,
 ):
-    jobs = _jobs(request, user)
-    if scenario not in jobs.scenarios():
-        raise HTTPException(422, f"no scenario {scenario!r}")
-    job = jobs.submit(scenario, replications, seed, user.username)
-    return RedirectResponse(f"/simulation/jobs/{job.id}", status_code=303)
+    return _submit(request, user, scenario, replications, seed, "run")
 
 
 @router.post("/simulation/sensitivity", dependencies=[CsrfChecked])
@@ -61,10 +57,14 @@ def start_sensitivity(
     seed: Annotated[int, Form(ge=0)] = 1,
 ):
     """Every assumption varied around a scenario (one at a time, then a Latin hypercube), in the background."""
+    return _submit(request, user, scenario, replications, seed, "sensitivity")
+
+
+def _submit(request: Request, user: User, scenario: str, replications: int, seed: int, kind: str):
     jobs = _jobs(request, user)
     if scenario not in jobs.scenarios():
         raise HTTPException(422, f"no scenario {scenario!r}")
-    job = jobs.submit(scenario, replications, seed, user.username, kind="sensitivity")
+    job = jobs.submit(scenario, replications, seed, user.username, kind=kind)
     return RedirectResponse(f"/simulation/jobs/{job.id}", status_code=303)
 
 
