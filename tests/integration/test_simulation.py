@@ -464,3 +464,12 @@ def test_sensitivity_ranks_the_assumptions_by_their_influence(tmp_path):
         + ["--samples", "5", "--out", str(tmp_path / "x")],
     )
     assert few.exit_code == 2 and "--samples: at least" in few.output
+
+
+def test_peaks_in_demand_make_more_patients_fail_at_the_same_total(population):
+    """The same year's demand, flat or with Monday and winter peaks, against the same appointments: the peaks meet
+    full books, so more patients fail and more slots go unused on quiet days."""
+    flat = run(population, {"monday_peak": 1.0, "winter_peak": 0.0}).replications
+    peaked = run(population, {"monday_peak": 1.4, "winter_peak": 0.2}).replications
+    assert (peaked["ae_from_failed_access"] > flat["ae_from_failed_access"] * 1.2).all()
+    assert (peaked["practice_utilisation"] < flat["practice_utilisation"]).all()

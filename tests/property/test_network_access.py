@@ -20,7 +20,8 @@ def failed_access(lists, network, capacity, **switches) -> tuple[float, dict]:
     annual = lists * 5.16 * YEAR.weeks / 52
     counts, practices = {}, {}
     lost = np.zeros((lists.size, int(YEAR.working_day.sum())))
-    failed = in_hours(v, YEAR, annual, lists, np.asarray(network), Draws(3, 0, 0), 0.0, counts, practices, lost)
+    hours = [4.0, 1.6, 1.2, 1.0, 0.9, 0.8, 0.8, 0.8, 0.7, 0.6, 0.4]
+    failed = in_hours(v, YEAR, annual, lists, np.asarray(network), Draws(3, 0, 0), 0.0, counts, practices, lost, hours)
     assert counts["unmet_in_hours"] == failed.ids.size == practices["failed_access"].sum()
     return counts["unmet_in_hours"], counts
 

@@ -1,7 +1,16 @@
 """In hours: same-day needs per practice and working day against the same-day share of its appointments, less the
 sessions given up after night work; the needs that arrive after the day's slots have gone fail at the practice.
+
+The appointment book: same-day slots are released at 08:00 and taken in the order requests arrive. Demand varies by
+day (Monday's peak, ``monday_peak``; a winter peak of ``winter_peak`` at mid-January, a cosine over the year) and
+by hour (``[same_day_hours]``: the 08:00 rush). A need that fails is one of the day's last arrivals: the k-th of n
+requests arrives at the k-th order statistic of the day's arrival-time distribution, drawn for the failing ones
+only (Rényi's representation: U(k) = U(k+1) x V^(1/k)), so failures fall late in the morning or afternoon when
+the rush has used the slots up.
 Then the network: pooled slots other member practices left unused, and the hub's evening appointments (networks.py).
 What is left has failed access; routine demand is booked ahead within the routine share of capacity."""
+
+from datetime import date
 
 import numpy as np
 
@@ -11,15 +20,44 @@ from primarycare.simulation.networks import EVENING, first_in_line, hub_appointm
 from primarycare.simulation.routed import Routed
 
 
-def in_hours(v, year: Year, annual, list_size, network, draws: Draws, start: float, counts: dict, practices, lost):
+def day_factors(year: Year, working: np.ndarray, v: dict) -> np.ndarray:
+    """Relative same-day demand on each working day, averaging 1: Monday's peak and the winter peak."""
+    weekday = (year.start.weekday() + working) % 7
+    day_of_year = (year.start.toordinal() + working - date(year.start.year, 1, 15).toordinal()) % 365.25
+    factor = np.where(weekday == 0, v["monday_peak"], 1.0) * (
+        1 + v["winter_peak"] * np.cos(2 * np.pi * day_of_year / 365.25)
+    )
+    return factor / factor.mean()
+
+
+def arrival_clock(place: np.ndarray, unmet: np.ndarray, v_uniform: np.ndarray, weights) -> np.ndarray:
+    """Clock times (hours) of the failing requests: place k (0-based) of a day's n requests is the (k+1)-th order
+    statistic of n arrivals. ``place`` runs upwards within each practice-day (``unmet`` of them per cell, the last
+    of the day's ``demand``), so log U(k+1) = sum over j = k+1..n of log(V_j) / j, a suffix sum within the cell."""
+    if place.size == 0:
+        return np.zeros(0)
+    term = np.log1p(-v_uniform) / (place + 1)
+    running = np.cumsum(term)
+    ends = np.repeat(np.cumsum(unmet) - 1, unmet)
+    quantile = np.exp(running[ends] - running + term)
+    hours = np.array([*range(8, 19), 18.5])
+    weights = np.asarray(weights, dtype=float)
+    cdf = np.concatenate([[0.0], np.cumsum(weights * np.diff(hours))])
+    return np.interp(quantile, cdf / cdf[-1], hours)
+
+
+def in_hours(
+    v, year: Year, annual, list_size, network, draws: Draws, start: float, counts: dict, practices, lost, hour_weights
+):
     """Returns the needs that failed (id = practice-day cell << 16 | place in the day). ``network``: each
-    practice's network (an index); ``lost``: practices x working days, sessions given up."""
+    practice's network (an index); ``lost``: practices x working days, sessions given up; ``hour_weights``: same-day
+    requests by hour from 08:00 (the last weight for 18:00-18:30)."""
     working = np.flatnonzero(year.working_day)
     capacity = v["practice_capacity_per_1000_per_week"] * list_size / 1000 * year.weeks / working.size
     capacity = capacity * (1 + v["practice_capacity_change"])
     same_day = v["same_day_share"]
     demand = draws.counts["in_hours_demand"].poisson(
-        (annual * same_day / working.size)[:, None], (len(annual), working.size)
+        (annual * same_day / working.size)[:, None] * day_factors(year, working, v), (len(annual), working.size)
     )
     slots = np.floor(capacity * same_day + 0.5)[:, None] - lost * v["appointments_per_session"]
     slots = np.maximum(slots, 0).astype(np.int64)
@@ -28,7 +66,8 @@ def in_hours(v, year: Year, annual, list_size, network, draws: Draws, start: flo
     cells = np.repeat(np.arange(unmet.size, dtype=np.int64), unmet)
     place = np.arange(cells.size) - np.repeat(np.cumsum(unmet) - unmet, unmet) + slots.ravel()[cells]
     ids = (cells.astype(np.uint64) << np.uint64(16)) | place.astype(np.uint64)
-    times = working[cells % working.size] * 24 + 8 + 10.5 * draws.uniform(ids, "in_hours_time")
+    clock = arrival_clock(place, unmet, draws.uniform(ids, "in_hours_time"), hour_weights)
+    times = working[cells % working.size] * 24 + clock
     order = np.argsort(times, kind="stable")
     failed = Routed(ids[order], times[order], times[order] >= start, (cells // working.size)[order])
     day = (cells % working.size)[order]

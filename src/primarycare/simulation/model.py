@@ -96,7 +96,19 @@ def simulate(
     own = ~direct & keeps[whose]
     cover = own_cover(v, year, ids[own], times[own], whose[own], len(annual), draws, needs.counted[own])
 
-    failed = in_hours(v, year, annual, list_size, network, draws, start, counts, practices, cover.lost_sessions)
+    failed = in_hours(
+        v,
+        year,
+        annual,
+        list_size,
+        network,
+        draws,
+        start,
+        counts,
+        practices,
+        cover.lost_sessions,
+        defaults.same_day_hours,
+    )
     after = draws.choice(failed.ids, "after_failure", [v[k] for k in AFTER_FAILURE])
     ae["failed_access"].append(later(failed[after == 2], 1.0))
     calls = Routed.joined([needs[~direct & ~own], failed[after == 1]])

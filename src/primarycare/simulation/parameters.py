@@ -49,6 +49,7 @@ class Defaults:
     ae_hour: tuple[float, ...]
     ae_monday: float
     ae_age_rates: dict[str, float]
+    same_day_hours: tuple[float, ...]  # same-day requests by hour from 08:00 (the last for 18:00-18:30)
     ranges: dict[str, tuple[float, float]]  # assumptions' own ranges to vary them over
     levers: tuple[str, ...] = ()  # scenario levers: unverified, but a policy to choose, not a fact to doubt
     default_range: float = 0.25  # ± this share of the value for an assumption with no range of its own
@@ -86,6 +87,7 @@ def load_defaults() -> Defaults:
         ae_hour=tuple(data["ae_profile"]["hour"]),
         ae_monday=float(data["ae_profile"]["monday"]),
         ae_age_rates=dict(zip(data["ae_age_rates"]["bands"], data["ae_age_rates"]["rate"], strict=True)),
+        same_day_hours=tuple(data["same_day_hours"]["weight"]),
         ranges={name: tuple(e["range"]) for name, e in data["values"].items() if "range" in e},
         levers=tuple(data["sensitivity"]["levers"]),
         default_range=float(data["sensitivity"]["default_range"]),

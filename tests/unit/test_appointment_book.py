@@ -1,0 +1,46 @@
+"""The appointment book: failing requests are the day's last arrivals (order statistics drawn for them only), and
+peaks in demand make more requests fail at the same total demand."""
+
+import numpy as np
+from scipy import stats
+
+from primarycare.simulation.calendar import year_calendar
+from primarycare.simulation.in_hours import arrival_clock, day_factors
+from primarycare.simulation.parameters import scenario_from
+
+HOURS = [4.0, 1.6, 1.2, 1.0, 0.9, 0.8, 0.8, 0.8, 0.7, 0.6, 0.4]
+
+
+def _brute_force(n: int, k: int, cells: int, rng) -> np.ndarray:
+    """Every one of the n requests drawn from the hour profile and sorted; the last n - k returned."""
+    edges = np.array([*range(8, 19), 18.5])
+    widths = np.diff(edges)
+    p = np.array(HOURS) * widths / (np.array(HOURS) * widths).sum()
+    hour = rng.choice(len(p), size=(cells, n), p=p)
+    times = np.sort(edges[hour] + rng.random((cells, n)) * widths[hour], axis=1)
+    return times[:, k:]
+
+
+def test_failing_requests_are_the_last_order_statistics_of_the_day():
+    n, k, cells = 30, 22, 4000  # 22 slots, 30 requests: places 22..29 fail
+    rng = np.random.default_rng(5)
+    place = np.tile(np.arange(k, n), cells)
+    unmet = np.full(cells, n - k)
+    ours = arrival_clock(place, unmet, rng.random(place.size), HOURS).reshape(cells, n - k)
+    assert (np.diff(ours, axis=1) >= 0).all() and ours.min() >= 8 and ours.max() <= 18.5
+    brute = _brute_force(n, k, cells, rng)
+    for column in (0, n - k - 1):  # the first to fail and the day's last request
+        assert stats.ks_2samp(ours[:, column], brute[:, column]).pvalue > 1e-3
+    assert np.median(ours[:, 0]) > 10  # with the 08:00 rush, slots last into the late morning
+
+
+def test_demand_peaks_on_mondays_and_in_winter_and_averages_one():
+    year = year_calendar("2023-24")
+    working = np.flatnonzero(year.working_day)
+    factors = day_factors(year, working, dict(scenario_from("t").values))
+    assert abs(factors.mean() - 1) < 1e-12
+    weekday = (year.start.weekday() + working) % 7
+    assert factors[weekday == 0].mean() > 1.15 * factors[weekday == 2].mean()
+    january = (working >= 280) & (working < 300)
+    july = (working >= 91) & (working < 111)
+    assert factors[january & (weekday == 2)].mean() > factors[july & (weekday == 2)].mean() * 1.15
