@@ -179,6 +179,70 @@ def sensitivity(
     print(f"{assumptions} assumptions, {samples} samples -> {out}")
 
 
+@app.command("calibrate")
+def calibrate_command(
+    out: Annotated[Path, typer.Option(help="Folder for calibration.md, calibration.json and the calibrated scenario")],
+    scenario: Annotated[Path, typer.Option(help="Scenario to start from, e.g. examples/scenarios/baseline.yaml")],
+    db: Annotated[str | None, typer.Option("--db", help="A loaded economy")] = None,
+    economy: Annotated[str | None, typer.Option(help="synth:england or synth:N instead of --db")] = None,
+    year: Annotated[str | None, typer.Option(help="Which loaded year's lists (default: latest)")] = None,
+    replications: Annotated[int, typer.Option(min=1, help="Replications per model run")] = 2,
+    seed: int = 1,
+    max_runs: Annotated[int, typer.Option(min=5, help="The most model runs the fit may use")] = 60,
+) -> None:
+    """Fit the free parameters to the published figures marked "fit" in simulation/data/calibration.toml, and report
+    every target (fitted, or only compared) beside the model's value before and after."""
+    import json
+
+    import yaml
+
+    from primarycare.simulation.calibrate import calibrate, report_markdown
+    from primarycare.simulation.parameters import ScenarioError, load_scenario
+
+    try:
+        fitted = calibrate(
+            _population(economy, db, year)[0],
+            load_scenario(scenario),
+            replications=replications,
+            seed=seed,
+            max_evaluations=max_runs,
+        )
+    except (ScenarioError, ValueError) as error:
+        raise bad_input(error) from None
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "calibration.md").write_text(report_markdown(fitted))
+    document = {"start": fitted.start, "fitted": fitted.fitted, "targets": fitted.rows, "runs": fitted.evaluations}
+    (out / "calibration.json").write_text(json.dumps(document, indent=2))
+    calibrated = fitted.scenario
+    scenario_file = out / f"{calibrated.name}.yaml"
+    scenario_file.write_text(
+        yaml.safe_dump(
+            {
+                "name": calibrated.name,
+                "description": calibrated.description,
+                "source": "primarycare simulate calibrate (calibration.md beside this file)",
+                "year": calibrated.year,
+                "overrides": calibrated.overrides,
+            },
+            sort_keys=False,
+        )
+    )
+    table = Table(title=f"calibration: {fitted.evaluations} model runs")
+    for column in ("statistic", "use", "published", "model before", "model after", "error"):
+        table.add_column(column)
+    for r in fitted.rows:
+        table.add_row(
+            r["statistic"],
+            r["use"],
+            f"{r['published']:.4g}",
+            f"{r['model_before']:.4g}",
+            f"{r['model_after']:.4g}",
+            f"{r['relative_error']:+.1%}",
+        )
+    Console(width=140).print(table)
+    print(f"fitted {', '.join(f'{k} = {v:.4g}' for k, v in fitted.fitted.items())} -> {scenario_file}")
+
+
 @app.command("rota")
 def rota(
     scenario: Annotated[Path, typer.Option(help="Scenario file (YAML) whose demand the rotas are planned to")],

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from primarycare.cli import app
@@ -473,3 +474,33 @@ def test_peaks_in_demand_make_more_patients_fail_at_the_same_total(population):
     peaked = run(population, {"monday_peak": 1.4, "winter_peak": 0.2}).replications
     assert (peaked["ae_from_failed_access"] > flat["ae_from_failed_access"] * 1.2).all()
     assert (peaked["practice_utilisation"] < flat["practice_utilisation"]).all()
+
+
+def test_calibration_fits_only_the_fit_targets_and_reports_the_rest(tmp_path):
+    from primarycare.simulation.calibrate import calibrate, load_calibration
+
+    out = tmp_path / "calibration"
+    done = CliRunner().invoke(
+        app,
+        ["simulate", "calibrate", "--scenario", str(SCENARIOS / "baseline.yaml"), "--economy", "synth:20"]
+        + ["--replications", "1", "--out", str(out)],
+    )
+    assert done.exit_code == 0, done.output
+    report = json.loads((out / "calibration.json").read_text())
+    rows = {r["statistic"]: r for r in report["targets"]}
+    assert {r["use"] for r in rows.values()} == {"fit", "compare"}
+    ae = rows["ae_attendances_per_1000"]
+    assert abs(ae["relative_error"]) < 0.02 < abs(ae["model_before"] - ae["published"]) / ae["published"]
+    assert "compare" in (out / "calibration.md").read_text()
+    calibrated = yaml.safe_load((out / "baseline-calibrated.yaml").read_text())
+    assert (
+        calibrated["overrides"]["background_ae_per_1000_per_year"]
+        == report["fitted"]["background_ae_per_1000_per_year"]
+    )
+    # A comparison figure never moves a parameter: change every "compare" value and the fit is the same.
+    population, scenario = synthetic_population(20, seed=1), scenario_from("baseline")
+    text = (Path(__file__).parents[2] / "src/primarycare/simulation/data/calibration.toml").read_text()
+    moved = text.replace("value = 243.0", "value = 900.0").replace("value = 0.25", "value = 0.9")
+    first = calibrate(population, scenario, replications=1, calibration=load_calibration(text))
+    second = calibrate(population, scenario, replications=1, calibration=load_calibration(moved))
+    assert first.fitted == second.fitted and moved != text
