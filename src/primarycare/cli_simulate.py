@@ -93,7 +93,9 @@ def simulate(
                 results = run_to_precision(model, precision, seed, minimum=first, maximum=max_replications, **options)
     except (ScenarioError, ValueError, RuntimeError) as error:
         raise bad_input(error) from None
-    write_results(results, out, seed=seed, runner=runner, economy=label, precision=precision)
+    write_results(
+        results, out, seed=seed, runner=runner, economy=label, precision=precision, population=model.population
+    )
     if store:
         from datetime import UTC, datetime
 

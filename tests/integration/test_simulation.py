@@ -504,3 +504,22 @@ def test_calibration_fits_only_the_fit_targets_and_reports_the_rest(tmp_path):
     first = calibrate(population, scenario, replications=1, calibration=load_calibration(text))
     second = calibrate(population, scenario, replications=1, calibration=load_calibration(moved))
     assert first.fitted == second.fitted and moved != text
+
+
+def test_results_by_month_network_and_commissioner_add_up_to_the_year(population):
+    results = run(population, replications=2)
+    months = results.month_means()
+    totals = results.replications.mean()
+    for column, kpi in (("calls_111", "calls_111"), ("ooh_cases", "ooh_cases"), ("ae_attendances", "ae_attendances")):
+        assert months[column].sum() == pytest.approx(totals[kpi][0]), column
+    assert months["month"].to_list()[:2] == ["2023-04", "2023-05"] and months.height == 12
+    compliance = months["clock_met"].sum() / months["ooh_cases"].sum()
+    assert compliance == pytest.approx(totals["ooh_clock_compliance"][0], rel=0.01)
+    practices = results.practice_means()
+    for kind in ("network", "commissioner"):
+        grouped = results.organisation_means(population, kind)
+        assert grouped["failed_access"].sum() == pytest.approx(practices["failed_access"].sum())
+        assert grouped["practices"].sum() == practices.height
+    winter = months.filter(pl.col("month").is_in(["2023-12", "2024-01"]))["failed_access"].sum()
+    summer = months.filter(pl.col("month").is_in(["2023-07", "2023-08"]))["failed_access"].sum()
+    assert winter > 1.5 * summer  # the winter peak meets the same appointments

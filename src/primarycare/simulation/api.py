@@ -6,11 +6,11 @@ import numpy as np
 import polars as pl
 
 from primarycare.economy.model import Economy
-from primarycare.simulation.calendar import WEEKS, year_calendar
+from primarycare.simulation.calendar import WEEKS, month_labels, year_calendar
 from primarycare.simulation.model import rate_scale, simulate
 from primarycare.simulation.parameters import Defaults, Scenario, load_defaults, scenario_from
 from primarycare.simulation.population import band_matrix, keeps_ooh, network_index, population_from_economy
-from primarycare.simulation.results import add_up, kpis, practice_frame, summarise
+from primarycare.simulation.results import add_up, kpis, month_frame, practice_frame, summarise
 from primarycare.simulation.rotas import load_default_rotas, scaled
 from primarycare.simulation.runners import run_chunks
 
@@ -39,6 +39,7 @@ class Results:
     replications: pl.DataFrame  # one row per replication, a column per KPI
     ae_by_hour: pl.DataFrame  # replication, hour_of_week, arrivals (mean per week)
     practices: pl.DataFrame  # replication, practice_code, same-day needs, failed access, A&E after it (counted weeks)
+    months: pl.DataFrame  # replication, month (YYYY-MM), calls_111, ooh_cases, clock_met, ae_attendances, failed_access
     events: float
     seconds: float
 
@@ -56,6 +57,28 @@ class Results:
         )
         share = pl.when(pl.col("same_day_needs") > 0).then(pl.col("failed_access") / pl.col("same_day_needs"))
         return means.with_columns(share.alias("failed_access_share"))
+
+    def month_means(self) -> pl.DataFrame:
+        """month, each count's mean per replication, and the OOH clock's compliance that month; months with no
+        counted need (the warm-up) left out."""
+        columns = [c for c in self.months.columns if c not in ("replication", "month")]
+        means = self.months.group_by("month", maintain_order=True).agg(pl.col(columns).mean())
+        compliance = pl.when(pl.col("ooh_cases") > 0).then(pl.col("clock_met") / pl.col("ooh_cases"))
+        kept = means.filter(pl.sum_horizontal(columns) > 0)
+        return kept.with_columns(compliance.alias("ooh_clock_compliance"))
+
+    def organisation_means(self, population: pl.DataFrame, kind: str) -> pl.DataFrame:
+        """The practices' means added up by network or commissioner (``kind``), with the failed-access share."""
+        column = f"{kind}_code"
+        owners = population.select("practice_code", column).unique("practice_code")
+        summed = (
+            self.practice_means()
+            .join(owners, on="practice_code")
+            .group_by(column)
+            .agg(pl.len().alias("practices"), pl.col("same_day_needs", "failed_access", "ae_after_failed_access").sum())
+        )
+        share = pl.when(pl.col("same_day_needs") > 0).then(pl.col("failed_access") / pl.col("same_day_needs"))
+        return summed.with_columns(share.alias("failed_access_share")).sort(column)
 
     def ae_mean_by_hour(self) -> pl.DataFrame:
         return self.ae_by_hour.group_by("hour_of_week").agg(pl.col("arrivals").mean()).sort("hour_of_week")
@@ -125,7 +148,8 @@ class Model:
         )[0]
 
     def results(self, outputs: list[dict], replications: int, seconds: float, first: int = 0) -> Results:
-        rows, hours, practices, events = [], [], [], 0.0
+        rows, hours, practices, months, events = [], [], [], [], 0.0
+        labels = month_labels(year_calendar(self.scenario.year, WEEKS + self.warmup_weeks))
         per_replication = len(outputs) // replications
         for r in range(first, first + replications):
             chunks = outputs[(r - first) * per_replication : (r - first + 1) * per_replication]
@@ -133,8 +157,10 @@ class Model:
             rows.append({"replication": r, **kpis(totals, self.scenario.values)})
             hours.append(pl.DataFrame({"replication": r, "hour_of_week": np.arange(168), "arrivals": by_hour / weeks}))
             practices.append(practice_frame(r, self.codes, chunks))
+            months.append(month_frame(r, labels, chunks))
             events += totals["events"]
-        return Results(self.scenario, pl.DataFrame(rows), pl.concat(hours), pl.concat(practices), events, seconds)
+        frames = (pl.DataFrame(rows), pl.concat(hours), pl.concat(practices), pl.concat(months))
+        return Results(self.scenario, *frames, events, seconds)
 
 
 def run_scenarios(

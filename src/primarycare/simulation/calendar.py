@@ -43,3 +43,18 @@ def in_hours_at(calendar: Year, times: np.ndarray) -> np.ndarray:
     day = np.clip((times // 24).astype(np.int64), 0, calendar.working_day.size - 1)
     clock = times % 24
     return calendar.working_day[day] & (clock >= 8) & (clock < 18.5)
+
+
+def month_index(calendar: Year, times: np.ndarray) -> np.ndarray:
+    """Calendar month of each time, counted from the month the run starts in (0, 1, ...)."""
+    day = np.clip((np.asarray(times) // 24).astype(np.int64), 0, calendar.working_day.size - 1)
+    dates = np.datetime64(calendar.start) + day
+    months = dates.astype("datetime64[M]").astype(np.int64)
+    return months - np.datetime64(calendar.start, "M").astype(np.int64)
+
+
+def month_labels(calendar: Year) -> list[str]:
+    """YYYY-MM of each month the run touches, from its first."""
+    first = np.datetime64(calendar.start, "M")
+    last = (np.datetime64(calendar.start) + calendar.working_day.size - 1).astype("datetime64[M]")
+    return [str(first + k) for k in range(int((last - first).astype(np.int64)) + 1)]

@@ -11,7 +11,7 @@ import numpy as np
 
 from primarycare.economy.vocabulary import AGE_BANDS, age_band_lower
 from primarycare.simulation.ae import AE_BACKGROUND, background_arrivals, department, hour_weights
-from primarycare.simulation.calendar import Year, in_hours_at
+from primarycare.simulation.calendar import Year, in_hours_at, month_index, month_labels
 from primarycare.simulation.draws import OOH_NEED, Draws
 from primarycare.simulation.engine import HOURS_PER_WEEK, station
 from primarycare.simulation.in_hours import in_hours
@@ -71,6 +71,11 @@ def simulate(
     list_size = pop.sum(axis=1)
     notes = bool(v["notes_access"]) or v["ooh_provider"] == "practices"
     start = warmup_weeks * HOURS_PER_WEEK
+    month_count = len(month_labels(year))
+
+    def by_month(times: np.ndarray) -> np.ndarray:
+        return np.bincount(month_index(year, times), minlength=month_count).astype(np.float64)
+
     counts: dict = {}
     practices: dict = {}
     ae: dict[str, list[Routed]] = {route: [] for route in AE_ROUTES if route != "background"}
@@ -134,6 +139,7 @@ def simulate(
     primary = disposition == 2
     back_to_practice = primary & in_hours_at(year, ended)
     counts["calls_111"] = float(calls.counted.sum())
+    months = {"calls_111": by_month(calls.times[calls.counted])}
     counts["ambulance_dispatches"] = float(((disposition == 0) & calls.counted).sum())
     counts["back_to_practice"] = float((back_to_practice & calls.counted).sum())
     to_ooh = primary & ~back_to_practice
@@ -165,7 +171,9 @@ def simulate(
     target = np.where(urgent, v["urgent_target_minutes"], v["routine_target_minutes"]) * MINUTES
     counted = cases.counted
     counts["ooh_cases"] = float(counted.sum())
-    counts["clock_met"] = float(((started - ooh_answered) <= target)[counted].sum())
+    met = ((started - ooh_answered) <= target) & counted
+    counts["clock_met"] = float(met.sum())
+    months["ooh_cases"], months["clock_met"] = by_month(cases.times[counted]), by_month(cases.times[met])
     done = started + assessing
     referral = np.where(
         palliative,
@@ -199,7 +207,10 @@ def simulate(
     target = np.where(cover.urgent, v["urgent_target_minutes"], v["routine_target_minutes"]) * MINUTES
     counts["own_ooh_cases"] = float(counted.sum())
     counts["ooh_cases"] += counts["own_ooh_cases"]
-    counts["clock_met"] += float(((cover.started - mine.times) <= target)[counted].sum())
+    met = ((cover.started - mine.times) <= target) & counted
+    counts["clock_met"] += float(met.sum())
+    months["ooh_cases"] += by_month(mine.times[counted])
+    months["clock_met"] += by_month(mine.times[met])
     counts["ambulance_dispatches"] += float(((cover.disposition == 0) & mine.counted).sum())
     ae["ooh_referral"].append(later(called[cover.referred], 1.0))
     counts["palliative_referred"] += float((cover.referred & cover.palliative & counted).sum())
@@ -240,6 +251,8 @@ def simulate(
     counts["ae_background_in_hours"] = float(in_hours_at(year, kept).sum())
     by_hour += np.bincount((kept // 1).astype(np.int64) % HOURS_PER_WEEK, minlength=HOURS_PER_WEEK)
     attending = Routed.joined([*everyone, background])
+    months["ae_attendances"] = by_month(attending.times[attending.counted])
+    months["failed_access"] = by_month(failed.times[failed.counted])
     attending = attending[attending.times < year.hours]  # after the year's end: neither simulated nor counted
     counts |= department(
         attending.ids,
@@ -254,6 +267,7 @@ def simulate(
     counts["events"] += float(2 * mine.ids.size)
     counts["events"] += float(2 * attending.ids.size)
     out = {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
+    out["months"] = months
     return out | {"rotas": used}
 
 

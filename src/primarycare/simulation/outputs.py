@@ -15,8 +15,16 @@ from primarycare.simulation.stats import difference_ci
 
 
 def write_results(
-    results: Results, out: Path, *, seed: int, runner: str, economy: str, precision: float | None = None
+    results: Results,
+    out: Path,
+    *,
+    seed: int,
+    runner: str,
+    economy: str,
+    precision: float | None = None,
+    population: pl.DataFrame | None = None,
 ) -> list[Path]:
+    """``population`` (the model's): also networks.csv and commissioners.csv, the practices' results added up."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     summary = results.summary()
@@ -45,6 +53,7 @@ def write_results(
         out / "ae_arrivals_by_hour_of_week.parquet",
         out / "report.html",
         out / "practices.csv",
+        out / "months.csv",
     ]
     written[0].write_text(json.dumps(document, indent=2))
     results.replications.write_csv(written[1])
@@ -53,6 +62,11 @@ def write_results(
     results.ae_by_hour.write_parquet(written[4])
     written[5].write_text(report(results, summary))
     results.practice_means().write_csv(written[6])
+    results.month_means().write_csv(written[7])
+    for kind, name in (("network", "networks.csv"), ("commissioner", "commissioners.csv")):
+        if population is not None and f"{kind}_code" in population.columns:
+            results.organisation_means(population, kind).write_csv(out / name)
+            written.append(out / name)
     return written
 
 

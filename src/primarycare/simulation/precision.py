@@ -43,6 +43,7 @@ def _joined(first: Results, second: Results) -> Results:
         replications=pl.concat([first.replications, second.replications]),
         ae_by_hour=pl.concat([first.ae_by_hour, second.ae_by_hour]),
         practices=pl.concat([first.practices, second.practices]),
+        months=pl.concat([first.months, second.months]),
         events=first.events + second.events,
         seconds=first.seconds + second.seconds,
     )

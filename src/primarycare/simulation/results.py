@@ -17,6 +17,13 @@ def add_up(chunks: list[dict]) -> tuple[dict, np.ndarray, int]:
     return totals, by_hour, chunks[0]["weeks"]
 
 
+def month_frame(replication: int, labels: list[str], chunks: list[dict]) -> pl.DataFrame:
+    """One row per calendar month: the replication's counts by when they happened (counted needs only)."""
+    names = chunks[0]["months"].keys()
+    columns = {name: sum(chunk["months"][name] for chunk in chunks) for name in names}
+    return pl.DataFrame({"replication": replication, "month": labels, **columns})
+
+
 def practice_frame(replication: int, codes: list[str], chunks: list[dict]) -> pl.DataFrame:
     """One row per practice: its counts over the counted weeks, in the order of ``codes`` (the chunks' practices)."""
     names = chunks[0]["practices"].keys()
