@@ -19,6 +19,9 @@ KPIS = {
     "(failed practice access, straight to A&E out of hours, 111 and OOH referrals)",
     "ooh_clock_compliance": "share of OOH cases whose definitive clinical assessment started within the NQR target "
     "of the 111 call being answered",
+    "calls_answered_within_60s_share": "share of 111 calls answered within 60 seconds (NQR 8)",
+    "ooh_face_to_face_compliance": "share of the OOH provider's base and home visits starting within 2 hours "
+    "(urgent) or 6 hours of the assessment ending (NQR 12)",
     "ae_four_hour_share": "share of A&E attendances leaving within 4 hours of arriving (the 4-hour standard)",
     "ae_mean_wait_minutes": "mean wait in A&E from arrival to a clinician",
     "ae_clinician_utilisation": "A&E clinicians' treating hours / rostered hours",

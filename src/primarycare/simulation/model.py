@@ -139,6 +139,7 @@ def simulate(
     primary = disposition == 2
     back_to_practice = primary & in_hours_at(year, ended)
     counts["calls_111"] = float(calls.counted.sum())
+    counts["calls_answered_60s"] = float((((answered - calls.times) <= 1 / 60) & calls.counted).sum())  # NQR 8
     months = {"calls_111": by_month(calls.times[calls.counted])}
     counts["ambulance_dispatches"] = float(((disposition == 0) & calls.counted).sum())
     counts["back_to_practice"] = float((back_to_practice & calls.counted).sum())
@@ -193,7 +194,14 @@ def simulate(
         visits = later(assessed[(outcome == kind) & ~referred], travel)
         visits = visits[np.argsort(visits.times, kind="stable")]
         service = draws.exponential(visits.ids, "visit", minutes * MINUTES)
-        station(visits.times, service, rota("base_visits" if kind == 1 else "home_visits", visits.times, minutes))
+        seen, _ = station(
+            visits.times, service, rota("base_visits" if kind == 1 else "home_visits", visits.times, minutes)
+        )
+        # NQR 12: a face-to-face consultation starts within 2 hours (urgent) or 6 hours of the assessment ending
+        soon = np.where(draws.bernoulli(visits.ids, "urgent", v["urgent_share"]), 2.0, 6.0)
+        counts["face_to_face"] = counts.get("face_to_face", 0.0) + float(visits.counted.sum())
+        within = (seen - (visits.times - travel)) <= soon
+        counts["face_to_face_met"] = counts.get("face_to_face_met", 0.0) + float((within & visits.counted).sum())
         busy += service[visits.counted].sum()
         counts["base_visits" if kind == 1 else "home_visits"] = float(visits.counted.sum())
 

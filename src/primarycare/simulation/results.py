@@ -64,6 +64,8 @@ def kpis(totals: dict, v: dict) -> dict[str, float]:
         ),
         "ae_avoidable_share": share(avoidable, ae),
         "ooh_clock_compliance": share(totals["clock_met"], totals["ooh_cases"]),
+        "calls_answered_within_60s_share": share(totals["calls_answered_60s"], totals["calls_111"]),
+        "ooh_face_to_face_compliance": share(totals["face_to_face_met"], totals["face_to_face"]),
         "ae_four_hour_share": share(totals["ae_within_4h"], totals["ae_seen"]),
         "ae_mean_wait_minutes": share(totals["ae_wait_hours"], totals["ae_seen"]) * 60,
         "ae_clinician_utilisation": share(totals["ae_treatment_hours"], totals["ae_clinician_hours"]),
