@@ -344,7 +344,7 @@ def test_fixed_rotas_make_waits_grow_with_demand(population):
     # waits as shares within each standard: 111 answering (NQR 8) and face-to-face (NQR 12) fall too
     assert (more["calls_answered_within_60s_share"] < base["calls_answered_within_60s_share"]).all()
     assert (more["ooh_face_to_face_compliance"] <= base["ooh_face_to_face_compliance"]).all()
-    assert ((0 < base["calls_answered_within_60s_share"]) & (base["ooh_face_to_face_compliance"] <= 1)).all()
+    assert ((base["calls_answered_within_60s_share"] > 0) & (base["ooh_face_to_face_compliance"] <= 1)).all()
     planned = {"rota_planning": "plan_to_demand"}
     planned_base, planned_more = run(population, planned).replications, run(population, busier | planned).replications
     assert (planned_more["ooh_clinician_utilisation"] - planned_base["ooh_clinician_utilisation"]).abs().max() < 0.05
