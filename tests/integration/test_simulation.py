@@ -527,3 +527,18 @@ def test_results_by_month_network_and_commissioner_add_up_to_the_year(population
     winter = months.filter(pl.col("month").is_in(["2023-12", "2024-01"]))["failed_access"].sum()
     summer = months.filter(pl.col("month").is_in(["2023-07", "2023-08"]))["failed_access"].sum()
     assert winter > 1.5 * summer  # the winter peak meets the same appointments
+
+
+def test_queue_length_over_the_week_agrees_with_littles_law(population):
+    """L = λW for 111: the mean number waiting (sampled at every hour) equals the call rate times the mean wait."""
+    results = run(population, {"ooh_needs_per_1000_per_year": 159.0 * 1.3}, replications=2)
+    queues = results.queue_means()
+    assert set(queues["station"]) == {"calls_111", "assessment", "ae"}
+    calls = queues.filter(pl.col("station") == "calls_111")
+    assert calls.height == 168 and (calls["waiting"] >= 0).all()
+    totals = results.replications.mean()
+    rate = totals["calls_111"][0] / (52 * 168)  # calls an hour
+    wait = totals["calls_mean_wait_minutes"][0] / 60
+    assert calls["waiting"].mean() == pytest.approx(rate * wait, rel=0.05)
+    night, evening = calls["waiting"][3], calls["waiting"][19]  # Monday 03:00 and 19:00
+    assert evening > night

@@ -33,7 +33,7 @@ class Fixed(Draws):
 )
 def test_waits_and_the_four_hour_standard(arrivals, treatments, counted, within, wait_hours):
     ids = np.arange(len(arrivals), dtype=np.uint64)
-    found = department(ids, np.array(arrivals), np.array(counted), constant_rota(1), 60.0, Fixed(treatments))
+    _, found = department(ids, np.array(arrivals), np.array(counted), constant_rota(1), 60.0, Fixed(treatments))
     assert found["ae_seen"] == sum(counted)
     assert found["ae_within_4h"] == within
     assert found["ae_wait_hours"] == pytest.approx(wait_hours)

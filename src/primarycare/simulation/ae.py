@@ -31,13 +31,13 @@ def hour_weights(year: Year, by_hour: tuple[float, ...], monday: float) -> np.nd
     return np.array(by_hour)[hours % 24] * np.where((hours // 24) % 7 == 0, monday, 1.0)
 
 
-def department(ids, times, counted, rota: np.ndarray, treatment_minutes: float, draws: Draws) -> dict[str, float]:
-    """Waits and the 4-hour standard for the counted attendances (``times`` sorted)."""
+def department(ids, times, counted, rota: np.ndarray, treatment_minutes: float, draws: Draws):
+    """When each attendance (``times`` sorted) was seen, and the waits and 4-hour standard of the counted ones."""
     treating = draws.exponential(ids, "ae_treatment", treatment_minutes / 60)
     seen, _ = station(times, treating, rota)
     waited = seen - times
     within = (waited + treating) <= FOUR_HOURS
-    return {
+    return seen, {
         "ae_seen": float(counted.sum()),
         "ae_within_4h": float(within[counted].sum()),
         "ae_wait_hours": float(waited[counted].sum()),

@@ -10,7 +10,7 @@ from primarycare.simulation.calendar import WEEKS, month_labels, year_calendar
 from primarycare.simulation.model import rate_scale, simulate
 from primarycare.simulation.parameters import Defaults, Scenario, load_defaults, scenario_from
 from primarycare.simulation.population import band_matrix, keeps_ooh, network_index, population_from_economy
-from primarycare.simulation.results import add_up, kpis, month_frame, practice_frame, summarise
+from primarycare.simulation.results import add_up, kpis, month_frame, practice_frame, queue_frame, summarise
 from primarycare.simulation.rotas import load_default_rotas, scaled
 from primarycare.simulation.runners import run_chunks
 
@@ -40,6 +40,7 @@ class Results:
     ae_by_hour: pl.DataFrame  # replication, hour_of_week, arrivals (mean per week)
     practices: pl.DataFrame  # replication, practice_code, same-day needs, failed access, A&E after it (counted weeks)
     months: pl.DataFrame  # replication, month (YYYY-MM), calls_111, ooh_cases, clock_met, ae_attendances, failed_access
+    queues: pl.DataFrame  # replication, station, hour_of_week, waiting (mean number waiting at the hour's start)
     events: float
     seconds: float
 
@@ -79,6 +80,10 @@ class Results:
         )
         share = pl.when(pl.col("same_day_needs") > 0).then(pl.col("failed_access") / pl.col("same_day_needs"))
         return summed.with_columns(share.alias("failed_access_share")).sort(column)
+
+    def queue_means(self) -> pl.DataFrame:
+        """station, hour_of_week, waiting: the mean over replications."""
+        return self.queues.group_by("station", "hour_of_week", maintain_order=True).agg(pl.col("waiting").mean())
 
     def ae_mean_by_hour(self) -> pl.DataFrame:
         return self.ae_by_hour.group_by("hour_of_week").agg(pl.col("arrivals").mean()).sort("hour_of_week")
@@ -148,7 +153,7 @@ class Model:
         )[0]
 
     def results(self, outputs: list[dict], replications: int, seconds: float, first: int = 0) -> Results:
-        rows, hours, practices, months, events = [], [], [], [], 0.0
+        rows, hours, practices, months, queues, events = [], [], [], [], [], 0.0
         labels = month_labels(year_calendar(self.scenario.year, WEEKS + self.warmup_weeks))
         per_replication = len(outputs) // replications
         for r in range(first, first + replications):
@@ -158,8 +163,9 @@ class Model:
             hours.append(pl.DataFrame({"replication": r, "hour_of_week": np.arange(168), "arrivals": by_hour / weeks}))
             practices.append(practice_frame(r, self.codes, chunks))
             months.append(month_frame(r, labels, chunks))
+            queues.append(queue_frame(r, chunks))
             events += totals["events"]
-        frames = (pl.DataFrame(rows), pl.concat(hours), pl.concat(practices), pl.concat(months))
+        frames = (pl.DataFrame(rows), pl.concat(hours), pl.concat(practices), pl.concat(months), pl.concat(queues))
         return Results(self.scenario, *frames, events, seconds)
 
 

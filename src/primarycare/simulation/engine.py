@@ -79,6 +79,15 @@ def station(arrivals: np.ndarray, services: np.ndarray, rota: np.ndarray) -> tup
     return _station(arrivals, services, next_on_duty(rota), servers)
 
 
+def waiting_by_hour_of_week(arrivals: np.ndarray, starts: np.ndarray, first_hour: int, last_hour: int) -> np.ndarray:
+    """Jobs waiting (arrived, not yet started) at the start of each hour from ``first_hour`` to ``last_hour``, as the
+    mean per hour of the week: the queue length over a typical week."""
+    hours = np.arange(first_hour, last_hour, dtype=np.float64)
+    waiting = np.searchsorted(np.sort(arrivals), hours, side="right") - np.searchsorted(np.sort(starts), hours, "right")
+    weeks = max((last_hour - first_hour) / HOURS_PER_WEEK, 1e-9)
+    return np.bincount(hours.astype(np.int64) % HOURS_PER_WEEK, weights=waiting, minlength=HOURS_PER_WEEK) / weeks
+
+
 def constant_rota(servers: int) -> np.ndarray:
     return np.full(HOURS_PER_WEEK, servers, dtype=np.int64)
 

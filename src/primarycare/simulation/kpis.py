@@ -20,6 +20,7 @@ KPIS = {
     "ooh_clock_compliance": "share of OOH cases whose definitive clinical assessment started within the NQR target "
     "of the 111 call being answered",
     "calls_answered_within_60s_share": "share of 111 calls answered within 60 seconds (NQR 8)",
+    "calls_mean_wait_minutes": "mean wait for a 111 call to be answered",
     "ooh_face_to_face_compliance": "share of the OOH provider's base and home visits starting within 2 hours "
     "(urgent) or 6 hours of the assessment ending (NQR 12)",
     "ae_four_hour_share": "share of A&E attendances leaving within 4 hours of arriving (the 4-hour standard)",

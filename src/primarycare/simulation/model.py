@@ -13,7 +13,7 @@ from primarycare.economy.vocabulary import AGE_BANDS, age_band_lower
 from primarycare.simulation.ae import AE_BACKGROUND, background_arrivals, department, hour_weights
 from primarycare.simulation.calendar import Year, in_hours_at, month_index, month_labels
 from primarycare.simulation.draws import OOH_NEED, Draws
-from primarycare.simulation.engine import HOURS_PER_WEEK, station
+from primarycare.simulation.engine import HOURS_PER_WEEK, station, waiting_by_hour_of_week
 from primarycare.simulation.in_hours import in_hours
 from primarycare.simulation.kpis import AE_ROUTES
 from primarycare.simulation.networks import WEEKEND, first_in_line, hub_appointments_per_hour, weekend_open
@@ -139,6 +139,7 @@ def simulate(
     primary = disposition == 2
     back_to_practice = primary & in_hours_at(year, ended)
     counts["calls_111"] = float(calls.counted.sum())
+    counts["call_wait_hours"] = float((answered - calls.times)[calls.counted].sum())
     counts["calls_answered_60s"] = float((((answered - calls.times) <= 1 / 60) & calls.counted).sum())  # NQR 8
     months = {"calls_111": by_month(calls.times[calls.counted])}
     counts["ambulance_dispatches"] = float(((disposition == 0) & calls.counted).sum())
@@ -262,7 +263,7 @@ def simulate(
     months["ae_attendances"] = by_month(attending.times[attending.counted])
     months["failed_access"] = by_month(failed.times[failed.counted])
     attending = attending[attending.times < year.hours]  # after the year's end: neither simulated nor counted
-    counts |= department(
+    ae_seen, found = department(
         attending.ids,
         attending.times,
         attending.counted,
@@ -270,12 +271,18 @@ def simulate(
         v["ae_treatment_minutes"],
         draws,
     )
+    counts |= found
+    queues = {  # the queue length over a typical week, counted weeks only
+        "calls_111": waiting_by_hour_of_week(calls.times, answered, start, year.hours),
+        "assessment": waiting_by_hour_of_week(cases.times, started, start, year.hours),
+        "ae": waiting_by_hour_of_week(attending.times, ae_seen, start, year.hours),
+    }
     counts["ae_clinician_hours"] = float(used["ae"].sum() * counted_weeks)
     counts["events"] = float(counts.pop("same_day_needs") + times.size + 2 * calls.ids.size + 2 * cases.ids.size)
     counts["events"] += float(2 * mine.ids.size)
     counts["events"] += float(2 * attending.ids.size)
     out = {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
-    out["months"] = months
+    out["months"], out["queues"] = months, queues
     return out | {"rotas": used}
 
 

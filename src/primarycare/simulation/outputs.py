@@ -54,6 +54,7 @@ def write_results(
         out / "report.html",
         out / "practices.csv",
         out / "months.csv",
+        out / "queues_by_hour_of_week.csv",
     ]
     written[0].write_text(json.dumps(document, indent=2))
     results.replications.write_csv(written[1])
@@ -63,6 +64,7 @@ def write_results(
     written[5].write_text(report(results, summary))
     results.practice_means().write_csv(written[6])
     results.month_means().write_csv(written[7])
+    results.queue_means().write_csv(written[8])
     for kind, name in (("network", "networks.csv"), ("commissioner", "commissioners.csv")):
         if population is not None and f"{kind}_code" in population.columns:
             results.organisation_means(population, kind).write_csv(out / name)

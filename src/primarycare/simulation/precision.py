@@ -44,6 +44,7 @@ def _joined(first: Results, second: Results) -> Results:
         ae_by_hour=pl.concat([first.ae_by_hour, second.ae_by_hour]),
         practices=pl.concat([first.practices, second.practices]),
         months=pl.concat([first.months, second.months]),
+        queues=pl.concat([first.queues, second.queues]),
         events=first.events + second.events,
         seconds=first.seconds + second.seconds,
     )

@@ -17,6 +17,23 @@ def add_up(chunks: list[dict]) -> tuple[dict, np.ndarray, int]:
     return totals, by_hour, chunks[0]["weeks"]
 
 
+def queue_frame(replication: int, chunks: list[dict]) -> pl.DataFrame:
+    """station, hour_of_week, waiting: the mean number waiting at the start of each hour of the week, every
+    commissioner's station added up."""
+    names = chunks[0]["queues"].keys()
+    return pl.concat(
+        pl.DataFrame(
+            {
+                "replication": replication,
+                "station": name,
+                "hour_of_week": np.arange(168),
+                "waiting": sum(chunk["queues"][name] for chunk in chunks),
+            }
+        )
+        for name in names
+    )
+
+
 def month_frame(replication: int, labels: list[str], chunks: list[dict]) -> pl.DataFrame:
     """One row per calendar month: the replication's counts by when they happened (counted needs only)."""
     names = chunks[0]["months"].keys()
@@ -65,6 +82,7 @@ def kpis(totals: dict, v: dict) -> dict[str, float]:
         "ae_avoidable_share": share(avoidable, ae),
         "ooh_clock_compliance": share(totals["clock_met"], totals["ooh_cases"]),
         "calls_answered_within_60s_share": share(totals["calls_answered_60s"], totals["calls_111"]),
+        "calls_mean_wait_minutes": share(totals["call_wait_hours"], totals["calls_111"]) * 60,
         "ooh_face_to_face_compliance": share(totals["face_to_face_met"], totals["face_to_face"]),
         "ae_four_hour_share": share(totals["ae_within_4h"], totals["ae_seen"]),
         "ae_mean_wait_minutes": share(totals["ae_wait_hours"], totals["ae_seen"]) * 60,
