@@ -47,10 +47,9 @@ def in_hours_at(calendar: Year, times: np.ndarray) -> np.ndarray:
 
 def month_index(calendar: Year, times: np.ndarray) -> np.ndarray:
     """Calendar month of each time, counted from the month the run starts in (0, 1, ...)."""
-    day = np.clip((np.asarray(times) // 24).astype(np.int64), 0, calendar.working_day.size - 1)
-    dates = np.datetime64(calendar.start) + day
-    months = dates.astype("datetime64[M]").astype(np.int64)
-    return months - np.datetime64(calendar.start, "M").astype(np.int64)
+    days = np.datetime64(calendar.start) + np.arange(calendar.working_day.size)
+    by_day = days.astype("datetime64[M]").astype(np.int64) - np.datetime64(calendar.start, "M").astype(np.int64)
+    return by_day[np.clip((np.asarray(times) // 24).astype(np.int64), 0, calendar.working_day.size - 1)]
 
 
 def month_labels(calendar: Year) -> list[str]:

@@ -51,6 +51,8 @@ def _station(arrivals, services, wait, servers):
         best = np.inf
         best_k = -1
         for k in range(servers):
+            if free[k] >= best:  # it cannot start the job before the best found so far (ties go to the lower)
+                continue
             t = _earliest_on_duty(wait, k, max(ready, free[k]))
             if t < best:
                 best = t
