@@ -141,11 +141,11 @@ def sensitivity(
 
     from primarycare.simulation.kpis import KPIS
     from primarycare.simulation.parameters import ScenarioError, load_defaults, load_scenario
-    from primarycare.simulation.sensitivity import analyse
+    from primarycare.simulation.sensitivity import analyse, samples_for
     from primarycare.simulation.tornado import report_html
 
     assumptions = len(load_defaults().assumptions())
-    samples = samples or 4 * assumptions
+    samples = samples or samples_for(assumptions)
     if samples < assumptions + 2:
         raise bad_input(f"--samples: at least {assumptions + 2} for {assumptions} assumptions (the global regression)")
     if runner == "auto":

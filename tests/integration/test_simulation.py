@@ -542,3 +542,18 @@ def test_queue_length_over_the_week_agrees_with_littles_law(population):
     assert calls["waiting"].mean() == pytest.approx(rate * wait, rel=0.05)
     night, evening = calls["waiting"][3], calls["waiting"][19]  # Monday 03:00 and 19:00
     assert evening > night
+
+
+def test_a_sensitivity_run_stops_when_its_progress_says_so(population):
+    """The web's background sensitivity jobs stop at the app's shutdown through the progress callback."""
+    from primarycare.simulation.sensitivity import analyse
+
+    ticks = []
+
+    def stop(chunks: int) -> None:
+        ticks.append(chunks)
+        raise RuntimeError("shutting down")
+
+    with pytest.raises(RuntimeError, match="shutting down"):
+        analyse(population, scenario_from("test"), replications=1, progress=stop, runner="local")
+    assert ticks == [1]  # stopped after the first chunk, not at the end

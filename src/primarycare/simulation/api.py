@@ -8,7 +8,7 @@ import polars as pl
 from primarycare.economy.model import Economy
 from primarycare.simulation.calendar import WEEKS, month_labels, year_calendar
 from primarycare.simulation.model import rate_scale, simulate
-from primarycare.simulation.parameters import Defaults, Scenario, load_defaults, scenario_from
+from primarycare.simulation.parameters import Defaults, Scenario, load_defaults, varied
 from primarycare.simulation.population import band_matrix, keeps_ooh, network_index, population_from_economy
 from primarycare.simulation.results import add_up, kpis, month_frame, practice_frame, queue_frame, summarise
 from primarycare.simulation.rotas import load_default_rotas, scaled
@@ -212,12 +212,7 @@ def plan_rotas(
 ) -> dict[str, dict[str, np.ndarray]]:
     """The rotas each commissioner's stations would need for the scenario, planned to its simulated demand
     (rota_planning: plan_to_demand), the mean of the replications' plans rounded up: a workforce to fix."""
-    planning = scenario_from(
-        scenario.name,
-        {**scenario.overrides, "rota_planning": "plan_to_demand"},
-        year=scenario.year,
-        ooh_profile=_profile(scenario),
-    )
+    planning = varied(scenario, {"rota_planning": "plan_to_demand"}, scenario.name)
     planner = Model(population, planning, warmup_weeks=warmup_weeks)
     outputs = run_chunks(_chunk, planner.jobs(replications, seed))
     count = len(planner.commissioners)
@@ -230,9 +225,3 @@ def plan_rotas(
         }
         for c, commissioner in enumerate(planner.commissioners)
     }
-
-
-def _profile(scenario: Scenario) -> dict | None:
-    if scenario.ooh_profile is None:
-        return None
-    return {"weekday": list(scenario.ooh_profile[0]), "weekend": list(scenario.ooh_profile[1])}

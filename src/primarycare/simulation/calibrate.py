@@ -14,9 +14,8 @@ from importlib import resources
 import numpy as np
 
 from primarycare.simulation.api import Model, Results
-from primarycare.simulation.parameters import Scenario, scenario_from
+from primarycare.simulation.parameters import Scenario, varied
 from primarycare.simulation.population import band_matrix
-from primarycare.simulation.sensitivity import with_values
 
 
 def _per_1000(kpi: str):
@@ -96,8 +95,8 @@ def calibrate(population, scenario: Scenario, *, replications: int = 2, seed: in
     def run(x: np.ndarray) -> dict[str, float]:
         key = tuple(np.round(np.clip(x, lows, highs), 9))
         if key not in cache:
-            varied = with_values(scenario, dict(zip(names, key, strict=True)), scenario.name)
-            cache[key] = measure(Model(population, varied).run(replications, seed), registered, calibration.targets)
+            trial = varied(scenario, dict(zip(names, key, strict=True)), scenario.name)
+            cache[key] = measure(Model(population, trial).run(replications, seed), registered, calibration.targets)
         return cache[key]
 
     def errors(x: np.ndarray) -> np.ndarray:
@@ -127,8 +126,7 @@ def calibrate(population, scenario: Scenario, *, replications: int = 2, seed: in
     ]
     label = f"{scenario.name}-calibrated"
     description = f"{scenario.description} Free parameters fitted by primarycare simulate calibrate."
-    overrides = with_values(scenario, fitted, label).overrides
-    result = scenario_from(label, overrides, year=scenario.year, description=description)
+    result = varied(scenario, fitted, label, description)
     return Fitted(dict(zip(names, start.tolist(), strict=True)), fitted, rows, len(cache), result)
 
 

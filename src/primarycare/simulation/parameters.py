@@ -191,3 +191,25 @@ def load_scenario(path: Path, defaults: Defaults | None = None) -> Scenario:
         defaults=defaults,
         ooh_profile=data.get("ooh_profile"),
     )
+
+
+def varied(scenario: Scenario, values: dict[str, Any], label: str, description: str | None = None) -> Scenario:
+    """The scenario with some parameters set (checked as any override). A share in a group that must add up to 1 is
+    set with the rest of its group rescaled in proportion (or the whole group, when all of it is set)."""
+    overrides = {**scenario.overrides, **values}
+    for group in SHARES_THAT_ADD_UP.values():
+        changed = [k for k in group if k in values]
+        if not changed:
+            continue
+        others = [k for k in group if k not in values]
+        fixed, rest = sum(values[k] for k in changed), sum(scenario.values[k] for k in others)
+        if others and fixed < 1 and rest > 0:  # the rest of the group shares what is left, in proportion
+            overrides |= {k: scenario.values[k] * (1 - fixed) / rest for k in others}
+        else:  # the whole group set (or nothing left): every share in proportion
+            total = fixed + rest
+            overrides |= {k: overrides.get(k, scenario.values[k]) / total for k in group}
+    profile = None
+    if scenario.ooh_profile is not None:
+        profile = {"weekday": list(scenario.ooh_profile[0]), "weekend": list(scenario.ooh_profile[1])}
+    description = scenario.description if description is None else description
+    return scenario_from(label, overrides, year=scenario.year, description=description, ooh_profile=profile)

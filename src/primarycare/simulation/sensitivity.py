@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from primarycare.simulation.api import Model, run_scenarios
-from primarycare.simulation.parameters import SHARES_THAT_ADD_UP, Scenario, load_defaults, scenario_from
+from primarycare.simulation.parameters import Scenario, load_defaults, varied
 
 KPIS = (
     "ae_attendances",
@@ -25,6 +25,11 @@ KPIS = (
     "ooh_clock_compliance",
     "cost_gbp",
 )
+
+
+def samples_for(assumptions: int) -> int:
+    """The default size of the Latin hypercube: 4 samples per assumption (the regression needs more than one)."""
+    return 4 * assumptions
 
 
 @dataclass(frozen=True)
@@ -36,35 +41,12 @@ class Sensitivity:
     influence: pl.DataFrame  # kpi, parameter, src, spearman, r_squared (of the KPI's regression)
 
 
-def with_value(scenario: Scenario, name: str, value: float, label: str) -> Scenario:
-    return with_values(scenario, {name: value}, label)
-
-
-def with_values(scenario: Scenario, values: dict[str, float], label: str) -> Scenario:
-    overrides = {**scenario.overrides, **values}
-    for group in SHARES_THAT_ADD_UP.values():
-        varied = [k for k in group if k in values]
-        if not varied:
-            continue
-        others = [k for k in group if k not in values]
-        fixed, rest = sum(values[k] for k in varied), sum(scenario.values[k] for k in others)
-        if others and fixed < 1 and rest > 0:  # the rest of the group shares what is left, in proportion
-            overrides |= {k: scenario.values[k] * (1 - fixed) / rest for k in others}
-        else:  # the whole group varied (or nothing left): every share in proportion
-            total = fixed + rest
-            overrides |= {k: overrides.get(k, scenario.values[k]) / total for k in group}
-    profile = None
-    if scenario.ooh_profile is not None:
-        profile = {"weekday": list(scenario.ooh_profile[0]), "weekend": list(scenario.ooh_profile[1])}
-    return scenario_from(label, overrides, year=scenario.year, description=scenario.description, ooh_profile=profile)
-
-
 def analyse(
     population,
     scenario: Scenario,
     *,
     replications: int = 3,
-    samples: int = 32,
+    samples: int | None = None,
     seed: int = 1,
     kpis: tuple[str, ...] = KPIS,
     warmup_weeks: int = 1,
@@ -72,14 +54,13 @@ def analyse(
 ) -> Sensitivity:
     ranges = load_defaults().assumptions()
     names = sorted(ranges)
+    samples = samples or samples_for(len(names))
     variants = [scenario]
     for name in names:
         low, high = ranges[name]
-        variants += [with_value(scenario, name, low, f"{name}=low"), with_value(scenario, name, high, f"{name}=high")]
+        variants += [varied(scenario, {name: low}, f"{name}=low"), varied(scenario, {name: high}, f"{name}=high")]
     design = _latin_hypercube(ranges, names, samples, seed)
-    variants += [
-        with_values(scenario, dict(zip(names, row, strict=True)), f"sample {i}") for i, row in enumerate(design)
-    ]
+    variants += [varied(scenario, dict(zip(names, row, strict=True)), f"sample {i}") for i, row in enumerate(design)]
     models = [Model(population, s, warmup_weeks=warmup_weeks) for s in variants]
     results = run_scenarios(models, replications, seed, **runner)
     means = [{k: float(r.replications[k].mean()) for k in kpis} for r in results]

@@ -64,12 +64,10 @@ class SimulationJobs:
             job.year = economy.year
             scenario = load_scenario(Path(job.scenario_file))
             if job.kind == "sensitivity":
-                from primarycare.simulation.parameters import load_defaults
                 from primarycare.simulation.sensitivity import analyse
 
-                samples = 4 * len(load_defaults().assumptions())
                 job.sensitivity = analyse(
-                    economy, scenario, replications=job.replications, samples=samples, seed=job.seed
+                    economy, scenario, replications=job.replications, seed=job.seed, progress=self._tick
                 )
             else:
                 job.results = Model(economy, scenario).run(job.replications, job.seed, progress=self._tick)
