@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from primarycare.measures.change import ChangeRule, changes, cusum
-from primarycare.measures.compute import compute, deciles
+from primarycare.measures.compute import evaluate
 from primarycare.measures.definition import Measure
 from primarycare.measures.quantities import COLUMNS
 from primarycare.measures.reference import reference
@@ -17,7 +17,20 @@ MEASURES = (
     Measure(
         "cl", "CL", "d", "w", "s", "qof_achieved_points", "qof_maximum_points", False, None, filter={"domain": "CL"}
     ),
-    Measure("ooh", "OOH", "d", "w", "s", "ooh_cases", "list_patients", True, ("2023-24",), scale=1000.0),
+    Measure("ooh", "OOH", "d", "w", "s", "ooh_cases", "list_patients", True, ("2023-24",), scale=1000.0, money="gbp"),
+    Measure(
+        "cl_money",
+        "CL £",
+        "d",
+        "w",
+        "s",
+        "qof_achieved_points",
+        "qof_maximum_points",
+        False,
+        None,
+        filter={"domain": "CL"},
+        money="qof_points",
+    ),  # fmt: skip
 )
 YEARS = ("2022-23", "2023-24")
 
@@ -26,7 +39,7 @@ YEARS = ("2022-23", "2023-24")
 def economies(draw):
     n = draw(st.integers(min_value=1, max_value=14))
     codes = [f"A{i:05d}" for i in range(n)]
-    rows, practices = [], []
+    rows, practices, prices = [], [], {}
     small = st.integers(min_value=0, max_value=40).map(float)
     for year in YEARS:
         for code in codes:
@@ -42,7 +55,9 @@ def economies(draw):
                 rows.append((code, year, "ooh_cases", draw(small)))
             if draw(st.booleans()):
                 rows.append((code, year, "list_patients", draw(st.integers(0, 5000).map(float))))
-    return rows, practices
+            if draw(st.booleans()):
+                prices[(code, year)] = draw(st.integers(100, 250).map(float))
+    return rows, practices, prices
 
 
 def _frames(rows, practices):
@@ -54,20 +69,32 @@ def _frames(rows, practices):
 @settings(max_examples=150, deadline=None)
 @given(economies())
 def test_fast_engine_agrees_with_the_reference(economy):
-    rows, practices = economy
+    rows, practices, prices = economy
     quantities, frame = _frames(rows, practices)
-    values = compute(quantities, MEASURES, frame)
-    lines = deciles(values)
+    per_point = pl.DataFrame(
+        [(code, year, price) for (code, year), price in prices.items()],
+        schema={"practice_code": pl.String, "year": pl.String, "gbp_per_point": pl.Float64},
+        orient="row",
+    )
+    rule = ChangeRule(reference_periods=1, k=0.5, h=1.0, minimum_sigma=2.0)  # two years: alarms after the first
+    done = evaluate(quantities, MEASURES, frame, per_point, rule)
+    values, lines = done.values, done.lines
     expected_values, expected_lines = reference(
         [dict(zip(["practice_code", "year", "quantity", "value"], r, strict=True)) for r in rows],
         MEASURES,
         [dict(zip(["year", "practice_code", "network_code", "commissioner_code"], p, strict=True)) for p in practices],
+        prices,
     )
-    got = {(r["measure"], r["year"], r["kind"], r["code"]): (r["value"], r["percentile"]) for r in values.to_dicts()}
+    got = {
+        (r["measure"], r["year"], r["kind"], r["code"]): (r["value"], r["percentile"], r["money_gbp"])
+        for r in values.to_dicts()
+    }
     assert got.keys() == expected_values.keys()
-    for k, (value, percentile) in expected_values.items():
-        assert got[k][0] == pytest.approx(value) if value is not None else got[k][0] is None
-        assert got[k][1] == pytest.approx(percentile) if percentile is not None else got[k][1] is None
+    for k, expected in expected_values.items():
+        for found, wanted in zip(got[k], expected, strict=True):
+            assert found == pytest.approx(wanted) if wanted is not None else found is None
+    low_is_good = {m.id: m.low_is_good for m in MEASURES}
+    assert done.changes.equals(changes(values, low_is_good, rule))  # the frame path, checked against cusum() below
     got_lines = {(r["measure"], r["year"], r["kind"], r["percentile"]): r["value"] for r in lines.to_dicts()}
     assert got_lines.keys() == expected_lines.keys()
     for k, value in expected_lines.items():
@@ -77,15 +104,18 @@ def test_fast_engine_agrees_with_the_reference(economy):
 @settings(max_examples=100, deadline=None)
 @given(economies(), st.randoms(use_true_random=False))
 def test_deciles_are_monotone_and_percentiles_do_not_depend_on_load_order(economy, random):
-    rows, practices = economy
+    rows, practices, _ = economy
     quantities, frame = _frames(rows, practices)
-    values = compute(quantities, MEASURES, frame)
+    done = evaluate(quantities, MEASURES, frame)
+    values = done.values
     shuffled_rows, shuffled_practices = list(rows), list(practices)
     random.shuffle(shuffled_rows)
     random.shuffle(shuffled_practices)
-    again = compute(*_frames(shuffled_rows, shuffled_practices)[:1], MEASURES, _frames(rows, shuffled_practices)[1])
+    again = evaluate(
+        _frames(shuffled_rows, shuffled_practices)[0], MEASURES, _frames(rows, shuffled_practices)[1]
+    ).values
     assert again.sort("measure", "year", "kind", "code").equals(values.sort("measure", "year", "kind", "code"))
-    for _, part in deciles(values).group_by("measure", "year", "kind"):
+    for _, part in done.lines.group_by("measure", "year", "kind"):
         ordered = part.sort("percentile")["value"].to_list()
         assert ordered == sorted(ordered)
 

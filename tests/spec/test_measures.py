@@ -6,9 +6,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from primarycare.measures.attention import half_of_variation, needs_attention, with_money
+from primarycare.measures.attention import half_of_variation, needs_attention
 from primarycare.measures.change import ChangeRule, changes, cusum
-from primarycare.measures.compute import compute, deciles
+from primarycare.measures.compute import evaluate
 from primarycare.measures.definition import Measure, MeasureError, check_folder, load_measure
 
 RATE = Measure("rate", "Rate", "d", "w", "s", "qof_achieved_points", "qof_maximum_points", False, None)
@@ -49,7 +49,7 @@ def _five():
     ],
 )
 def test_percent_rank_by_hand(code, value, percentile):
-    values = compute(_five(), (RATE,), _practices([c for c, _ in FIVE]))
+    values = evaluate(_five(), (RATE,), _practices([c for c, _ in FIVE])).values
     row = values.filter((pl.col("kind") == "practice") & (pl.col("code") == code)).row(0, named=True)
     assert row["value"] == pytest.approx(value)
     assert row["percentile"] == pytest.approx(percentile)
@@ -70,7 +70,7 @@ def test_percent_rank_by_hand(code, value, percentile):
     ],
 )
 def test_deciles_by_hand(decile, expected):
-    lines = deciles(compute(_five(), (RATE,), _practices([c for c, _ in FIVE])))
+    lines = evaluate(_five(), (RATE,), _practices([c for c, _ in FIVE])).lines
     row = lines.filter((pl.col("kind") == "practice") & (pl.col("percentile") == decile))
     assert row["value"].item() == pytest.approx(expected)
 
@@ -85,7 +85,7 @@ def test_organisations_sum_numerators_and_denominators():
             ("A00003", "2023-24", "ooh_cases", 5.0),  # no list: no value, and not in its network's sums
         ]
     )
-    values = compute(quantities, (LOW,), _practices(["A00001", "A00002", "A00003"]))
+    values = evaluate(quantities, (LOW,), _practices(["A00001", "A00002", "A00003"])).values
     network = values.filter(pl.col("kind") == "network").row(0, named=True)
     assert (network["numerator"], network["denominator"], network["value"]) == (40.0, 4000.0, 10.0)
     assert values.filter(pl.col("kind") == "practice").height == 2
@@ -93,7 +93,7 @@ def test_organisations_sum_numerators_and_denominators():
 
 def test_a_measure_applies_only_to_its_years():
     only = Measure("r", "R", "d", "w", "s", "qof_achieved_points", "qof_maximum_points", False, ("2022-23",))
-    assert compute(_five(), (only,), _practices([c for c, _ in FIVE])).is_empty()
+    assert evaluate(_five(), (only,), _practices([c for c, _ in FIVE])).values.is_empty()
 
 
 @pytest.mark.parametrize(
@@ -137,12 +137,11 @@ def test_changes_name_worsening_by_the_measures_direction():
 
 
 def test_money_at_stake_and_attention():
-    values = compute(_five(), (RATE,), _practices([c for c, _ in FIVE]))
     per_point = pl.DataFrame({"practice_code": ["A00001"], "year": ["2023-24"], "gbp_per_point": [200.0]})
     money = Measure(
         "rate", "Rate", "d", "w", "s", "qof_achieved_points", "qof_maximum_points", False, None, money="qof_points"
     )
-    values = with_money(values, (money,), per_point)
+    values = evaluate(_five(), (money,), _practices([c for c, _ in FIVE]), per_point).values
     first = values.filter((pl.col("kind") == "practice") & (pl.col("code") == "A00001")).row(0, named=True)
     # median 20%: A00001 is 10 points short of it on 100 available, at £200 a point
     assert first["money_gbp"] == pytest.approx(2000.0)

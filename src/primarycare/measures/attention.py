@@ -35,39 +35,6 @@ def latest(values: pl.DataFrame) -> pl.DataFrame:
     return values.join(last, on=["measure", "year"])
 
 
-def with_money(values: pl.DataFrame, measures: tuple[Measure, ...], gbp_per_point: pl.DataFrame | None) -> pl.DataFrame:
-    """Each value's shortfall against its kind's median in the measure's bad direction, in numerator units (the
-    median organisation's rate applied to this one's denominator), and in pounds where the measure has a money rule:
-    'gbp' (the numerator is pounds) or 'qof_points' (points times the practice's own £ per achieved point from the
-    payments module). The measure's fields come by lookup, not a join, and only the practices' values of
-    'qof_points' measures are joined to their £ per point."""
-    by_id = {m.id: m for m in measures}
-
-    def field(name: str, dtype) -> pl.Expr:
-        return pl.col("measure").replace_strict({i: getattr(m, name) for i, m in by_id.items()}, return_dtype=dtype)
-
-    median = pl.col("value").median().over("measure", "year", "kind")
-    low_is_good = field("low_is_good", pl.Boolean)
-    shortfall = pl.when(low_is_good).then(pl.col("value") - median).otherwise(median - pl.col("value"))
-    gap = (shortfall.clip(lower_bound=0) * pl.col("denominator") / field("scale", pl.Float64)).fill_null(0)
-    frame = values.lazy().with_columns(gap.alias("gap"), field("money", pl.String).alias("money"))
-    priced = ((pl.col("money") == "qof_points") & (pl.col("kind") == "practice")).fill_null(False)
-    if gbp_per_point is not None and not gbp_per_point.is_empty():
-        points = gbp_per_point.lazy().rename({"practice_code": "code"})
-        joined = frame.filter(priced).join(points, on=["code", "year"], how="left")
-        rest = frame.filter(~priced).with_columns(pl.lit(None, pl.Float64).alias("gbp_per_point"))
-        frame = pl.concat([joined, rest], how="diagonal")
-    else:
-        frame = frame.with_columns(pl.lit(None, pl.Float64).alias("gbp_per_point"))
-    money = (
-        pl.when(pl.col("money") == "gbp")
-        .then(pl.col("gap"))
-        .when(pl.col("money") == "qof_points")
-        .then(pl.col("gap") * pl.col("gbp_per_point"))
-    )
-    return frame.select(*values.columns, money.alias("money_gbp")).collect()
-
-
 def needs_attention(
     values: pl.DataFrame,
     changes: pl.DataFrame,
@@ -75,7 +42,7 @@ def needs_attention(
     codes: dict[str, list[str]] | None,
 ) -> pl.DataFrame:
     """Items for the organisations asked (codes: kind -> codes; None: every one), latest year of each measure: worst
-    decile or significantly worsening, with the money at stake (values' money_gbp, from with_money); ordered by
+    decile or significantly worsening, with the money at stake (values' money_gbp, from compute.evaluate); ordered by
     money at stake, then by how many reasons, then by how bad the percentile is."""
     frame = latest(values).join(_measure_frame(measures), on="measure")
     frame = frame.with_columns(goodness(pl.col("low_is_good")).alias("good"))

@@ -3,6 +3,7 @@ CUSUM whose parameters (and their source) are in data/change.toml."""
 
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -76,38 +77,53 @@ CHANGE_SCHEMA = {
 def changes(values: pl.DataFrame, low_is_good: dict[str, bool], rule: ChangeRule) -> pl.DataFrame:
     """Per measure and organisation: measure, kind, code, change (worsening / improving), year (when flagged),
     size (percentile points, signed). Each organisation's series is its percentiles in year order, for those with
-    one in the measure's latest year. Vectorised over every organisation at once: the same recursion as cusum(),
-    one pass over the years (few) instead of one call per organisation (thousands)."""
+    one in the measure's latest year."""
     frame = values.filter(pl.col("percentile").is_not_null())
     if frame.is_empty():
         return pl.DataFrame(schema=CHANGE_SCHEMA)
     years = sorted(frame["year"].unique().to_list())
     wide = frame.pivot(on="year", index=["measure", "kind", "code"], values="percentile")
-    matrix = wide.select(years).to_numpy().astype(float)
-    present = ~np.isnan(matrix)
     series = wide.select(pl.struct("measure", "kind").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
-    groups = int(series.max()) + 1
+    low = np.array([low_is_good.get(m, False) for m in wide["measure"]], dtype=bool)
+    labels = wide.select("measure", "kind", "code")
+    return flagged(wide.select(years).to_numpy().astype(float), series, low, lambda rows: labels[rows], years, rule)
+
+
+def flagged(
+    matrix: np.ndarray,
+    series: np.ndarray,
+    low_is_good: np.ndarray,
+    labels: Callable[[np.ndarray], pl.DataFrame],
+    years: list[str],
+    rule: ChangeRule,
+) -> pl.DataFrame:
+    """changes() on a matrix of percentiles (a row per organisation and measure, a column per year in order, NaN where
+    none): series numbers each row's (measure, kind), low_is_good is per row, labels(rows) gives those rows' measure,
+    kind and code. Vectorised over every organisation at once: the same recursion as cusum(), one pass over the
+    years (few) instead of one call per organisation (thousands)."""
+    present = ~np.isnan(matrix)
+    groups = int(series.max()) + 1 if series.size else 0
     columns = np.arange(len(years))
-    row_last = np.where(present, columns, -1).max(axis=1)
+    row_last = np.where(present, columns, -1).max(axis=1, initial=-1)
     group_last = np.full(groups, -1)
-    np.maximum.at(group_last, series, row_last)
-    keep = row_last == group_last[series]
-    sigma = _pooled_sigma(matrix, present & keep[:, None], series, groups, rule)[series]
-    alarm, went_up, level = _cusum_all(matrix, present & keep[:, None], sigma, rule)
+    for j in columns:  # the latest year in which each (measure, kind) has a percentile
+        group_last[np.bincount(series[present[:, j]], minlength=groups) > 0] = j
+    keep = (row_last == group_last[series])[:, None]
+    sigma = _pooled_sigma(matrix, present & keep, series, groups, rule)[series]
+    alarm, went_up, level = _cusum_all(matrix, present & keep, sigma, rule)
     found = np.nonzero(alarm >= 0)[0]
     latest = matrix[found, row_last[found]]
-    worse = ~went_up[found] != np.array([low_is_good.get(m, False) for m in wide["measure"].gather(found)], dtype=bool)
-    return pl.DataFrame(
-        {
-            "measure": wide["measure"].gather(found),
-            "kind": wide["kind"].gather(found),
-            "code": wide["code"].gather(found),
-            "change": np.where(worse, "worsening", "improving"),
-            "year": np.array(years, dtype=object)[alarm[found]],
-            "size": latest - level[found],
-        },
-        schema=CHANGE_SCHEMA,
-    ).sort("measure", "kind", "code")
+    worse = ~went_up[found] != low_is_good[found]
+    return (
+        labels(found)
+        .with_columns(
+            pl.Series("change", np.where(worse, "worsening", "improving"), pl.String),
+            pl.Series("year", np.array(years, dtype=object)[alarm[found]], pl.String),
+            pl.Series("size", latest - level[found], pl.Float64),
+        )
+        .select(*CHANGE_SCHEMA)
+        .sort("measure", "kind", "code")
+    )
 
 
 def _pooled_sigma(matrix, present, series, groups: int, rule: ChangeRule) -> np.ndarray:
@@ -118,9 +134,9 @@ def _pooled_sigma(matrix, present, series, groups: int, rule: ChangeRule) -> np.
         here = present[:, j]
         step = matrix[:, j] - previous
         ok = here & ~np.isnan(previous)
-        np.add.at(total, series[ok], step[ok])
-        np.add.at(squares, series[ok], step[ok] ** 2)
-        np.add.at(count, series[ok], 1)
+        total += np.bincount(series[ok], step[ok], groups)
+        squares += np.bincount(series[ok], step[ok] ** 2, groups)
+        count += np.bincount(series[ok], minlength=groups)
         previous = np.where(here, matrix[:, j], previous)
     with np.errstate(invalid="ignore", divide="ignore"):
         variance = (squares - total**2 / count) / (count - 1)

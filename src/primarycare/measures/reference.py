@@ -21,9 +21,25 @@ def quantile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def reference(rows: list[dict], measures: tuple[Measure, ...], practices: list[dict]) -> tuple[dict, dict]:
+def money(measure: Measure, kind: str, value, denominator: float, median: float, gbp_per_point) -> float | None:
+    """The money at stake: the shortfall against the median in the bad direction, in numerator units, in pounds."""
+    if value is None:
+        gap = 0.0
+    else:
+        gap = max(0.0, value - median if measure.low_is_good else median - value) * denominator / measure.scale
+    if measure.money == "gbp":
+        return gap
+    if measure.money == "qof_points" and kind == "practice" and gbp_per_point is not None:
+        return gap * gbp_per_point
+    return None
+
+
+def reference(
+    rows: list[dict], measures: tuple[Measure, ...], practices: list[dict], gbp_per_point: dict | None = None
+) -> tuple[dict, dict]:
     """rows: practice_code, year, quantity, value. practices: year, practice_code, network_code, commissioner_code.
-    Returns ({(measure, year, kind, code): (value, percentile)}, {(measure, year, kind, decile): value})."""
+    gbp_per_point: {(practice_code, year): £}. Returns ({(measure, year, kind, code): (value, percentile, money)},
+    {(measure, year, kind, decile): value})."""
     table = {(r["practice_code"], r["year"], r["quantity"]): r["value"] for r in rows}
     where = {(p["year"], p["practice_code"]): p for p in practices}
     values, lines = {}, {}
@@ -46,9 +62,12 @@ def reference(rows: list[dict], measures: tuple[Measure, ...], practices: list[d
             by_group[(year, kind)][code] = numerator / denominator * m.scale if denominator > 0 else None
         for (year, kind), found in by_group.items():
             present = [v for v in found.values() if v is not None]
+            median = quantile(present, 0.5) if present else None
             for code, value in found.items():
                 percentile = None if value is None else percent_rank(present, value)
-                values[(m.id, year, kind, code)] = (value, percentile)
+                price = (gbp_per_point or {}).get((code, year))
+                at_stake = money(m, kind, value, sums[(year, kind, code)][1], median, price)
+                values[(m.id, year, kind, code)] = (value, percentile, at_stake)
             for decile in DECILES if present else ():
                 lines[(m.id, year, kind, decile)] = quantile(present, decile / 100)
     return values, lines

@@ -9,9 +9,9 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from primarycare.measures.alerts import measure_messages, reminders
-from primarycare.measures.attention import needs_attention, with_money
-from primarycare.measures.change import ChangeRule, changes
-from primarycare.measures.compute import compute, deciles
+from primarycare.measures.attention import needs_attention
+from primarycare.measures.change import ChangeRule
+from primarycare.measures.compute import evaluate
 from primarycare.measures.definition import Measure
 from primarycare.store.alerts import subscriptions, write_messages
 from primarycare.store.contracts import deadlines, sync_decisions
@@ -37,11 +37,9 @@ def compute_all(
     step: Callable[[str], None] = lambda _: None,
 ) -> Computed:
     gathered = gather(engine, step=step)
-    step("values, percentiles and deciles")
-    values = with_money(compute(gathered.quantities, measures, gathered.practices), measures, gathered.gbp_per_point)
-    lines = deciles(values)
-    step("change detection")
-    found = changes(values, {m.id: m.low_is_good for m in measures}, rule)
+    step("values, percentiles, deciles and changes")
+    done = evaluate(gathered.quantities, measures, gathered.practices, gathered.gbp_per_point, rule)
+    values, lines, found = done.values, done.lines, done.changes
     items = needs_attention(values, found, measures, None)
     latest = gathered.practices.filter(pl.col("year") == gathered.practices["year"].max())
     written = []
