@@ -61,11 +61,17 @@ def simulate(
     store: Annotated[
         bool, typer.Option("--store", help="Keep the run in the --db database (measures use its failed access)")
     ] = False,
+    deprivation: Annotated[
+        Path | None,
+        typer.Option(help="Practices' deprivation fifths: CSV PRACTICE_CODE,DEPRIVATION_FIFTH (1 most deprived)"),
+    ] = None,
 ) -> None:
     """Run a scenario with replications and write KPIs with 95% confidence intervals."""
     if ctx.invoked_subcommand:
         return
+    from primarycare.ingest.errors import IngestError
     from primarycare.simulation.api import Model
+    from primarycare.simulation.deprivation import read_deprivation, with_deprivation
     from primarycare.simulation.outputs import write_results
     from primarycare.simulation.parameters import ScenarioError, load_scenario
     from primarycare.simulation.rotas import read_workforce
@@ -77,6 +83,8 @@ def simulate(
     try:
         plan = load_scenario(scenario)
         population, label, loaded_year = _population(economy, db, year)
+        if deprivation:
+            population = with_deprivation(population, read_deprivation(deprivation))
         rotas = read_workforce(workforce) if workforce else None
         model = Model(population, plan, warmup_weeks=warmup_weeks, workforce=rotas)
         jobs = replications * population["commissioner_code"].n_unique()
@@ -91,7 +99,7 @@ def simulate(
                 bar.update(task, total=None, description=f"{plan.name}: to a precision of ±{precision:.1%}")
                 first = min(max(replications, 2), max_replications)
                 results = run_to_precision(model, precision, seed, minimum=first, maximum=max_replications, **options)
-    except (ScenarioError, ValueError, RuntimeError) as error:
+    except (ScenarioError, ValueError, RuntimeError, IngestError) as error:
         raise bad_input(error) from None
     write_results(
         results, out, seed=seed, runner=runner, economy=label, precision=precision, population=model.population

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from primarycare.cli import app
 from primarycare.simulation.api import Model
 from primarycare.simulation.calendar import year_calendar
+from primarycare.simulation.deprivation import multipliers, practice_multipliers
 from primarycare.simulation.kpis import KPIS
 from primarycare.simulation.model import rate_scale, simulate
 from primarycare.simulation.parameters import load_defaults, scenario_from
@@ -283,12 +284,12 @@ def _one_chunk(population, overrides, keeps):
     model = Model(population, scenario_from("test", overrides), warmup_weeks=1)
     year = year_calendar("2023-24", 53)
     scale = rate_scale(band_matrix(population)[1], model.defaults, model.scenario.values)
-    matrix, _, rotas, network = model.parts[0]
+    matrix, _, rotas, network, fifths = model.parts[0]
     out = simulate(
         model.scenario, model.defaults, year, matrix, scale, seed=7, replication=0, chunk=0, warmup_weeks=1,
-        keeps_ooh=keeps, rotas=rotas, network=network,
+        keeps_ooh=keeps, rotas=rotas, network=network, deprivation=fifths,
     )  # fmt: skip
-    return out["counts"], matrix
+    return out["counts"], matrix * practice_multipliers(fifths, 2.0)[:, None]  # patients as OOH needs weigh them
 
 
 def test_a_practice_that_kept_ooh_handles_its_own_patients(population):
@@ -484,9 +485,12 @@ def test_calibration_fits_only_the_fit_targets_and_reports_the_rest(tmp_path):
     from primarycare.simulation.calibrate import calibrate, load_calibration
 
     out = tmp_path / "calibration"
+    start = yaml.safe_load((SCENARIOS / "baseline.yaml").read_text())
+    start["overrides"]["background_ae_per_1000_per_year"] = 120.0  # the fit starts well away from the target
+    (tmp_path / "baseline.yaml").write_text(yaml.safe_dump(start))
     done = CliRunner().invoke(
         app,
-        ["simulate", "calibrate", "--scenario", str(SCENARIOS / "baseline.yaml"), "--economy", "synth:20"]
+        ["simulate", "calibrate", "--scenario", str(tmp_path / "baseline.yaml"), "--economy", "synth:20"]
         + ["--replications", "1", "--out", str(out)],
     )
     assert done.exit_code == 0, done.output
@@ -521,7 +525,7 @@ def test_results_by_month_network_and_commissioner_add_up_to_the_year(population
     assert compliance == pytest.approx(totals["ooh_clock_compliance"][0], rel=0.01)
     practices = results.practice_means()
     for kind in ("network", "commissioner"):
-        grouped = results.organisation_means(population, kind)
+        grouped = results.organisation_means(population, f"{kind}_code")
         assert grouped["failed_access"].sum() == pytest.approx(practices["failed_access"].sum())
         assert grouped["practices"].sum() == practices.height
     winter = months.filter(pl.col("month").is_in(["2023-12", "2024-01"]))["failed_access"].sum()
@@ -557,3 +561,43 @@ def test_a_sensitivity_run_stops_when_its_progress_says_so(population):
     with pytest.raises(RuntimeError, match="shutting down"):
         analyse(population, scenario_from("test"), replications=1, progress=stop, runner="local")
     assert ticks == [1]  # stopped after the first chunk, not at the end
+
+
+def test_deprivation_brings_more_ae_and_out_of_hours_needs_relative_to_england(population):
+    """Patients carry their practice's deprivation fifth: the same practices all in the most deprived fifth bring
+    the gradient's ratio of background A&E attendances and OOH needs to the same practices all in the least deprived;
+    practices of unknown fifth are England's average, exactly as a run without the attribute."""
+    fifth = lambda f: population.with_columns(pl.lit(f, pl.Int8).alias("deprivation_fifth"))  # noqa: E731
+    deprived, affluent = run(fifth(1), replications=2), run(fifth(5), replications=2)
+    m = multipliers(2.0)
+    mean = lambda results, kpi: results.replications[kpi].mean()  # noqa: E731
+    assert mean(deprived, "ae_from_background") / mean(affluent, "ae_from_background") == pytest.approx(
+        m[0] / m[4], rel=0.02
+    )
+    needs = lambda results: results.practice_means()["ooh_needs"].sum()  # noqa: E731
+    assert needs(deprived) / needs(affluent) == pytest.approx(m[0] / m[4], rel=0.05)
+    unknown = run(fifth(0), replications=1)
+    assert unknown.replications.equals(run(population.drop("deprivation_fifth"), replications=1).replications)
+    by_fifth = deprived.organisation_means(fifth(1), "deprivation_fifth")
+    assert by_fifth["deprivation_fifth"].to_list() == [1] and by_fifth["practices"].item() == 40
+
+
+def test_simulate_reads_a_deprivation_file_and_refuses_a_bad_one(tmp_path):
+    codes = synthetic_population(6, seed=1)["practice_code"].unique().sort().to_list()
+    good = tmp_path / "deprivation.csv"
+    good.write_text("PRACTICE_CODE,DEPRIVATION_FIFTH\n" + "".join(f"{c},{i % 5 + 1}\n" for i, c in enumerate(codes)))
+    scenario = Path(__file__).parents[2] / "examples/scenarios/baseline.yaml"
+    base = ["simulate", "--scenario", str(scenario), "--economy", "synth:6", "--replications", "1"]
+    result = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "out"), "--deprivation", str(good)])
+    assert result.exit_code == 0, result.output
+    written = pl.read_csv(tmp_path / "out" / "practices.csv")
+    assert dict(zip(written["practice_code"], written["deprivation_fifth"], strict=True)) == {
+        c: i % 5 + 1 for i, c in enumerate(codes)
+    }
+    assert pl.read_csv(tmp_path / "out" / "deprivation.csv")["deprivation_fifth"].to_list() == sorted(
+        {i % 5 + 1 for i in range(len(codes))}
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"PRACTICE_CODE,DEPRIVATION_FIFTH\n{codes[0]},9\n")
+    result = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "bad"), "--deprivation", str(bad)])
+    assert result.exit_code != 0 and "bad.csv:2:2" in result.output and not (tmp_path / "bad").exists()

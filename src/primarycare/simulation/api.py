@@ -7,6 +7,7 @@ import polars as pl
 
 from primarycare.economy.model import Economy
 from primarycare.simulation.calendar import WEEKS, month_labels, year_calendar
+from primarycare.simulation.deprivation import practice_fifths
 from primarycare.simulation.model import rate_scale, simulate
 from primarycare.simulation.parameters import Defaults, Scenario, load_defaults, varied
 from primarycare.simulation.population import band_matrix, keeps_ooh, network_index, population_from_economy
@@ -14,9 +15,11 @@ from primarycare.simulation.results import add_up, kpis, month_frame, practice_f
 from primarycare.simulation.rotas import load_default_rotas, scaled
 from primarycare.simulation.runners import run_chunks
 
+PRACTICE_COUNTS = ("same_day_needs", "failed_access", "ae_after_failed_access", "ooh_needs")
+
 
 def _chunk(job: tuple) -> dict:
-    scenario, defaults, year, (patients, keeps, rotas, network), scale, seed, replication, chunk, warmup = job
+    scenario, defaults, year, (patients, keeps, rotas, network, fifths), scale, seed, replication, chunk, warmup = job
     return simulate(
         scenario,
         defaults,
@@ -30,6 +33,7 @@ def _chunk(job: tuple) -> dict:
         keeps_ooh=keeps,
         rotas=rotas,
         network=network,
+        deprivation=fifths,
     )
 
 
@@ -48,16 +52,18 @@ class Results:
         return summarise(self.replications)
 
     def practice_means(self) -> pl.DataFrame:
-        """practice_code, same_day_needs, failed_access, ae_after_failed_access (means per replication) and
-        failed_access_share (failed ÷ same-day needs)."""
+        """practice_code, same_day_needs, failed_access, ae_after_failed_access (means per replication),
+        failed_access_share (failed ÷ same-day needs), then ooh_needs (mean per replication)."""
         ae = pl.col("ae_failed_access") + pl.col("ae_failed_access_via_111")
         means = (
             self.practices.with_columns(ae.alias("ae_after_failed_access"))
             .group_by("practice_code", maintain_order=True)
-            .agg(pl.col("same_day_needs", "failed_access", "ae_after_failed_access").mean())
+            .agg(pl.col(*PRACTICE_COUNTS).mean())
         )
         share = pl.when(pl.col("same_day_needs") > 0).then(pl.col("failed_access") / pl.col("same_day_needs"))
-        return means.with_columns(share.alias("failed_access_share"))
+        return means.with_columns(share.alias("failed_access_share")).select(
+            "practice_code", *PRACTICE_COUNTS[:3], "failed_access_share", *PRACTICE_COUNTS[3:]
+        )
 
     def month_means(self) -> pl.DataFrame:
         """month, each count's mean per replication, and the OOH clock's compliance that month; months with no
@@ -68,18 +74,21 @@ class Results:
         kept = means.filter(pl.sum_horizontal(columns) > 0)
         return kept.with_columns(compliance.alias("ooh_clock_compliance"))
 
-    def organisation_means(self, population: pl.DataFrame, kind: str) -> pl.DataFrame:
-        """The practices' means added up by network or commissioner (``kind``), with the failed-access share."""
-        column = f"{kind}_code"
-        owners = population.select("practice_code", column).unique("practice_code")
+    def organisation_means(self, population: pl.DataFrame, column: str) -> pl.DataFrame:
+        """The practices' means added up by ``column`` of the population (network_code, commissioner_code,
+        deprivation_fifth), with registered patients, the failed-access share and OOH needs per 1,000."""
+        owners = population.group_by("practice_code").agg(pl.col(column).first(), pl.col("patients").sum())
         summed = (
             self.practice_means()
             .join(owners, on="practice_code")
             .group_by(column)
-            .agg(pl.len().alias("practices"), pl.col("same_day_needs", "failed_access", "ae_after_failed_access").sum())
+            .agg(pl.len().alias("practices"), pl.col("patients", *PRACTICE_COUNTS).sum())
         )
         share = pl.when(pl.col("same_day_needs") > 0).then(pl.col("failed_access") / pl.col("same_day_needs"))
-        return summed.with_columns(share.alias("failed_access_share")).sort(column)
+        per_1000 = pl.when(pl.col("patients") > 0).then(pl.col("ooh_needs") / pl.col("patients") * 1000)
+        return summed.with_columns(share.alias("failed_access_share"), per_1000.alias("ooh_needs_per_1000")).sort(
+            column
+        )
 
     def queue_means(self) -> pl.DataFrame:
         """station, hour_of_week, waiting: the mean over replications."""
@@ -110,7 +119,7 @@ class Model:
         commissioners = sorted(set(self.population["commissioner_code"]))
         chunks = [band_matrix(self.population.filter(pl.col("commissioner_code") == c)) for c in commissioners]
         # one chunk per commissioner: practices x age bands, which practices kept OOH responsibility, fixed rotas,
-        # each practice's network
+        # each practice's network and deprivation fifth
         self.commissioners = commissioners
         self.parts = [
             (
@@ -118,6 +127,7 @@ class Model:
                 keeps_ooh(self.population, codes),
                 self._rotas(c, matrix.sum(), workforce or {}),
                 network_index(self.population, codes),
+                practice_fifths(self.population, codes),
             )
             for c, (codes, matrix) in zip(commissioners, chunks, strict=True)
         ]

@@ -12,6 +12,7 @@ import numpy as np
 from primarycare.economy.vocabulary import AGE_BANDS, age_band_lower
 from primarycare.simulation.ae import AE_BACKGROUND, background_arrivals, department, hour_weights
 from primarycare.simulation.calendar import Year, in_hours_at, month_index, month_labels
+from primarycare.simulation.deprivation import practice_multipliers
 from primarycare.simulation.draws import OOH_NEED, Draws
 from primarycare.simulation.engine import HOURS_PER_WEEK, station, waiting_by_hour_of_week
 from primarycare.simulation.in_hours import in_hours
@@ -60,9 +61,11 @@ def simulate(
     keeps_ooh: np.ndarray | None = None,
     rotas: dict[str, np.ndarray] | None = None,
     network: np.ndarray | None = None,
+    deprivation: np.ndarray | None = None,
 ) -> dict:
     """``rotas``: the fixed rota of each station (rotas.py), or None to plan each to this run's own demand;
-    ``network``: each practice's network (an index; None: each practice its own)."""
+    ``network``: each practice's network (an index; None: each practice its own); ``deprivation``: each
+    practice's deprivation fifth (1 most deprived … 5 least, 0 or None unknown: England's average rates)."""
     v = scenario.values
     draws = Draws(seed, replication, chunk)
     pop = aged_population(patients, v)
@@ -82,8 +85,10 @@ def simulate(
 
     # Out of hours: needs by hour of the year, each from a patient of one of the practices; some go straight to A&E.
     # Patients of practices that kept OOH responsibility call their own practice; the rest call 111.
+    fifth = np.zeros(len(annual), np.int64) if deprivation is None else np.asarray(deprivation, np.int64)
     profile = _ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
-    expected = list_size.sum() * v["ooh_needs_per_1000_per_year"] / 1000 * year.weeks / 52
+    ooh_weight = list_size * practice_multipliers(fifth, v["deprivation_ooh_ratio"])
+    expected = ooh_weight.sum() * v["ooh_needs_per_1000_per_year"] / 1000 * year.weeks / 52
     arrivals = draws.counts["ooh_arrivals"]
     per_hour = arrivals.poisson(expected * profile / profile.sum())
     hours = np.repeat(np.arange(year.hours), per_hour)
@@ -92,7 +97,8 @@ def simulate(
     times = np.sort(hours + np.where(half, 0.5 + 0.5 * offset, offset))
     ids = OOH_NEED | np.arange(times.size, dtype=np.uint64)
     needs = Routed(ids, times, times >= start, np.full(times.size, NO_PRACTICE))
-    whose = draws.choice(needs.ids, "practice", list_size)
+    whose = draws.choice(needs.ids, "practice", ooh_weight)
+    practices["ooh_needs"] = np.bincount(whose[needs.counted], minlength=len(annual)).astype(np.float64)
     keeps = np.zeros(len(annual), bool) if keeps_ooh is None else np.asarray(keeps_ooh, bool)
     network = np.arange(len(annual)) if network is None else np.asarray(network, np.int64)
     keeps = np.ones_like(keeps) if v["ooh_provider"] == "practices" else keeps
@@ -247,7 +253,8 @@ def simulate(
         if route.startswith("failed_access"):
             practices[f"ae_{route}"] = np.bincount(arrived.practice, minlength=len(annual)).astype(np.float64)
     ae_weights = np.array([defaults.ae_age_rates[b] for b in AGE_BANDS])
-    background_per_year = (pop * ae_weights).sum() * scale["ae"]
+    by_practice = (pop * ae_weights).sum(axis=1) * practice_multipliers(fifth, v["deprivation_ae_ratio"])
+    background_per_year = by_practice.sum() * scale["ae"]
     arrivals = background_arrivals(
         year, hour_weights(year, defaults.ae_hour, defaults.ae_monday), background_per_year, draws
     )

@@ -62,12 +62,20 @@ def write_results(
     results.ae_mean_by_hour().write_csv(written[3])
     results.ae_by_hour.write_parquet(written[4])
     written[5].write_text(report(results, summary))
-    results.practice_means().write_csv(written[6])
+    practices = results.practice_means()
+    if population is not None and "deprivation_fifth" in population.columns:
+        fifths = population.group_by("practice_code").agg(pl.col("deprivation_fifth").first())
+        practices = practices.join(fifths, on="practice_code", how="left")
+    practices.write_csv(written[6])
     results.month_means().write_csv(written[7])
     results.queue_means().write_csv(written[8])
-    for kind, name in (("network", "networks.csv"), ("commissioner", "commissioners.csv")):
-        if population is not None and f"{kind}_code" in population.columns:
-            results.organisation_means(population, kind).write_csv(out / name)
+    for column, name in (
+        ("network_code", "networks.csv"),
+        ("commissioner_code", "commissioners.csv"),
+        ("deprivation_fifth", "deprivation.csv"),
+    ):
+        if population is not None and column in population.columns:
+            results.organisation_means(population, column).write_csv(out / name)
             written.append(out / name)
     return written
 

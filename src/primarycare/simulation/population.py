@@ -27,7 +27,8 @@ def population_from_economy(economy: Economy) -> pl.DataFrame:
 
 
 def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
-    """A synthetic England (or part) straight from the generator, without writing files."""
+    """A synthetic England (or part) straight from the generator, without writing files; each practice in a
+    deprivation fifth drawn evenly (its own stream, so the rest of the economy is as before)."""
     from primarycare.ingest.synth.parameters import load_parameters
     from primarycare.ingest.synth.structure import make_lists, make_practices
 
@@ -44,8 +45,9 @@ def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
             "patients": counts.reshape(-1).astype(np.int64),
             "ooh_opted_out": np.repeat(frame["ooh_opted_out"].to_numpy() == "Y", len(bands)),
             "network_code": np.repeat(frame["network_code"].to_numpy(), len(bands)),
+            "deprivation_fifth": np.repeat(np.random.default_rng([seed, 5]).integers(1, 6, frame.height), len(bands)),
         }
-    )
+    ).with_columns(pl.col("deprivation_fifth").cast(pl.Int8))
 
 
 def keeps_ooh(population: pl.DataFrame, codes: list[str]) -> np.ndarray:
