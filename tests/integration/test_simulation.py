@@ -601,3 +601,29 @@ def test_simulate_reads_a_deprivation_file_and_refuses_a_bad_one(tmp_path):
     bad.write_text(f"PRACTICE_CODE,DEPRIVATION_FIFTH\n{codes[0]},9\n")
     result = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "bad"), "--deprivation", str(bad)])
     assert result.exit_code != 0 and "bad.csv:2:2" in result.output and not (tmp_path / "bad").exists()
+
+
+def test_what_patients_do_after_failing_follows_the_day_and_their_deprivation(population):
+    """The choice model end to end: failing before days without the practice (a Friday, the eve of a bank holiday)
+    sends a larger share of patients to 111 or A&E than failing on other days, and only through the weekend
+    coefficient; patients in the most deprived fifth go to A&E more often than the same patients in the least."""
+
+    def acted_shares(overrides):
+        counts, _ = _one_chunk(population, overrides, None)
+        before, acted_before = (
+            counts["failed_access_before_closed_days"],
+            counts["failed_access_before_closed_days_acted"],
+        )
+        others = counts["unmet_in_hours"] - before
+        return acted_before / before, (counts["failed_access_acted"] - acted_before) / others
+
+    friday, other_days = acted_shares({"choice_weekend_wait": 1.0})
+    assert friday > other_days + 0.1
+    friday, other_days = acted_shares({"choice_weekend_wait": 0.0})
+    assert friday == pytest.approx(other_days, abs=0.05)
+
+    def to_ae(fifth):
+        frame = population.with_columns(pl.lit(fifth, pl.Int8).alias("deprivation_fifth"))
+        return run(frame, {"choice_weekend_wait": 0.0}, replications=2).replications["ae_from_failed_access"].mean()
+
+    assert to_ae(1) > to_ae(5) * 1.2

@@ -68,6 +68,12 @@ class Draws:
     def bernoulli(self, ids: np.ndarray, decision: str, p) -> np.ndarray:
         return self.uniform(ids, decision) < p
 
+    def choose(self, ids: np.ndarray, decision: str, probabilities: np.ndarray) -> np.ndarray:
+        """Index of the option each id takes, from its own row of probabilities (rows add up to 1)."""
+        cumulative = np.cumsum(probabilities, axis=1)
+        u = self.uniform(ids, decision)[:, None] * cumulative[:, -1:]
+        return np.minimum((u >= cumulative).sum(axis=1), probabilities.shape[1] - 1)
+
     def choice(self, ids: np.ndarray, decision: str, weights) -> np.ndarray:
         """Index of the option each id takes, options weighted by ``weights`` (need not add up to 1)."""
         cumulative = np.cumsum(np.asarray(weights, dtype=np.float64))

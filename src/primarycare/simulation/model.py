@@ -12,6 +12,8 @@ import numpy as np
 from primarycare.economy.vocabulary import AGE_BANDS, age_band_lower
 from primarycare.simulation.ae import AE_BACKGROUND, background_arrivals, department, hour_weights
 from primarycare.simulation.calendar import Year, in_hours_at, month_index, month_labels
+from primarycare.simulation.choice import days_to_next_working_day
+from primarycare.simulation.choice import shares as failure_shares
 from primarycare.simulation.deprivation import practice_multipliers
 from primarycare.simulation.draws import OOH_NEED, Draws
 from primarycare.simulation.engine import HOURS_PER_WEEK, station, waiting_by_hour_of_week
@@ -24,7 +26,6 @@ from primarycare.simulation.rotas import planned
 from primarycare.simulation.routed import NO_PRACTICE, Routed, later
 
 MINUTES = 1 / 60
-AFTER_FAILURE = ("failed_access_waits", "failed_access_calls_111", "failed_access_goes_to_ae")
 
 
 def aged_population(patients: np.ndarray, v: dict) -> np.ndarray:
@@ -120,7 +121,13 @@ def simulate(
         cover.lost_sessions,
         defaults.same_day_hours,
     )
-    after = draws.choice(failed.ids, "after_failure", [v[k] for k in AFTER_FAILURE])
+    days_to_next = days_to_next_working_day(year.working_day)[(failed.times // 24).astype(np.int64)]
+    ae_multiplier = practice_multipliers(fifth, v["deprivation_ae_ratio"])[failed.practice]
+    after = draws.choose(failed.ids, "after_failure", failure_shares(v, days_to_next, ae_multiplier))
+    before_closed, acted = (days_to_next > 1) & failed.counted, (after != 0) & failed.counted  # acted: 111 or A&E
+    counts["failed_access_before_closed_days"] = float(before_closed.sum())
+    counts["failed_access_before_closed_days_acted"] = float((before_closed & acted).sum())
+    counts["failed_access_acted"] = float(acted.sum())
     ae["failed_access"].append(later(failed[after == 2], 1.0))
     calls = Routed.joined([needs[~direct & ~own], failed[after == 1]])
     from_practice = calls.practice != NO_PRACTICE
