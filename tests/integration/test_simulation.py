@@ -284,10 +284,10 @@ def _one_chunk(population, overrides, keeps):
     model = Model(population, scenario_from("test", overrides), warmup_weeks=1)
     year = year_calendar("2023-24", 53)
     scale = rate_scale(band_matrix(population)[1], model.defaults, model.scenario.values)
-    matrix, _, rotas, network, fifths = model.parts[0]
+    matrix, _, rotas, network, fifths, female = model.parts[0]
     out = simulate(
         model.scenario, model.defaults, year, matrix, scale, seed=7, replication=0, chunk=0, warmup_weeks=1,
-        keeps_ooh=keeps, rotas=rotas, network=network, deprivation=fifths,
+        keeps_ooh=keeps, rotas=rotas, network=network, deprivation=fifths, female_share=female,
     )  # fmt: skip
     return out["counts"], matrix * practice_multipliers(fifths, 2.0)[:, None]  # patients as OOH needs weigh them
 
@@ -627,3 +627,16 @@ def test_what_patients_do_after_failing_follows_the_day_and_their_deprivation(po
         return run(frame, {"choice_weekend_wait": 0.0}, replications=2).replications["ae_from_failed_access"].mean()
 
     assert to_ae(1) > to_ae(5) * 1.2
+
+
+def test_women_consult_more_so_a_practice_with_more_women_has_more_same_day_needs(population):
+    """Patients carry their sex: the same lists all female bring consultations_female_to_male times the same-day
+    needs of the same lists all male; a population that does not give the sex counts as half female, exactly."""
+    everyone = pl.col("patients")
+    female, male = (
+        run(population.with_columns(share.alias("female")), replications=2) for share in (everyone, everyone * 0)
+    )
+    needs = lambda results: results.practice_means()["same_day_needs"].sum()  # noqa: E731
+    assert needs(female) / needs(male) == pytest.approx(1.3, rel=0.02)
+    half = run(population.with_columns((pl.col("patients") / 2).alias("female")), replications=1)
+    assert half.replications.equals(run(population.drop("female"), replications=1).replications)

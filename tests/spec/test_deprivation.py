@@ -1,5 +1,6 @@
-"""The deprivation gradient as a table: the most deprived tenth has the given ratio to the least, England averages
-1, fifths in between; unknown practices take England's average; the file is checked naming line and column."""
+"""Patient attributes as tables: the deprivation gradient (the most deprived tenth has the given ratio to the
+least, England averages 1, fifths in between; unknown practices take England's average; the file is checked naming
+line and column) and the consultation rate by sex."""
 
 import math
 
@@ -63,3 +64,18 @@ def test_a_good_deprivation_file(tmp_path):
     path = tmp_path / "deprivation.csv"
     path.write_text("PRACTICE_CODE,DEPRIVATION_FIFTH\nA00001,1\nA00002,5\n")
     assert read_deprivation(path).rows() == [("A00001", 1), ("A00002", 5)]
+
+
+@pytest.mark.parametrize(
+    ("share", "ratio", "expected"),
+    [
+        (0.5, 1.3, 1.0),  # half female: the national rate
+        (1.0, 1.3, 2 * 1.3 / 2.3),  # all female: 1.1304
+        (0.0, 1.3, 2 / 2.3),  # all male: 0.8696
+        (0.75, 1.0, 1.0),  # no difference between the sexes
+    ],
+)
+def test_sex_factor_by_hand(share, ratio, expected):
+    from primarycare.simulation.model import sex_factor
+
+    assert sex_factor(np.array([share]), ratio)[0] == pytest.approx(expected)

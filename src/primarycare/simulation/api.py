@@ -10,7 +10,13 @@ from primarycare.simulation.calendar import WEEKS, month_labels, year_calendar
 from primarycare.simulation.deprivation import practice_fifths
 from primarycare.simulation.model import rate_scale, simulate
 from primarycare.simulation.parameters import Defaults, Scenario, load_defaults, varied
-from primarycare.simulation.population import band_matrix, keeps_ooh, network_index, population_from_economy
+from primarycare.simulation.population import (
+    band_matrix,
+    female_share,
+    keeps_ooh,
+    network_index,
+    population_from_economy,
+)
 from primarycare.simulation.results import add_up, kpis, month_frame, practice_frame, queue_frame, summarise
 from primarycare.simulation.rotas import load_default_rotas, scaled
 from primarycare.simulation.runners import run_chunks
@@ -19,7 +25,8 @@ PRACTICE_COUNTS = ("same_day_needs", "failed_access", "ae_after_failed_access", 
 
 
 def _chunk(job: tuple) -> dict:
-    scenario, defaults, year, (patients, keeps, rotas, network, fifths), scale, seed, replication, chunk, warmup = job
+    scenario, defaults, year, part, scale, seed, replication, chunk, warmup = job
+    patients, keeps, rotas, network, fifths, female = part
     return simulate(
         scenario,
         defaults,
@@ -34,6 +41,7 @@ def _chunk(job: tuple) -> dict:
         rotas=rotas,
         network=network,
         deprivation=fifths,
+        female_share=female,
     )
 
 
@@ -117,9 +125,10 @@ class Model:
         self.warmup_weeks = warmup_weeks
         self.defaults = defaults or load_defaults()
         commissioners = sorted(set(self.population["commissioner_code"]))
-        chunks = [band_matrix(self.population.filter(pl.col("commissioner_code") == c)) for c in commissioners]
+        frames = [self.population.filter(pl.col("commissioner_code") == c) for c in commissioners]
+        chunks = [band_matrix(frame) for frame in frames]
         # one chunk per commissioner: practices x age bands, which practices kept OOH responsibility, fixed rotas,
-        # each practice's network and deprivation fifth
+        # each practice's network and deprivation fifth, the female share of each band
         self.commissioners = commissioners
         self.parts = [
             (
@@ -128,8 +137,9 @@ class Model:
                 self._rotas(c, matrix.sum(), workforce or {}),
                 network_index(self.population, codes),
                 practice_fifths(self.population, codes),
+                female_share(frame),
             )
-            for c, (codes, matrix) in zip(commissioners, chunks, strict=True)
+            for c, frame, (codes, matrix) in zip(commissioners, frames, chunks, strict=True)
         ]
         self.codes = [code for codes, _ in chunks for code in codes]  # the chunks' practices, in order
 

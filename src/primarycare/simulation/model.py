@@ -35,6 +35,13 @@ def aged_population(patients: np.ndarray, v: dict) -> np.ndarray:
     return patients * factor
 
 
+def sex_factor(female_share: np.ndarray, ratio: float) -> np.ndarray:
+    """Relative consultation rate of a band's patients from its female share, women consulting ``ratio`` times as
+    often as men of the same age: 1 for a band half female (so the national rate keeps its meaning)."""
+    male = 2 / (1 + ratio)
+    return female_share * ratio * male + (1 - female_share) * male
+
+
 def rate_scale(patients: np.ndarray, defaults: Defaults, v: dict) -> dict[str, float]:
     """Per-band weights scaled so the whole (un-aged) economy averages consultations_per_person_year, and background
     A&E attendances background_ae_per_1000_per_year."""
@@ -63,15 +70,18 @@ def simulate(
     rotas: dict[str, np.ndarray] | None = None,
     network: np.ndarray | None = None,
     deprivation: np.ndarray | None = None,
+    female_share: np.ndarray | None = None,
 ) -> dict:
     """``rotas``: the fixed rota of each station (rotas.py), or None to plan each to this run's own demand;
     ``network``: each practice's network (an index; None: each practice its own); ``deprivation``: each
-    practice's deprivation fifth (1 most deprived … 5 least, 0 or None unknown: England's average rates)."""
+    practice's deprivation fifth (1 most deprived … 5 least, 0 or None unknown: England's average rates);
+    ``female_share``: practices x age bands, the share of patients who are female (None: a half)."""
     v = scenario.values
     draws = Draws(seed, replication, chunk)
     pop = aged_population(patients, v)
     weights = np.array([defaults.age_rates[b] for b in AGE_BANDS])
-    annual = (pop * weights).sum(axis=1) * scale["consultations"] * year.weeks / 52
+    sex = 1.0 if female_share is None else sex_factor(female_share, v["consultations_female_to_male"])
+    annual = (pop * weights * sex).sum(axis=1) * scale["consultations"] * year.weeks / 52
     list_size = pop.sum(axis=1)
     notes = bool(v["notes_access"]) or v["ooh_provider"] == "practices"
     start = warmup_weeks * HOURS_PER_WEEK

@@ -9,7 +9,7 @@ from primarycare.economy.vocabulary import AGE_BANDS
 
 def population_from_economy(economy: Economy) -> pl.DataFrame:
     """practice_code, commissioner_code, age_band, patients (both sexes), ooh_opted_out (unknown counts as opted
-    out, as about 90% of practices did in 2004), network_code (null: in no network)."""
+    out, as about 90% of practices did in 2004), network_code (null: in no network), female (of the patients)."""
     owners = pl.DataFrame(
         [(p.code, p.commissioner_code, p.ooh_opted_out is not False, p.network_code) for p in economy.practices],
         schema={
@@ -20,9 +20,10 @@ def population_from_economy(economy: Economy) -> pl.DataFrame:
         },
         orient="row",
     )
-    lists = economy.lists.group_by("practice_code", "age_band").agg(pl.col("patients").sum())
+    female = pl.col("patients").filter(pl.col("sex") == "FEMALE").sum()
+    lists = economy.lists.group_by("practice_code", "age_band").agg(pl.col("patients").sum(), female.alias("female"))
     return lists.join(owners, on="practice_code").select(
-        "practice_code", "commissioner_code", "age_band", "patients", "ooh_opted_out", "network_code"
+        "practice_code", "commissioner_code", "age_band", "patients", "ooh_opted_out", "network_code", "female"
     )
 
 
@@ -35,7 +36,8 @@ def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
     params = load_parameters()
     structure_rng, lists_rng, _, _ = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4))
     frame = make_practices(practices, params, structure_rng)
-    counts = make_lists(frame, params, lists_rng).sum(axis=1)  # practice x band
+    by_sex = make_lists(frame, params, lists_rng)  # practice x sex (male, female) x band
+    counts = by_sex.sum(axis=1)
     bands = params.age_sex["bands"]
     return pl.DataFrame(
         {
@@ -45,6 +47,7 @@ def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
             "patients": counts.reshape(-1).astype(np.int64),
             "ooh_opted_out": np.repeat(frame["ooh_opted_out"].to_numpy() == "Y", len(bands)),
             "network_code": np.repeat(frame["network_code"].to_numpy(), len(bands)),
+            "female": by_sex[:, 1, :].reshape(-1).astype(np.int64),
             "deprivation_fifth": np.repeat(np.random.default_rng([seed, 5]).integers(1, 6, frame.height), len(bands)),
         }
     ).with_columns(pl.col("deprivation_fifth").cast(pl.Int8))
@@ -70,9 +73,20 @@ def network_index(population: pl.DataFrame, codes: list[str]) -> np.ndarray:
     return np.array([index[name] for name in names], dtype=np.int64)
 
 
-def band_matrix(population: pl.DataFrame) -> tuple[list[str], np.ndarray]:
-    """(practice codes, practices x AGE_BANDS matrix of patients)."""
-    wide = population.pivot(on="age_band", index="practice_code", values="patients", aggregate_function="sum")
+def female_share(population: pl.DataFrame) -> np.ndarray:
+    """Per practice (band_matrix's order) and age band: the share of its patients who are female (a half where the
+    population does not say or the band is empty)."""
+    _, patients = band_matrix(population)
+    if "female" not in population.columns:
+        return np.full(patients.shape, 0.5)
+    _, female = band_matrix(population, "female")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(patients > 0, female / patients, 0.5)
+
+
+def band_matrix(population: pl.DataFrame, column: str = "patients") -> tuple[list[str], np.ndarray]:
+    """(practice codes, practices x AGE_BANDS matrix of patients, or of another count such as female)."""
+    wide = population.pivot(on="age_band", index="practice_code", values=column, aggregate_function="sum")
     for band in AGE_BANDS:
         if band not in wide.columns:
             wide = wide.with_columns(pl.lit(0).alias(band))
