@@ -54,7 +54,7 @@ def test_common_random_numbers_survive_changes_in_routing(population):
     base = run(population).replications
     # More patients who fail to get an appointment go to A&E: the number of 111 calls (and so the station's queue)
     # changes, yet every need that is not routed differently meets the same fate.
-    rerouted = run(population, {"failed_access_goes_to_ae": 0.30, "failed_access_waits": 0.45}).replications
+    rerouted = run(population, {"failed_access_goes_to_ae": 0.30, "failed_access_waits": 0.30}).replications
     for untouched in ("ae_from_background", "ae_from_straight_to_ae", "ae_from_ambulance", "ae_from_111_ae"):
         assert rerouted[untouched].equals(base[untouched]), untouched
     assert (rerouted["ae_from_failed_access"] > base["ae_from_failed_access"]).all()
@@ -640,3 +640,14 @@ def test_women_consult_more_so_a_practice_with_more_women_has_more_same_day_need
     assert needs(female) / needs(male) == pytest.approx(1.3, rel=0.02)
     half = run(population.with_columns((pl.col("patients") / 2).alias("female")), replications=1)
     assert half.replications.equals(run(population.drop("female"), replications=1).replications)
+
+
+def test_patients_who_try_again_are_requests_in_the_next_working_days_book(population):
+    """Repeat contacts: a patient who found no appointment and tries again is a request in the practice's book on
+    its next working day, so the same needs make more requests, use slots a quieter day left free, and leave fewer
+    patients to wait, call 111 or go to A&E."""
+    none, _ = _one_chunk(population, {"failed_access_tries_again": 0.0, "failed_access_waits": 0.60}, None)
+    many, _ = _one_chunk(population, {"failed_access_tries_again": 0.40, "failed_access_waits": 0.20}, None)
+    assert none["same_day_repeat_requests"] == 0 < many["same_day_repeat_requests"]
+    assert many["practice_used"] > none["practice_used"]
+    assert many["unmet_in_hours"] < none["unmet_in_hours"]

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from primarycare.simulation.calendar import year_calendar
+from primarycare.simulation.choice import ALTERNATIVES, TRIES_AGAIN
 from primarycare.simulation.draws import Draws
 from primarycare.simulation.in_hours import in_hours
 from primarycare.simulation.networks import first_in_line
@@ -14,15 +15,30 @@ from primarycare.simulation.parameters import scenario_from
 YEAR = year_calendar("2023-24", 2)
 
 
-def failed_access(lists, network, capacity, **switches) -> tuple[float, dict]:
+def failed_access(lists, network, capacity, retry=None, **switches) -> tuple[float, dict]:
+    """retry: None (nobody tries again), "keyed" (each failing patient's keyed choice at the default shares) or
+    "all" (every failing patient tries again)."""
     v = dict(scenario_from("p", {"practice_capacity_per_1000_per_week": capacity, **switches}).values)
     lists = np.asarray(lists, dtype=float)
     annual = lists * 5.16 * YEAR.weeks / 52
     counts, practices = {}, {}
     lost = np.zeros((lists.size, int(YEAR.working_day.sum())))
     hours = [4.0, 1.6, 1.2, 1.0, 0.9, 0.8, 0.8, 0.8, 0.7, 0.6, 0.4]
-    failed = in_hours(v, YEAR, annual, lists, np.asarray(network), Draws(3, 0, 0), 0.0, counts, practices, lost, hours)
-    assert counts["unmet_in_hours"] == failed.ids.size == practices["failed_access"].sum()
+    draws = Draws(3, 0, 0)
+    shares = [v[name] for name in ALTERNATIVES]
+    choose = {
+        None: None,
+        "keyed": lambda failing: draws.choice(failing.ids, "after_failure", shares),
+        "all": lambda failing: np.full(failing.ids.size, TRIES_AGAIN),
+    }[retry]
+    failed, after = in_hours(
+        v, YEAR, annual, lists, np.asarray(network), draws, 0.0, counts, practices, lost, hours, choose
+    )
+    assert counts["unmet_in_hours"] == failed.ids.size == practices["failed_access"].sum() == after.size
+    assert not (after == TRIES_AGAIN).any()  # those who tried again are counted where they finally ended
+    if retry == "all":  # everyone tries again until the run ends: only the last working day's failures remain
+        last = np.flatnonzero(YEAR.working_day)[-1]
+        assert ((failed.times // 24) == last).all()
     return counts["unmet_in_hours"], counts
 
 
@@ -36,10 +52,16 @@ economies = st.integers(2, 6).flatmap(
 
 
 @settings(max_examples=40, deadline=None)
-@given(economies, st.floats(1, 30))
-def test_more_slots_never_raise_failed_access(economy, more):
+@given(economies, st.floats(1, 30), st.sampled_from([None, "keyed", "all"]))
+def test_more_slots_never_raise_failed_access(economy, more, retry):
+    """Also when patients try again on the next working day: fewer fail today, so fewer come back tomorrow."""
     lists, network, capacity = economy
-    assert failed_access(lists, network, capacity + more)[0] <= failed_access(lists, network, capacity)[0]
+    fewer, counts = failed_access(lists, network, capacity + more, retry)
+    more_failed, tight = failed_access(lists, network, capacity, retry)
+    assert fewer <= more_failed
+    assert counts["same_day_repeat_requests"] <= tight["same_day_repeat_requests"]
+    if retry is None:
+        assert tight["same_day_repeat_requests"] == 0
 
 
 @settings(max_examples=40, deadline=None)

@@ -10,11 +10,13 @@ the rush has used the slots up.
 Then the network: pooled slots other member practices left unused, and the hub's evening appointments (networks.py).
 What is left has failed access; routine demand is booked ahead within the routine share of capacity."""
 
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
 
 from primarycare.simulation.calendar import Year
+from primarycare.simulation.choice import TRIES_AGAIN
 from primarycare.simulation.draws import Draws
 from primarycare.simulation.networks import EVENING, first_in_line, hub_appointments_per_hour
 from primarycare.simulation.routed import Routed
@@ -47,61 +49,83 @@ def arrival_clock(place: np.ndarray, unmet: np.ndarray, v_uniform: np.ndarray, w
 
 
 def in_hours(
-    v, year: Year, annual, list_size, network, draws: Draws, start: float, counts: dict, practices, lost, hour_weights
-):
-    """Returns the needs that failed (id = practice-day cell << 16 | place in the day). ``network``: each
-    practice's network (an index); ``lost``: practices x working days, sessions given up; ``hour_weights``: same-day
-    requests by hour from 08:00 (the last weight for 18:00-18:30)."""
+    v,
+    year: Year,
+    annual,
+    list_size,
+    network,
+    draws: Draws,
+    start: float,
+    counts: dict,
+    practices,
+    lost,
+    hour_weights,
+    choose: Callable[[Routed], np.ndarray] | None = None,
+) -> tuple[Routed, np.ndarray]:
+    """Returns the needs that failed (id = practice-day cell << 16 | place in the day) and what each did
+    (``choose``'s answer: 0 waits, 1 calls 111, 2 goes to A&E; without ``choose``, 0 for all). A patient who chooses
+    to try again (3) is a request on the practice's next working day, in that day's order, and chooses again if it
+    fails again. ``network``: each practice's network (an index); ``lost``: practices x working days, sessions given
+    up; ``hour_weights``: same-day requests by hour from 08:00 (the last weight for 18:00-18:30)."""
     working = np.flatnonzero(year.working_day)
     capacity = v["practice_capacity_per_1000_per_week"] * list_size / 1000 * year.weeks / working.size
     capacity = capacity * (1 + v["practice_capacity_change"])
     same_day = v["same_day_share"]
-    demand = draws.counts["in_hours_demand"].poisson(
+    new = draws.counts["in_hours_demand"].poisson(
         (annual * same_day / working.size)[:, None] * day_factors(year, working, v), (len(annual), working.size)
     )
     slots = np.floor(capacity * same_day + 0.5)[:, None] - lost * v["appointments_per_session"]
     slots = np.maximum(slots, 0).astype(np.int64)
-    served = np.minimum(demand, slots)
-    unmet = (demand - served).ravel()
-    cells = np.repeat(np.arange(unmet.size, dtype=np.int64), unmet)
-    place = np.arange(cells.size) - np.repeat(np.cumsum(unmet) - unmet, unmet) + slots.ravel()[cells]
-    ids = (cells.astype(np.uint64) << np.uint64(16)) | place.astype(np.uint64)
-    clock = arrival_clock(place, unmet, draws.uniform(ids, "in_hours_time"), hour_weights)
-    times = working[cells % working.size] * 24 + clock
-    order = np.argsort(times, kind="stable")
-    failed = Routed(ids[order], times[order], times[order] >= start, (cells // working.size)[order])
-    day = (cells % working.size)[order]
-    days = working * 24 >= start
     networks = int(network.max()) + 1 if network.size else 0
-
-    def network_day(needs_day: np.ndarray, practice: np.ndarray) -> np.ndarray:
-        return network[practice] * working.size + needs_day
-
-    pooled = np.zeros(failed.ids.size, bool)
-    if v["network_pooling"]:
-        spare = np.maximum(slots - demand, 0)
-        by_network = np.zeros((networks, working.size), np.int64)
-        np.add.at(by_network, network, spare)
-        pooled = first_in_line(network_day(day, failed.practice), failed.times, by_network.ravel())
-    rest = ~pooled
     per_hour = hub_appointments_per_hour(v, np.bincount(network, weights=list_size, minlength=networks))
     evening = np.floor(per_hour * (EVENING[1] - EVENING[0]) + 0.5).astype(np.int64)
-    booked = np.zeros(failed.ids.size, bool)
-    booked[rest] = first_in_line(
-        network_day(day[rest], failed.practice[rest]), failed.times[rest], np.repeat(evening, working.size)
-    )
-    still = failed[rest & ~booked]
+    demand = new.copy()
+    failed, chosen, pooled_count, booked_count = [], [], 0, 0
+    for day in range(working.size):
+        requests, free = demand[:, day], slots[:, day]
+        unmet = np.maximum(requests - free, 0)
+        practice = np.repeat(np.arange(len(annual)), unmet)
+        place = np.arange(practice.size) - np.repeat(np.cumsum(unmet) - unmet, unmet) + free[practice]
+        cells = practice * working.size + day
+        ids = (cells.astype(np.uint64) << np.uint64(16)) | place.astype(np.uint64)
+        times = working[day] * 24 + arrival_clock(place, unmet, draws.uniform(ids, "in_hours_time"), hour_weights)
+        order = np.argsort(times, kind="stable")
+        today = Routed(ids[order], times[order], times[order] >= start, practice[order])
+        pooled = np.zeros(today.ids.size, bool)
+        if v["network_pooling"]:
+            spare = np.bincount(network, weights=np.maximum(free - requests, 0), minlength=networks)
+            pooled = first_in_line(network[today.practice], today.times, spare.astype(np.int64))
+        booked = np.zeros(today.ids.size, bool)
+        booked[~pooled] = first_in_line(network[today.practice[~pooled]], today.times[~pooled], evening)
+        pooled_count += int((pooled & today.counted).sum())
+        booked_count += int((booked & today.counted).sum())
+        still = today[~pooled & ~booked]
+        after = np.zeros(still.ids.size, np.int64) if choose is None else choose(still)
+        again = after == TRIES_AGAIN
+        if day + 1 < working.size:
+            demand[:, day + 1] += np.bincount(still.practice[again], minlength=len(annual))
+        else:
+            after[again] = 0  # the run ends: the patient waits
+            again[:] = False
+        failed.append(still[~again])
+        chosen.append(after[~again])
+    still, after = Routed.joined(failed, in_order=False), np.concatenate(chosen)
+    order = np.argsort(still.times, kind="stable")
+    still, after = still[order], after[order]
 
+    days = working * 24 >= start
+    served = np.minimum(demand, slots)
     routine = np.minimum(annual * (1 - same_day) / working.size, capacity * (1 - same_day))
     counts["practice_used"] = float(served[:, days].sum() + routine.sum() * days.sum())
     counts["practice_capacity"] = float(slots[:, days].sum() + capacity.sum() * (1 - same_day) * days.sum())
     counts["sessions_lost_to_night_work"] = float(lost[:, days].sum())
-    counts["pooled_appointments"] = float((pooled & failed.counted).sum())
-    counts["hub_evening_appointments"] = float((booked & failed.counted).sum())
+    counts["pooled_appointments"] = float(pooled_count)
+    counts["hub_evening_appointments"] = float(booked_count)
     counts["hub_evening_capacity"] = float(evening.sum() * days.sum())
     counts["unmet_in_hours"] = float(still.counted.sum())
-    counts["same_day_needs"] = float(demand.sum())
-    practices["same_day_needs"] = demand[:, days].sum(axis=1).astype(np.float64)
+    counts["same_day_needs"] = float(new.sum())
+    counts["same_day_repeat_requests"] = float((demand - new)[:, days].sum())
+    practices["same_day_needs"] = new[:, days].sum(axis=1).astype(np.float64)
     kept = still.practice[still.counted]
     practices["failed_access"] = np.bincount(kept, minlength=len(annual)).astype(np.float64)
-    return still
+    return still, after

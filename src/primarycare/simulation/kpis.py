@@ -31,6 +31,8 @@ KPIS = {
     "weekends (booked by 111)",
     "hub_utilisation": "hub appointments used / offered",
     "pooled_appointments": "same-day needs met with a slot another practice of the network left unused",
+    "same_day_repeat_requests": "requests from patients trying their practice again the working day after finding "
+    "no appointment (each try counted)",
     "calls_111": "NHS 111 calls",
     "ooh_cases": "cases assessed by the OOH service",
     "ooh_home_visits": "OOH home visits",

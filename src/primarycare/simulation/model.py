@@ -12,6 +12,7 @@ import numpy as np
 from primarycare.economy.vocabulary import AGE_BANDS, age_band_lower
 from primarycare.simulation.ae import AE_BACKGROUND, background_arrivals, department, hour_weights
 from primarycare.simulation.calendar import Year, in_hours_at, month_index, month_labels
+from primarycare.simulation.choice import constants as failure_constants
 from primarycare.simulation.choice import days_to_next_working_day
 from primarycare.simulation.choice import shares as failure_shares
 from primarycare.simulation.deprivation import practice_multipliers
@@ -118,7 +119,15 @@ def simulate(
     own = ~direct & keeps[whose]
     cover = own_cover(v, year, ids[own], times[own], whose[own], len(annual), draws, needs.counted[own])
 
-    failed = in_hours(
+    ae_multiplier = practice_multipliers(fifth, v["deprivation_ae_ratio"])
+    next_working, fitted = days_to_next_working_day(year.working_day), failure_constants(v)
+
+    def choose(failing: Routed) -> np.ndarray:
+        days_to_next = next_working[(failing.times // 24).astype(np.int64)]
+        shares = failure_shares(v, days_to_next, ae_multiplier[failing.practice], fitted)
+        return draws.choose(failing.ids, "after_failure", shares)
+
+    failed, after = in_hours(
         v,
         year,
         annual,
@@ -130,11 +139,10 @@ def simulate(
         practices,
         cover.lost_sessions,
         defaults.same_day_hours,
+        choose,
     )
-    days_to_next = days_to_next_working_day(year.working_day)[(failed.times // 24).astype(np.int64)]
-    ae_multiplier = practice_multipliers(fifth, v["deprivation_ae_ratio"])[failed.practice]
-    after = draws.choose(failed.ids, "after_failure", failure_shares(v, days_to_next, ae_multiplier))
-    before_closed, acted = (days_to_next > 1) & failed.counted, (after != 0) & failed.counted  # acted: 111 or A&E
+    before_closed = (next_working[(failed.times // 24).astype(np.int64)] > 1) & failed.counted
+    acted = (after != 0) & failed.counted  # called 111 or went to A&E
     counts["failed_access_before_closed_days"] = float(before_closed.sum())
     counts["failed_access_before_closed_days_acted"] = float((before_closed & acted).sum())
     counts["failed_access_acted"] = float(acted.sum())

@@ -12,7 +12,12 @@ from primarycare.yamlfile import read_yaml
 PROVIDERS = ("remote", "local_coop", "practices")
 CHOICES = {"ooh_provider": PROVIDERS, "rota_planning": ("fixed", "plan_to_demand")}
 SHARES_THAT_ADD_UP = {
-    "failed access routes": ("failed_access_waits", "failed_access_calls_111", "failed_access_goes_to_ae"),
+    "failed access routes": (
+        "failed_access_waits",
+        "failed_access_calls_111",
+        "failed_access_goes_to_ae",
+        "failed_access_tries_again",
+    ),
     "111 dispositions": (
         "disposition_ambulance",
         "disposition_ae",
