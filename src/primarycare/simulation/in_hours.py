@@ -81,37 +81,43 @@ def in_hours(
     evening = np.floor(per_hour * (EVENING[1] - EVENING[0]) + 0.5).astype(np.int64)
     demand = new.copy()
     failed, chosen, pooled_count, booked_count = [], [], 0, 0
+    hub_open = bool(evening.any())
     for day in range(working.size):
         requests, free = demand[:, day], slots[:, day]
         unmet = np.maximum(requests - free, 0)
+        if not unmet.any():
+            continue
         practice = np.repeat(np.arange(len(annual)), unmet)
         place = np.arange(practice.size) - np.repeat(np.cumsum(unmet) - unmet, unmet) + free[practice]
-        cells = practice * working.size + day
-        ids = (cells.astype(np.uint64) << np.uint64(16)) | place.astype(np.uint64)
+        ids = ((practice * working.size + day).astype(np.uint64) << np.uint64(16)) | place.astype(np.uint64)
         times = working[day] * 24 + arrival_clock(place, unmet, draws.uniform(ids, "in_hours_time"), hour_weights)
         order = np.argsort(times, kind="stable")
         today = Routed(ids[order], times[order], times[order] >= start, practice[order])
-        pooled = np.zeros(today.ids.size, bool)
+        left = np.ones(today.ids.size, bool)  # not met by the network
         if v["network_pooling"]:
             spare = np.bincount(network, weights=np.maximum(free - requests, 0), minlength=networks)
-            pooled = first_in_line(network[today.practice], today.times, spare.astype(np.int64))
-        booked = np.zeros(today.ids.size, bool)
-        booked[~pooled] = first_in_line(network[today.practice[~pooled]], today.times[~pooled], evening)
-        pooled_count += int((pooled & today.counted).sum())
-        booked_count += int((booked & today.counted).sum())
-        still = today[~pooled & ~booked]
+            left &= ~first_in_line(network[today.practice], today.times, spare.astype(np.int64))
+            pooled_count += int((~left & today.counted).sum())
+        if hub_open:
+            booked = first_in_line(network[today.practice[left]], today.times[left], evening)
+            booked_count += int((booked & today.counted[left]).sum())
+            left[np.flatnonzero(left)[booked]] = False
+        still = today[left]
         after = np.zeros(still.ids.size, np.int64) if choose is None else choose(still)
         again = after == TRIES_AGAIN
         if day + 1 < working.size:
             demand[:, day + 1] += np.bincount(still.practice[again], minlength=len(annual))
         else:
-            after[again] = 0  # the run ends: the patient waits
-            again[:] = False
+            after[again], again[:] = 0, False  # the run ends: the patient waits
         failed.append(still[~again])
         chosen.append(after[~again])
-    still, after = Routed.joined(failed, in_order=False), np.concatenate(chosen)
-    order = np.argsort(still.times, kind="stable")
-    still, after = still[order], after[order]
+    if failed:
+        still, after = Routed.joined(failed, in_order=False), np.concatenate(chosen)
+    else:
+        still, after = (
+            Routed(np.zeros(0, np.uint64), np.zeros(0), np.zeros(0, bool), np.zeros(0, np.int64)),
+            np.zeros(0, np.int64),
+        )
 
     days = working * 24 >= start
     served = np.minimum(demand, slots)
