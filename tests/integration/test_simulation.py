@@ -297,10 +297,12 @@ def test_a_practice_that_kept_ooh_handles_its_own_patients(population):
     rest rule off (so in-hours access is unchanged), the 111 calls drop by exactly the calls its on-call GP takes,
     which are about its share of the patients; the primary-care ones are its OOH cases, the others go where 111
     would have sent them."""
-    opted_out, matrix = _one_chunk(population, {"night_rest_sessions": 0.0}, None)
+    # without 111's repeat callers: a practice's own on-call GP has no repeat-caller pathway to compare with
+    rest_off = {"night_rest_sessions": 0.0, "repeat_call_share": 0.0}
+    opted_out, matrix = _one_chunk(population, rest_off, None)
     keeps = np.zeros(matrix.shape[0], bool)
     keeps[0] = True
-    one_kept, _ = _one_chunk(population, {"night_rest_sessions": 0.0}, keeps)
+    one_kept, _ = _one_chunk(population, rest_off, keeps)
     assert one_kept["own_ooh_calls"] > 0 and opted_out["own_ooh_calls"] == 0
     assert opted_out["calls_111"] - one_kept["calls_111"] == one_kept["own_ooh_calls"]
     share = matrix[0].sum() / matrix.sum()
@@ -651,3 +653,14 @@ def test_patients_who_try_again_are_requests_in_the_next_working_days_book(popul
     assert none["same_day_repeat_requests"] == 0 < many["same_day_repeat_requests"]
     assert many["practice_used"] > none["practice_used"]
     assert many["unmet_in_hours"] < none["unmet_in_hours"]
+
+
+def test_repeat_callers_call_111_again_and_the_rule_sends_third_calls_to_a_clinician(population):
+    """Callers left with another service or none call 111 again; the third call within 96 hours goes to a
+    clinician, so repeat calling brings more calls and more OOH cases; nobody calling again changes nothing else."""
+    quiet = run(population, {"repeat_call_share": 0.0}, replications=2).replications
+    busy = run(population, {"repeat_call_share": 0.4, "repeat_call_hours": 6.0}, replications=2).replications
+    assert (quiet["repeat_calls_111"] == 0).all() and (busy["repeat_calls_111"] > 0).all()
+    assert (busy["repeat_caller_clinician_calls"] > 0).all()
+    assert (busy["calls_111"] == quiet["calls_111"] + busy["repeat_calls_111"]).all()
+    assert (busy["ooh_cases"] > quiet["ooh_cases"]).all()

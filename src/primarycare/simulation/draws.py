@@ -34,6 +34,8 @@ DECISIONS = (
     "visit",
     "practice",
     "ae_treatment",
+    "calls_again",
+    "calls_again_after",
 )
 OOH_NEED = np.uint64(1 << 62)  # out-of-hours needs' ids: this bit set; in-hours needs' ids below it
 

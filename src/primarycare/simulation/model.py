@@ -21,8 +21,9 @@ from primarycare.simulation.engine import HOURS_PER_WEEK, station, waiting_by_ho
 from primarycare.simulation.in_hours import in_hours
 from primarycare.simulation.kpis import AE_ROUTES
 from primarycare.simulation.networks import WEEKEND, first_in_line, hub_appointments_per_hour, weekend_open
-from primarycare.simulation.own_ooh import DISPOSITIONS, own_cover
+from primarycare.simulation.own_ooh import own_cover
 from primarycare.simulation.parameters import Defaults, Scenario
+from primarycare.simulation.repeat_calls import ATTEMPTS, attempt, with_repeats
 from primarycare.simulation.rotas import planned
 from primarycare.simulation.routed import NO_PRACTICE, Routed, later
 
@@ -147,7 +148,8 @@ def simulate(
     counts["failed_access_before_closed_days_acted"] = float((before_closed & acted).sum())
     counts["failed_access_acted"] = float(acted.sum())
     ae["failed_access"].append(later(failed[after == 2], 1.0))
-    calls = Routed.joined([needs[~direct & ~own], failed[after == 1]])
+    first_calls = Routed.joined([needs[~direct & ~own], failed[after == 1]])
+    calls, disposition, by_rule = with_repeats(first_calls, v, draws, year.hours)
     from_practice = calls.practice != NO_PRACTICE
 
     # NHS 111: call handling, then a disposition.
@@ -161,7 +163,6 @@ def simulate(
     call_rota = rota("calls_111", calls.times, v["call_handling_minutes"])
     answered, _ = station(calls.times, handling, call_rota)
     ended = answered + handling
-    disposition = draws.choice(calls.ids, "disposition", [v[f"disposition_{d}"] for d in DISPOSITIONS])
     conveyed = (disposition == 0) & draws.bernoulli(calls.ids, "conveyed", v["ambulance_conveyed_share"])
     after_call = Routed(calls.ids, ended, calls.counted, calls.practice)
     ae["ambulance"].append(later(after_call[conveyed & ~from_practice], 0.75))
@@ -170,6 +171,8 @@ def simulate(
     primary = disposition == 2
     back_to_practice = primary & in_hours_at(year, ended)
     counts["calls_111"] = float(calls.counted.sum())
+    counts["repeat_calls_111"] = float(((attempt(calls.ids) > 0) & calls.counted).sum())
+    counts["repeat_caller_clinician_calls"] = float((by_rule & calls.counted).sum())
     counts["call_wait_hours"] = float((answered - calls.times)[calls.counted].sum())
     counts["calls_answered_60s"] = float((((answered - calls.times) <= 1 / 60) & calls.counted).sum())  # NQR 8
     months = {"calls_111": by_month(calls.times[calls.counted])}
@@ -183,7 +186,9 @@ def simulate(
     open_days = weekend_open(calendar_days * 24.0 + WEEKEND[0], v)
     weekend = to_ooh & weekend_open(ended, v) & (ended < year.hours)
     home = np.where(
-        from_practice, calls.practice, whose[np.where(from_practice, 0, calls.ids & ~OOH_NEED).astype(np.int64)]
+        from_practice,
+        calls.practice,
+        whose[np.where(from_practice, 0, calls.ids & ~(OOH_NEED | ATTEMPTS)).astype(np.int64)],
     )
     key = network[home] * calendar_days.size + (ended // 24).astype(np.int64)
     capacity = (hub_day[:, None] * open_days[None, :]).astype(np.int64).ravel()

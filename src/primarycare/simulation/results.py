@@ -92,6 +92,8 @@ def kpis(totals: dict, v: dict) -> dict[str, float]:
         "hub_utilisation": share(hub_used, hub_capacity),
         "pooled_appointments": totals["pooled_appointments"],
         "same_day_repeat_requests": totals["same_day_repeat_requests"],
+        "repeat_calls_111": totals["repeat_calls_111"],
+        "repeat_caller_clinician_calls": totals["repeat_caller_clinician_calls"],
         "calls_111": totals["calls_111"],
         "ooh_cases": totals["ooh_cases"],
         "ooh_home_visits": totals["home_visits"],
