@@ -664,3 +664,17 @@ def test_repeat_callers_call_111_again_and_the_rule_sends_third_calls_to_a_clini
     assert (busy["repeat_caller_clinician_calls"] > 0).all()
     assert (busy["calls_111"] == quiet["calls_111"] + busy["repeat_calls_111"]).all()
     assert (busy["ooh_cases"] > quiet["ooh_cases"]).all()
+
+
+def test_a_local_coop_staffs_its_nights_with_member_practices_gps(population):
+    """A co-operative's night shifts are its members' GPs: each GP on duty between 00:00 and 07:00 before a working
+    day costs a member night_rest_sessions that morning, so a co-op costs in-hours access a remote provider does
+    not; with no rest rule the two are alike in hours."""
+    remote, _ = _one_chunk(population, {"ooh_provider": "remote"}, None)
+    coop, _ = _one_chunk(population, {"ooh_provider": "local_coop"}, None)
+    assert remote["sessions_lost_to_night_work"] == 0 < coop["sessions_lost_to_night_work"]
+    assert coop["unmet_in_hours"] > remote["unmet_in_hours"]
+    rested = {"night_rest_sessions": 0.0}
+    alike = [_one_chunk(population, rested | {"ooh_provider": p}, None)[0] for p in ("remote", "local_coop")]
+    assert alike[0]["unmet_in_hours"] == alike[1]["unmet_in_hours"]
+    assert alike[1]["sessions_lost_to_night_work"] == 0

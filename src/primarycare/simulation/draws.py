@@ -36,6 +36,7 @@ DECISIONS = (
     "ae_treatment",
     "calls_again",
     "calls_again_after",
+    "coop_gp",
 )
 OOH_NEED = np.uint64(1 << 62)  # out-of-hours needs' ids: this bit set; in-hours needs' ids below it
 

@@ -15,6 +15,7 @@ from primarycare.simulation.calendar import Year, in_hours_at, month_index, mont
 from primarycare.simulation.choice import constants as failure_constants
 from primarycare.simulation.choice import days_to_next_working_day
 from primarycare.simulation.choice import shares as failure_shares
+from primarycare.simulation.coop import coop_lost_sessions
 from primarycare.simulation.deprivation import practice_multipliers
 from primarycare.simulation.draws import OOH_NEED, Draws
 from primarycare.simulation.engine import HOURS_PER_WEEK, station, waiting_by_hour_of_week
@@ -119,6 +120,9 @@ def simulate(
     ae["straight_to_ae"].append(later(needs[direct], 1.0))
     own = ~direct & keeps[whose]
     cover = own_cover(v, year, ids[own], times[own], whose[own], len(annual), draws, needs.counted[own])
+    lost = cover.lost_sessions
+    if v["ooh_provider"] == "local_coop" and rotas:  # its shifts are the members' GPs' (fixed rotas only)
+        lost = lost + coop_lost_sessions(v, year, rotas, list_size, ~keeps, draws)
 
     ae_multiplier = practice_multipliers(fifth, v["deprivation_ae_ratio"])
     next_working, fitted = days_to_next_working_day(year.working_day), failure_constants(v)
@@ -138,7 +142,7 @@ def simulate(
         start,
         counts,
         practices,
-        cover.lost_sessions,
+        lost,
         defaults.same_day_hours,
         choose,
     )
