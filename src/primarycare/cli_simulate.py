@@ -65,6 +65,10 @@ def simulate(
         Path | None,
         typer.Option(help="Practices' deprivation fifths: CSV PRACTICE_CODE,DEPRIVATION_FIFTH (1 most deprived)"),
     ] = None,
+    locations: Annotated[
+        Path | None,
+        typer.Option(help="Practices' positions for home-visit travel: CSV PRACTICE_CODE,EASTING,NORTHING (metres)"),
+    ] = None,
 ) -> None:
     """Run a scenario with replications and write KPIs with 95% confidence intervals."""
     if ctx.invoked_subcommand:
@@ -75,6 +79,7 @@ def simulate(
     from primarycare.simulation.outputs import write_results
     from primarycare.simulation.parameters import ScenarioError, load_scenario
     from primarycare.simulation.rotas import read_workforce
+    from primarycare.simulation.travel import read_locations
 
     if scenario is None or out is None:
         raise bad_input("give --scenario FILE and --out DIR (or a command: compare)")
@@ -85,6 +90,11 @@ def simulate(
         population, label, loaded_year = _population(economy, db, year)
         if deprivation:
             population = with_deprivation(population, read_deprivation(deprivation))
+        if locations:
+            found = read_locations(locations)
+            population = population.drop("easting", "northing", strict=False).join(
+                found, on="practice_code", how="left"
+            )
         rotas = read_workforce(workforce) if workforce else None
         model = Model(population, plan, warmup_weeks=warmup_weeks, workforce=rotas)
         jobs = replications * population["commissioner_code"].n_unique()

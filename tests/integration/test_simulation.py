@@ -284,10 +284,10 @@ def _one_chunk(population, overrides, keeps):
     model = Model(population, scenario_from("test", overrides), warmup_weeks=1)
     year = year_calendar("2023-24", 53)
     scale = rate_scale(band_matrix(population)[1], model.defaults, model.scenario.values)
-    matrix, _, rotas, network, fifths, female = model.parts[0]
+    matrix, _, rotas, network, fifths, female, positions = model.parts[0]
     out = simulate(
         model.scenario, model.defaults, year, matrix, scale, seed=7, replication=0, chunk=0, warmup_weeks=1,
-        keeps_ooh=keeps, rotas=rotas, network=network, deprivation=fifths, female_share=female,
+        keeps_ooh=keeps, rotas=rotas, network=network, deprivation=fifths, female_share=female, positions=positions,
     )  # fmt: skip
     return out["counts"], matrix * practice_multipliers(fifths, 2.0)[:, None]  # patients as OOH needs weigh them
 
@@ -678,3 +678,37 @@ def test_a_local_coop_staffs_its_nights_with_member_practices_gps(population):
     alike = [_one_chunk(population, rested | {"ooh_provider": p}, None)[0] for p in ("remote", "local_coop")]
     assert alike[0]["unmet_in_hours"] == alike[1]["unmet_in_hours"]
     assert alike[1]["sessions_lost_to_night_work"] == 0
+
+
+def test_home_visits_travel_from_the_providers_nearest_base(population):
+    """A home visit's time is the consultation plus the round trip from the provider's nearest base: a local
+    co-operative (a base per network) travels less than a remote provider (here one base for all), worked by hand;
+    on slower roads the remote provider keeps fewer face-to-face consultations within their time and its clinicians
+    are busier: the trip follows the practices' positions, not a fixed figure."""
+    from primarycare.simulation.travel import travel_hours
+
+    positions = np.array([[0.0, 0.0], [10_000.0, 0.0], [20_000.0, 0.0], [30_000.0, 0.0]])
+    lists, network = np.full(4, 10_000.0), np.array([0, 0, 1, 1])
+    v = load_defaults().values | {"remote_patients_per_base": 1e9}
+    remote, coop = (travel_hours(v, positions, lists, network, p) for p in ("remote", "local_coop"))
+    # by hand: the remote base at 15 km, the co-op's at 5 and 25 km; one way = km x 1.3 + 2, both ways at 30 km/h
+    assert remote.tolist() == pytest.approx([2 * (d * 1.3 + 2) / 30 for d in (15, 5, 5, 15)])
+    assert coop.tolist() == pytest.approx([2 * (5 * 1.3 + 2) / 30] * 4)
+    near = run(population, {"ooh_provider": "remote"}, replications=2).replications
+    far = run(population, {"ooh_provider": "remote", "travel_speed_kmh": 10.0}, replications=2).replications
+    assert far["ooh_face_to_face_compliance"].mean() < near["ooh_face_to_face_compliance"].mean()
+    assert far["ooh_clinician_utilisation"].mean() > near["ooh_clinician_utilisation"].mean()
+
+
+def test_simulate_reads_practice_locations_and_refuses_a_bad_file(tmp_path):
+    codes = synthetic_population(6, seed=1)["practice_code"].unique().sort().to_list()
+    good = tmp_path / "locations.csv"
+    good.write_text("PRACTICE_CODE,EASTING,NORTHING\n" + "".join(f"{c},{i * 1000},0\n" for i, c in enumerate(codes)))
+    scenario = Path(__file__).parents[2] / "examples/scenarios/baseline.yaml"
+    base = ["simulate", "--scenario", str(scenario), "--economy", "synth:6", "--replications", "1"]
+    result = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "out"), "--locations", str(good)])
+    assert result.exit_code == 0, result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"PRACTICE_CODE,EASTING,NORTHING\n{codes[0]},east,0\n")
+    result = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "bad"), "--locations", str(bad)])
+    assert result.exit_code != 0 and "bad.csv:2:2" in result.output and not (tmp_path / "bad").exists()

@@ -20,13 +20,14 @@ from primarycare.simulation.population import (
 from primarycare.simulation.results import add_up, kpis, month_frame, practice_frame, queue_frame, summarise
 from primarycare.simulation.rotas import load_default_rotas, scaled
 from primarycare.simulation.runners import run_chunks
+from primarycare.simulation.travel import practice_positions
 
 PRACTICE_COUNTS = ("same_day_needs", "failed_access", "ae_after_failed_access", "ooh_needs")
 
 
 def _chunk(job: tuple) -> dict:
     scenario, defaults, year, part, scale, seed, replication, chunk, warmup = job
-    patients, keeps, rotas, network, fifths, female = part
+    patients, keeps, rotas, network, fifths, female, positions = part
     return simulate(
         scenario,
         defaults,
@@ -42,6 +43,7 @@ def _chunk(job: tuple) -> dict:
         network=network,
         deprivation=fifths,
         female_share=female,
+        positions=positions,
     )
 
 
@@ -128,7 +130,7 @@ class Model:
         frames = [self.population.filter(pl.col("commissioner_code") == c) for c in commissioners]
         chunks = [band_matrix(frame) for frame in frames]
         # one chunk per commissioner: practices x age bands, which practices kept OOH responsibility, fixed rotas,
-        # each practice's network and deprivation fifth, the female share of each band
+        # each practice's network and deprivation fifth, the female share of each band, the practices' positions
         self.commissioners = commissioners
         self.parts = [
             (
@@ -138,6 +140,7 @@ class Model:
                 network_index(self.population, codes),
                 practice_fifths(self.population, codes),
                 female_share(frame),
+                practice_positions(self.population, codes),
             )
             for c, frame, (codes, matrix) in zip(commissioners, frames, chunks, strict=True)
         ]

@@ -27,6 +27,7 @@ from primarycare.simulation.parameters import Defaults, Scenario
 from primarycare.simulation.repeat_calls import ATTEMPTS, attempt, with_repeats
 from primarycare.simulation.rotas import planned
 from primarycare.simulation.routed import NO_PRACTICE, Routed, later
+from primarycare.simulation.travel import travel_hours
 
 MINUTES = 1 / 60
 
@@ -74,11 +75,13 @@ def simulate(
     network: np.ndarray | None = None,
     deprivation: np.ndarray | None = None,
     female_share: np.ndarray | None = None,
+    positions: np.ndarray | None = None,
 ) -> dict:
     """``rotas``: the fixed rota of each station (rotas.py), or None to plan each to this run's own demand;
     ``network``: each practice's network (an index; None: each practice its own); ``deprivation``: each
     practice's deprivation fifth (1 most deprived … 5 least, 0 or None unknown: England's average rates);
-    ``female_share``: practices x age bands, the share of patients who are female (None: a half)."""
+    ``female_share``: practices x age bands, the share of patients who are female (None: a half); ``positions``:
+    practices x (easting, northing) in metres, for home visits' travel (None: fixed home-visit times)."""
     v = scenario.values
     draws = Draws(seed, replication, chunk)
     pop = aged_population(patients, v)
@@ -203,6 +206,7 @@ def simulate(
     counts["hub_weekend_capacity"] = float(hub_day.sum() * open_days[calendar_days * 24 >= start].sum())
     order = np.argsort(ended[to_ooh], kind="stable")
     cases = after_call[to_ooh][order]
+    case_home = home[to_ooh][order]  # the practice whose patient each case is
     ooh_answered = answered[to_ooh][order]
 
     # OOH clinical assessment, with the NQR clock from the 111 call being answered (NQR 9).
@@ -229,14 +233,21 @@ def simulate(
     counts["palliative_cases"] = float((palliative & counted).sum())
     outcome = draws.choice(cases.ids, "outcome", [v["ooh_telephone_share"], v["ooh_base_share"], v["ooh_home_share"]])
     home_minutes = v["home_visit_minutes"] if v["ooh_provider"] == "remote" else v["home_visit_minutes_local"]
+    trip = None if positions is None else travel_hours(v, positions, list_size, network, v["ooh_provider"])
+    home_minutes = home_minutes if trip is None else v["home_visit_consult_minutes"]
     counted_weeks = year.weeks - warmup_weeks
     busy = assessing[counted].sum()
     for kind, minutes, travel in ((1, v["base_visit_minutes"], 1.0), (2, home_minutes, 0.0)):
-        visits = later(assessed[(outcome == kind) & ~referred], travel)
-        visits = visits[np.argsort(visits.times, kind="stable")]
+        chosen = (outcome == kind) & ~referred
+        visits = later(assessed[chosen], travel)
+        order = np.argsort(visits.times, kind="stable")
+        visits = visits[order]
         service = draws.exponential(visits.ids, "visit", minutes * MINUTES)
+        if kind == 2 and trip is not None:  # the round trip from the provider's nearest base
+            service = service + trip[case_home[chosen][order]]
+        mean_minutes = float(service.mean()) / MINUTES if service.size else minutes  # travel included
         seen, _ = station(
-            visits.times, service, rota("base_visits" if kind == 1 else "home_visits", visits.times, minutes)
+            visits.times, service, rota("base_visits" if kind == 1 else "home_visits", visits.times, mean_minutes)
         )
         # NQR 12: a face-to-face consultation starts within 2 hours (urgent) or 6 hours of the assessment ending
         soon = np.where(draws.bernoulli(visits.ids, "urgent", v["urgent_share"]), 2.0, 6.0)

@@ -5,6 +5,7 @@ import polars as pl
 
 from primarycare.economy.model import Economy
 from primarycare.economy.vocabulary import AGE_BANDS
+from primarycare.simulation.travel import synthetic_positions
 
 
 def population_from_economy(economy: Economy) -> pl.DataFrame:
@@ -29,7 +30,8 @@ def population_from_economy(economy: Economy) -> pl.DataFrame:
 
 def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
     """A synthetic England (or part) straight from the generator, without writing files; each practice in a
-    deprivation fifth drawn evenly (its own stream, so the rest of the economy is as before)."""
+    deprivation fifth drawn evenly and at a position in its commissioner's disc (streams of their own, so the rest of
+    the economy is as before)."""
     from primarycare.ingest.synth.parameters import load_parameters
     from primarycare.ingest.synth.structure import make_lists, make_practices
 
@@ -39,7 +41,7 @@ def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
     by_sex = make_lists(frame, params, lists_rng)  # practice x sex (male, female) x band
     counts = by_sex.sum(axis=1)
     bands = params.age_sex["bands"]
-    return pl.DataFrame(
+    population = pl.DataFrame(
         {
             "practice_code": np.repeat(frame["code"].to_numpy(), len(bands)),
             "commissioner_code": np.repeat(frame["commissioner_code"].to_numpy(), len(bands)),
@@ -51,6 +53,8 @@ def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
             "deprivation_fifth": np.repeat(np.random.default_rng([seed, 5]).integers(1, 6, frame.height), len(bands)),
         }
     ).with_columns(pl.col("deprivation_fifth").cast(pl.Int8))
+    positions = synthetic_positions(population, seed, params.structure["patients_per_km2"])
+    return population.join(positions, on="practice_code", how="left", maintain_order="left")
 
 
 def keeps_ooh(population: pl.DataFrame, codes: list[str]) -> np.ndarray:
