@@ -584,14 +584,25 @@ def test_deprivation_brings_more_ae_and_out_of_hours_needs_relative_to_england(p
     assert by_fifth["deprivation_fifth"].to_list() == [1] and by_fifth["practices"].item() == 40
 
 
-def test_simulate_reads_a_deprivation_file_and_refuses_a_bad_one(tmp_path):
+def _simulate_with(tmp_path, option: str, header: str, rows, bad_row: str) -> list[str]:
+    """simulate on synth:6 with a practice file as ``option`` (a row per practice from ``rows(index, code)``): the
+    codes; and the same with a file whose first row is ``bad_row``, refused at line 2, column 2, writing nothing."""
     codes = synthetic_population(6, seed=1)["practice_code"].unique().sort().to_list()
-    good = tmp_path / "deprivation.csv"
-    good.write_text("PRACTICE_CODE,DEPRIVATION_FIFTH\n" + "".join(f"{c},{i % 5 + 1}\n" for i, c in enumerate(codes)))
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(header + "".join(rows(i, c) for i, c in enumerate(codes)))
+    bad.write_text(header + f"{codes[0]},{bad_row}\n")
     scenario = Path(__file__).parents[2] / "examples/scenarios/baseline.yaml"
     base = ["simulate", "--scenario", str(scenario), "--economy", "synth:6", "--replications", "1"]
-    result = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "out"), "--deprivation", str(good)])
+    result = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "out"), option, str(good)])
     assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "bad"), option, str(bad)])
+    assert result.exit_code != 0 and "bad.csv:2:2" in result.output and not (tmp_path / "bad").exists()
+    return codes
+
+
+def test_simulate_reads_a_deprivation_file_and_refuses_a_bad_one(tmp_path):
+    header = "PRACTICE_CODE,DEPRIVATION_FIFTH\n"
+    codes = _simulate_with(tmp_path, "--deprivation", header, lambda i, c: f"{c},{i % 5 + 1}\n", "9")
     written = pl.read_csv(tmp_path / "out" / "practices.csv")
     assert dict(zip(written["practice_code"], written["deprivation_fifth"], strict=True)) == {
         c: i % 5 + 1 for i, c in enumerate(codes)
@@ -599,10 +610,6 @@ def test_simulate_reads_a_deprivation_file_and_refuses_a_bad_one(tmp_path):
     assert pl.read_csv(tmp_path / "out" / "deprivation.csv")["deprivation_fifth"].to_list() == sorted(
         {i % 5 + 1 for i in range(len(codes))}
     )
-    bad = tmp_path / "bad.csv"
-    bad.write_text(f"PRACTICE_CODE,DEPRIVATION_FIFTH\n{codes[0]},9\n")
-    result = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "bad"), "--deprivation", str(bad)])
-    assert result.exit_code != 0 and "bad.csv:2:2" in result.output and not (tmp_path / "bad").exists()
 
 
 def test_what_patients_do_after_failing_follows_the_day_and_their_deprivation(population):
@@ -701,14 +708,5 @@ def test_home_visits_travel_from_the_providers_nearest_base(population):
 
 
 def test_simulate_reads_practice_locations_and_refuses_a_bad_file(tmp_path):
-    codes = synthetic_population(6, seed=1)["practice_code"].unique().sort().to_list()
-    good = tmp_path / "locations.csv"
-    good.write_text("PRACTICE_CODE,EASTING,NORTHING\n" + "".join(f"{c},{i * 1000},0\n" for i, c in enumerate(codes)))
-    scenario = Path(__file__).parents[2] / "examples/scenarios/baseline.yaml"
-    base = ["simulate", "--scenario", str(scenario), "--economy", "synth:6", "--replications", "1"]
-    result = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "out"), "--locations", str(good)])
-    assert result.exit_code == 0, result.output
-    bad = tmp_path / "bad.csv"
-    bad.write_text(f"PRACTICE_CODE,EASTING,NORTHING\n{codes[0]},east,0\n")
-    result = CliRunner().invoke(app, [*base, "--out", str(tmp_path / "bad"), "--locations", str(bad)])
-    assert result.exit_code != 0 and "bad.csv:2:2" in result.output and not (tmp_path / "bad").exists()
+    header = "PRACTICE_CODE,EASTING,NORTHING\n"
+    _simulate_with(tmp_path, "--locations", header, lambda i, c: f"{c},{i * 1000},0\n", "east,0")
