@@ -8,7 +8,10 @@ requests arrives at the k-th order statistic of the day's arrival-time distribut
 only (Rényi's representation: U(k) = U(k+1) x V^(1/k)), so failures fall late in the morning or afternoon when
 the rush has used the slots up.
 Then the network: pooled slots other member practices left unused, and the hub's evening appointments (networks.py).
-What is left has failed access; routine demand is booked ahead within the routine share of capacity."""
+What is left has failed access. Routine demand (and the patients who, having failed, chose to wait) is booked ahead
+into the routine share of the practice's appointments, first come first served: each practice's routine book is a
+queue of requests carried from day to day, so its waiting time (working days, by Little's law from the queue) is an
+output that grows when same-day access fails."""
 
 from collections.abc import Callable
 from datetime import date
@@ -80,9 +83,20 @@ def in_hours(
     per_hour = hub_appointments_per_hour(v, np.bincount(network, weights=list_size, minlength=networks))
     evening = np.floor(per_hour * (EVENING[1] - EVENING[0]) + 0.5).astype(np.int64)
     demand = new.copy()
+    routine_new = draws.counts["routine_demand"].poisson(
+        np.repeat((annual * (1 - same_day) / working.size)[:, None], working.size, axis=1)
+    )
+    routine_slots = np.floor(capacity * (1 - same_day) + 0.5).astype(np.int64)
+    backlog, routine_served = np.zeros(len(annual), np.int64), np.zeros((len(annual), working.size), np.int64)
+    routine_waiting, routine_booked = np.zeros(working.size), np.zeros((len(annual), working.size), np.int64)
     failed, chosen, pooled_count, booked_count = [], [], 0, 0
     hub_open = bool(evening.any())
     for day in range(working.size):
+        # the routine book: new routine requests and yesterday's bookings, served first come first served
+        backlog += routine_new[:, day] + (routine_booked[:, day - 1] if day else 0)
+        routine_served[:, day] = np.minimum(backlog, routine_slots)
+        backlog -= routine_served[:, day]
+        routine_waiting[day] = backlog.sum()
         requests, free = demand[:, day], slots[:, day]
         unmet = np.maximum(requests - free, 0)
         if not unmet.any():
@@ -109,6 +123,7 @@ def in_hours(
             demand[:, day + 1] += np.bincount(still.practice[again], minlength=len(annual))
         else:
             after[again], again[:] = 0, False  # the run ends: the patient waits
+        routine_booked[:, day] = np.bincount(still.practice[after == 0], minlength=len(annual))
         failed.append(still[~again])
         chosen.append(after[~again])
     if failed:
@@ -121,9 +136,10 @@ def in_hours(
 
     days = working * 24 >= start
     served = np.minimum(demand, slots)
-    routine = np.minimum(annual * (1 - same_day) / working.size, capacity * (1 - same_day))
-    counts["practice_used"] = float(served[:, days].sum() + routine.sum() * days.sum())
-    counts["practice_capacity"] = float(slots[:, days].sum() + capacity.sum() * (1 - same_day) * days.sum())
+    counts["practice_used"] = float(served[:, days].sum() + routine_served[:, days].sum())
+    counts["practice_capacity"] = float(slots[:, days].sum() + routine_slots.sum() * days.sum())
+    counts["routine_requests"] = float(routine_new[:, days].sum() + routine_booked[:, days].sum())
+    counts["routine_waiting_days"] = float(routine_waiting[days].sum())  # requests waiting, summed over days
     counts["sessions_lost_to_night_work"] = float(lost[:, days].sum())
     counts["pooled_appointments"] = float(pooled_count)
     counts["hub_evening_appointments"] = float(booked_count)
