@@ -92,13 +92,15 @@ def test_every_count_starts_at_the_end_of_the_warm_up(population):
         )
         for w in (0, 4)
     )
-    # the routine book's waiting is a queue's integral: started empty it fills over the first weeks, which is what a
-    # warm-up is for, so the cold run understates it
-    skip = {"events", "ooh_duty_hours", "routine_waiting_days"}
+    # the routine book's waiting and its turned-away requests follow the queue: started empty it fills over the
+    # first weeks, which is what a warm-up is for, so the cold run understates them
+    queue = ("routine_waiting_days", "routine_unbooked")
+    skip = {"events", "ooh_duty_hours", *queue}
     for name, value in cold["counts"].items():
         if name not in skip and value >= 200:
             assert warm["counts"][name] / value == pytest.approx(52 / 56, abs=0.04), name
-    assert warm["counts"]["routine_waiting_days"] > cold["counts"]["routine_waiting_days"] * 52 / 56
+    for name in queue:
+        assert warm["counts"][name] > cold["counts"][name] * 52 / 56, name
     for name, per_practice in warm["practices"].items():
         total = "unmet_in_hours" if name == "failed_access" else name
         if total in warm["counts"]:
@@ -731,3 +733,9 @@ def test_routine_appointments_are_booked_ahead_and_the_wait_grows_when_same_day_
     patient = {"failed_access_waits": 0.65, "failed_access_calls_111": 0.15, "failed_access_goes_to_ae": 0.05}
     impatient = {"failed_access_waits": 0.05, "failed_access_calls_111": 0.50, "failed_access_goes_to_ae": 0.30}
     assert wait(patient) > wait(impatient)
+    # patients offered a wait beyond their patience do not book: the shorter it is, the more are turned away
+    short, long = (
+        run(population, {"routine_patience_days": d}, replications=2).replications.mean() for d in (3.0, 20.0)
+    )
+    assert short["routine_unbooked_share"][0] > long["routine_unbooked_share"][0]
+    assert short["routine_wait_working_days"][0] < long["routine_wait_working_days"][0] <= 20

@@ -11,7 +11,8 @@ Then the network: pooled slots other member practices left unused, and the hub's
 What is left has failed access. Routine demand (and the patients who, having failed, chose to wait) is booked ahead
 into the routine share of the practice's appointments, first come first served: each practice's routine book is a
 queue of requests carried from day to day, so its waiting time (working days, by Little's law from the queue) is an
-output that grows when same-day access fails."""
+output that grows when same-day access fails. A patient offered a wait beyond ``routine_patience_days`` does not book
+(counted as unbooked), which also keeps a book near full from growing without end."""
 
 from collections.abc import Callable
 from datetime import date
@@ -89,11 +90,17 @@ def in_hours(
     routine_slots = np.floor(capacity * (1 - same_day) + 0.5).astype(np.int64)
     backlog, routine_served = np.zeros(len(annual), np.int64), np.zeros((len(annual), working.size), np.int64)
     routine_waiting, routine_booked = np.zeros(working.size), np.zeros((len(annual), working.size), np.int64)
+    routine_unbooked = np.zeros((len(annual), working.size), np.int64)
+    room = np.floor(routine_slots * v["routine_patience_days"]).astype(np.int64)  # the longest queue patients join
     failed, chosen, pooled_count, booked_count = [], [], 0, 0
     hub_open = bool(evening.any())
     for day in range(working.size):
-        # the routine book: new routine requests and yesterday's bookings, served first come first served
-        backlog += routine_new[:, day] + (routine_booked[:, day - 1] if day else 0)
+        # the routine book: new routine requests and yesterday's bookings, served first come first served; a patient
+        # offered a wait beyond routine_patience_days does not book
+        asking = routine_new[:, day] + (routine_booked[:, day - 1] if day else 0)
+        joining = np.minimum(asking, np.maximum(room - backlog, 0))
+        routine_unbooked[:, day] = asking - joining
+        backlog += joining
         routine_served[:, day] = np.minimum(backlog, routine_slots)
         backlog -= routine_served[:, day]
         routine_waiting[day] = backlog.sum()
@@ -140,6 +147,7 @@ def in_hours(
     counts["practice_capacity"] = float(slots[:, days].sum() + routine_slots.sum() * days.sum())
     counts["routine_requests"] = float(routine_new[:, days].sum() + routine_booked[:, days].sum())
     counts["routine_waiting_days"] = float(routine_waiting[days].sum())  # requests waiting, summed over days
+    counts["routine_unbooked"] = float(routine_unbooked[:, days].sum())
     counts["sessions_lost_to_night_work"] = float(lost[:, days].sum())
     counts["pooled_appointments"] = float(pooled_count)
     counts["hub_evening_appointments"] = float(booked_count)

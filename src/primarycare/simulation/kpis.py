@@ -35,6 +35,7 @@ KPIS = {
     "no appointment (each try counted)",
     "routine_wait_working_days": "mean wait for a routine appointment in working days (the routine book's queue by "
     "Little's law; patients who failed same-day access and chose to wait book into it)",
+    "routine_unbooked_share": "routine requests not booked because the wait offered was beyond routine_patience_days",
     "repeat_calls_111": "111 calls from patients calling again after a call that ended with another service or none",
     "repeat_caller_clinician_calls": "third calls within 96 hours that 111's repeat-caller rule sent to a clinician "
     "instead of the triage's own disposition",

@@ -92,7 +92,10 @@ def kpis(totals: dict, v: dict) -> dict[str, float]:
         "hub_utilisation": share(hub_used, hub_capacity),
         "pooled_appointments": totals["pooled_appointments"],
         "same_day_repeat_requests": totals["same_day_repeat_requests"],
-        "routine_wait_working_days": share(totals["routine_waiting_days"], totals["routine_requests"]),
+        "routine_wait_working_days": share(
+            totals["routine_waiting_days"], totals["routine_requests"] - totals["routine_unbooked"]
+        ),
+        "routine_unbooked_share": share(totals["routine_unbooked"], totals["routine_requests"]),
         "repeat_calls_111": totals["repeat_calls_111"],
         "repeat_caller_clinician_calls": totals["repeat_caller_clinician_calls"],
         "calls_111": totals["calls_111"],
