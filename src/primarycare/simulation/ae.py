@@ -9,9 +9,10 @@ on the population's ages (``[ae_age_rates]`` in parameters.toml, scaled so the u
 
 import numpy as np
 
-from primarycare.simulation.calendar import Year
+from primarycare.simulation.calendar import Year, in_hours_at
 from primarycare.simulation.draws import Draws
-from primarycare.simulation.engine import station
+from primarycare.simulation.engine import HOURS_PER_WEEK, station
+from primarycare.simulation.routed import NO_PRACTICE, Routed
 
 AE_BACKGROUND = np.uint64(1 << 61)  # background attendances' ids: this bit set
 FOUR_HOURS = 4.0
@@ -43,3 +44,24 @@ def department(ids, times, counted, rota: np.ndarray, treatment_minutes: float, 
         "ae_wait_hours": float(waited[counted].sum()),
         "ae_treatment_hours": float(treating[counted].sum()),
     }
+
+
+def attendances(
+    routes: dict[str, list[Routed]], background: np.ndarray, start: float, year: Year, counts: dict, practices: dict
+) -> tuple[Routed, np.ndarray]:  # practices: the chunk's per-practice counts, each an array over its practices
+    """Every attendance in time order: each route's, and the background's (``background``: arrival times), with each
+    route's counted attendances (and those in hours) in ``counts``, the failed-access routes' per practice in
+    ``practices``, and the counted arrivals by hour of week."""
+    practice_count = len(practices["ooh_needs"])
+    every = {route: Routed.joined(parts, in_order=False) for route, parts in routes.items()}
+    ids = AE_BACKGROUND | np.arange(background.size, dtype=np.uint64)
+    every["background"] = Routed(ids, background, background >= start, np.full(background.size, NO_PRACTICE))
+    by_hour = np.zeros(HOURS_PER_WEEK)
+    for route, arrived in every.items():
+        arrived = arrived[arrived.counted]
+        counts[f"ae_{route}"] = float(arrived.times.size)
+        counts[f"ae_{route}_in_hours"] = float(in_hours_at(year, arrived.times).sum())
+        by_hour += np.bincount((arrived.times // 1).astype(np.int64) % HOURS_PER_WEEK, minlength=HOURS_PER_WEEK)
+        if route.startswith("failed_access"):
+            practices[f"ae_{route}"] = np.bincount(arrived.practice, minlength=practice_count).astype(np.float64)
+    return Routed.joined(list(every.values())), by_hour

@@ -10,7 +10,7 @@ arrivals are counted from the same moment. The simulation still runs through the
 import numpy as np
 
 from primarycare.economy.vocabulary import AGE_BANDS, age_band_lower
-from primarycare.simulation.ae import AE_BACKGROUND, background_arrivals, department, hour_weights
+from primarycare.simulation.ae import attendances, background_arrivals, department, hour_weights
 from primarycare.simulation.calendar import Year, in_hours_at, month_index, month_labels
 from primarycare.simulation.choice import constants as failure_constants
 from primarycare.simulation.choice import days_to_next_working_day
@@ -106,14 +106,7 @@ def simulate(
     profile = _ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
     ooh_weight = list_size * practice_multipliers(fifth, v["deprivation_ooh_ratio"])
     expected = ooh_weight.sum() * v["ooh_needs_per_1000_per_year"] / 1000 * year.weeks / 52
-    arrivals = draws.counts["ooh_arrivals"]
-    per_hour = arrivals.poisson(expected * profile / profile.sum())
-    hours = np.repeat(np.arange(year.hours), per_hour)
-    offset = arrivals.random(hours.size)
-    half = (hours % 24 == 18) & year.working_day[hours // 24]  # in hours until 18:30
-    times = np.sort(hours + np.where(half, 0.5 + 0.5 * offset, offset))
-    ids = OOH_NEED | np.arange(times.size, dtype=np.uint64)
-    needs = Routed(ids, times, times >= start, np.full(times.size, NO_PRACTICE))
+    needs = _ooh_needs(year, expected * profile / profile.sum(), draws, start)
     whose = draws.choice(needs.ids, "practice", ooh_weight)
     practices["ooh_needs"] = np.bincount(whose[needs.counted], minlength=len(annual)).astype(np.float64)
     keeps = np.zeros(len(annual), bool) if keeps_ooh is None else np.asarray(keeps_ooh, bool)
@@ -122,7 +115,7 @@ def simulate(
     direct = draws.bernoulli(needs.ids, "straight_to_ae", v["straight_to_ae_share"])
     ae["straight_to_ae"].append(later(needs[direct], 1.0))
     own = ~direct & keeps[whose]
-    cover = own_cover(v, year, ids[own], times[own], whose[own], len(annual), draws, needs.counted[own])
+    cover = own_cover(v, year, needs.ids[own], needs.times[own], whose[own], len(annual), draws, needs.counted[own])
     lost = cover.lost_sessions
     if v["ooh_provider"] == "local_coop" and rotas:  # its shifts are the members' GPs' (fixed rotas only)
         lost = lost + coop_lost_sessions(v, year, rotas, list_size, ~keeps, draws)
@@ -286,32 +279,12 @@ def simulate(
     counts["on_call_hours"], counts["on_call_busy_hours"] = float(on_call), cover.busy_hours
 
     # A&E: every route, plus background arrivals by hour, through the department.
-    by_hour = np.zeros(HOURS_PER_WEEK)
-    everyone = []
-    for route, parts in ae.items():
-        every = Routed.joined(parts, in_order=False)
-        everyone.append(every)
-        arrived = every[every.counted]
-        counts[f"ae_{route}"] = float(arrived.times.size)
-        counts[f"ae_{route}_in_hours"] = float(in_hours_at(year, arrived.times).sum())
-        by_hour += np.bincount((arrived.times // 1).astype(np.int64) % HOURS_PER_WEEK, minlength=HOURS_PER_WEEK)
-        if route.startswith("failed_access"):
-            practices[f"ae_{route}"] = np.bincount(arrived.practice, minlength=len(annual)).astype(np.float64)
     ae_weights = np.array([defaults.ae_age_rates[b] for b in AGE_BANDS])
     by_practice = (pop * ae_weights).sum(axis=1) * practice_multipliers(fifth, v["deprivation_ae_ratio"])
-    background_per_year = by_practice.sum() * scale["ae"]
-    arrivals = background_arrivals(
-        year, hour_weights(year, defaults.ae_hour, defaults.ae_monday), background_per_year, draws
+    background = background_arrivals(
+        year, hour_weights(year, defaults.ae_hour, defaults.ae_monday), by_practice.sum() * scale["ae"], draws
     )
-    background = Routed(
-        AE_BACKGROUND | np.arange(arrivals.size, dtype=np.uint64), arrivals, arrivals >= start,
-        np.full(arrivals.size, NO_PRACTICE),
-    )  # fmt: skip
-    kept = background.times[background.counted]
-    counts["ae_background"] = float(kept.size)
-    counts["ae_background_in_hours"] = float(in_hours_at(year, kept).sum())
-    by_hour += np.bincount((kept // 1).astype(np.int64) % HOURS_PER_WEEK, minlength=HOURS_PER_WEEK)
-    attending = Routed.joined([*everyone, background])
+    attending, by_hour = attendances(ae, background, start, year, counts, practices)
     months["ae_attendances"] = by_month(attending.times[attending.counted])
     months["failed_access"] = by_month(failed.times[failed.counted])
     attending = attending[attending.times < year.hours]  # after the year's end: neither simulated nor counted
@@ -330,12 +303,25 @@ def simulate(
         "ae": waiting_by_hour_of_week(attending.times, ae_seen, start, year.hours),
     }
     counts["ae_clinician_hours"] = float(used["ae"].sum() * counted_weeks)
-    counts["events"] = float(counts.pop("same_day_needs") + times.size + 2 * calls.ids.size + 2 * cases.ids.size)
+    counts["events"] = float(counts.pop("same_day_needs") + needs.ids.size + 2 * calls.ids.size + 2 * cases.ids.size)
     counts["events"] += float(2 * mine.ids.size)
     counts["events"] += float(2 * attending.ids.size)
     out = {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
     out["months"], out["queues"] = months, queues
     return out | {"rotas": used}
+
+
+def _ooh_needs(year: Year, expected: np.ndarray, draws: Draws, start: float) -> Routed:
+    """Out-of-hours needs: a Poisson count per hour of the year (``expected``), spread evenly within the hour (from
+    18:30 in a working day's 18:00 hour, in hours until then), in time order."""
+    arrivals = draws.counts["ooh_arrivals"]
+    hours = np.repeat(np.arange(year.hours), arrivals.poisson(expected))
+    offset = arrivals.random(hours.size)
+    half = (hours % 24 == 18) & year.working_day[hours // 24]
+    times = np.sort(hours + np.where(half, 0.5 + 0.5 * offset, offset))
+    return Routed(
+        OOH_NEED | np.arange(times.size, dtype=np.uint64), times, times >= start, np.full(times.size, NO_PRACTICE)
+    )
 
 
 def _ooh_weights(year: Year, profile: tuple[tuple[float, ...], tuple[float, ...]]) -> np.ndarray:
