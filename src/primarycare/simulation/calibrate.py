@@ -36,6 +36,9 @@ STATISTICS = {
     "calls_111_per_1000": _per_1000("calls_111"),
     "ae_ambulance_share": _share("ae_from_ambulance", "ae_attendances"),
     "ooh_home_visit_share": _share("ooh_home_visits", "ooh_cases"),
+    "failed_access_to_ae_share": lambda results, _registered: float(
+        results.replications["failed_access_to_ae_share"].mean()
+    ),
 }
 
 

@@ -33,6 +33,8 @@ KPIS = {
     "pooled_appointments": "same-day needs met with a slot another practice of the network left unused",
     "same_day_repeat_requests": "requests from patients trying their practice again the working day after finding "
     "no appointment (each try counted)",
+    "failed_access_to_ae_share": "share of the patients who found no appointment who went to A&E, directly or "
+    "through 111",
     "routine_wait_working_days": "mean wait for a routine appointment in working days (the routine book's queue by "
     "Little's law; patients who failed same-day access and chose to wait book into it)",
     "routine_unbooked_share": "routine requests not booked because the wait offered was beyond routine_patience_days",

@@ -80,6 +80,9 @@ def kpis(totals: dict, v: dict) -> dict[str, float]:
             totals["ae_failed_access"] + totals["ae_failed_access_via_111"], ae
         ),
         "ae_avoidable_share": share(avoidable, ae),
+        "failed_access_to_ae_share": share(
+            totals["ae_failed_access"] + totals["ae_failed_access_via_111"], totals["unmet_in_hours"]
+        ),
         "ooh_clock_compliance": share(totals["clock_met"], totals["ooh_cases"]),
         "calls_answered_within_60s_share": share(totals["calls_answered_60s"], totals["calls_111"]),
         "calls_mean_wait_minutes": share(totals["call_wait_hours"], totals["calls_111"]) * 60,
