@@ -27,7 +27,7 @@ def _population(economy: str | None, db: str | None, year: str | None):
     from primarycare.store.economy import read_economy
     from primarycare.store.engine import make_engine
 
-    loaded = read_economy(make_engine(db), year)
+    loaded = read_economy(make_engine(db), year, with_qof=True)  # the palliative care registers
     return population_from_economy(loaded), f"{db} ({loaded.year})", loaded.year
 
 

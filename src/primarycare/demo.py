@@ -221,7 +221,7 @@ def store_demo_simulation(engine: Engine, *, seed: int) -> int:
     from primarycare.store.economy import read_economy
     from primarycare.store.simulation import save_run
 
-    economy = read_economy(engine)
+    economy = read_economy(engine, with_qof=True)  # the palliative care registers
     scenario = load_scenario(Path(__file__).parents[2] / "examples" / "scenarios" / "baseline.yaml")
     model = Model(economy, scenario)
     results = model.run(2, seed)

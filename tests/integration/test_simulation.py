@@ -289,10 +289,11 @@ def _one_chunk(population, overrides, keeps):
     model = Model(population, scenario_from("test", overrides), warmup_weeks=1)
     year = year_calendar("2023-24", 53)
     scale = rate_scale(band_matrix(population)[1], model.defaults, model.scenario.values)
-    matrix, _, rotas, network, fifths, female, positions = model.parts[0]
+    matrix, _, rotas, network, fifths, female, positions, palliative = model.parts[0]
     out = simulate(
         model.scenario, model.defaults, year, matrix, scale, seed=7, replication=0, chunk=0, warmup_weeks=1,
         keeps_ooh=keeps, rotas=rotas, network=network, deprivation=fifths, female_share=female, positions=positions,
+        palliative_register=palliative,
     )  # fmt: skip
     return out["counts"], matrix * practice_multipliers(fifths, 2.0)[:, None]  # patients as OOH needs weigh them
 
@@ -739,3 +740,18 @@ def test_routine_appointments_are_booked_ahead_and_the_wait_grows_when_same_day_
     )
     assert short["routine_unbooked_share"][0] > long["routine_unbooked_share"][0]
     assert short["routine_wait_working_days"][0] < long["routine_wait_working_days"][0] <= 20
+
+
+def test_palliative_patients_come_from_the_practices_registers(population):
+    """Each practice's palliative care register (QOF) makes its patients' out-of-hours needs palliative in proportion
+    (register patients need OOH palliative_ooh_ratio times as often): doubling the registers nearly doubles the
+    palliative cases; without registers the fixed palliative_share stands."""
+    from primarycare.simulation.model import palliative_chance
+
+    v = load_defaults().values
+    # by hand: a register of 50 in a list of 10,000 at ratio 10: 500 / (500 + 9,950)
+    assert palliative_chance(v, np.array([10_000.0]), np.array([50.0]))[0] == pytest.approx(500 / 10_450)
+    assert palliative_chance(v, np.array([10_000.0]), None)[0] == v["palliative_share"]
+    doubled = population.with_columns(pl.col("palliative_register") * 2)
+    counts = [_one_chunk(frame, {}, None)[0]["palliative_cases"] for frame in (population, doubled)]
+    assert 1.7 < counts[1] / counts[0] < 2.1

@@ -15,6 +15,7 @@ from primarycare.simulation.population import (
     female_share,
     keeps_ooh,
     network_index,
+    palliative_registers,
     population_from_economy,
 )
 from primarycare.simulation.results import add_up, kpis, month_frame, practice_frame, queue_frame, summarise
@@ -27,7 +28,7 @@ PRACTICE_COUNTS = ("same_day_needs", "failed_access", "ae_after_failed_access", 
 
 def _chunk(job: tuple) -> dict:
     scenario, defaults, year, part, scale, seed, replication, chunk, warmup = job
-    patients, keeps, rotas, network, fifths, female, positions = part
+    patients, keeps, rotas, network, fifths, female, positions, palliative = part
     return simulate(
         scenario,
         defaults,
@@ -44,6 +45,7 @@ def _chunk(job: tuple) -> dict:
         deprivation=fifths,
         female_share=female,
         positions=positions,
+        palliative_register=palliative,
     )
 
 
@@ -130,7 +132,8 @@ class Model:
         frames = [self.population.filter(pl.col("commissioner_code") == c) for c in commissioners]
         chunks = [band_matrix(frame) for frame in frames]
         # one chunk per commissioner: practices x age bands, which practices kept OOH responsibility, fixed rotas,
-        # each practice's network and deprivation fifth, the female share of each band, the practices' positions
+        # each practice's network and deprivation fifth, the female share of each band, the practices' positions and
+        # palliative care registers
         self.commissioners = commissioners
         self.parts = [
             (
@@ -141,6 +144,7 @@ class Model:
                 practice_fifths(self.population, codes),
                 female_share(frame),
                 practice_positions(self.population, codes),
+                palliative_registers(self.population, codes),
             )
             for c, frame, (codes, matrix) in zip(commissioners, frames, chunks, strict=True)
         ]

@@ -76,12 +76,14 @@ def simulate(
     deprivation: np.ndarray | None = None,
     female_share: np.ndarray | None = None,
     positions: np.ndarray | None = None,
+    palliative_register: np.ndarray | None = None,
 ) -> dict:
     """``rotas``: the fixed rota of each station (rotas.py), or None to plan each to this run's own demand;
     ``network``: each practice's network (an index; None: each practice its own); ``deprivation``: each
     practice's deprivation fifth (1 most deprived … 5 least, 0 or None unknown: England's average rates);
     ``female_share``: practices x age bands, the share of patients who are female (None: a half); ``positions``:
-    practices x (easting, northing) in metres, for home visits' travel (None: fixed home-visit times)."""
+    practices x (easting, northing) in metres, for home visits' travel (None: fixed home-visit times);
+    ``palliative_register``: each practice's palliative care register (None: ``palliative_share`` of cases)."""
     v = scenario.values
     draws = Draws(seed, replication, chunk)
     pop = aged_population(patients, v)
@@ -115,7 +117,10 @@ def simulate(
     direct = draws.bernoulli(needs.ids, "straight_to_ae", v["straight_to_ae_share"])
     ae["straight_to_ae"].append(later(needs[direct], 1.0))
     own = ~direct & keeps[whose]
-    cover = own_cover(v, year, needs.ids[own], needs.times[own], whose[own], len(annual), draws, needs.counted[own])
+    palliative = palliative_chance(v, patients.sum(axis=1), palliative_register)  # per practice, of an OOH need
+    cover = own_cover(
+        v, year, needs.ids[own], needs.times[own], whose[own], len(annual), draws, needs.counted[own], palliative
+    )
     lost = cover.lost_sessions
     if v["ooh_provider"] == "local_coop" and rotas:  # its shifts are the members' GPs' (fixed rotas only)
         lost = lost + coop_lost_sessions(v, year, rotas, list_size, ~keeps, draws)
@@ -203,7 +208,7 @@ def simulate(
     ooh_answered = answered[to_ooh][order]
 
     # OOH clinical assessment, with the NQR clock from the 111 call being answered (NQR 9).
-    palliative = draws.bernoulli(cases.ids, "palliative", v["palliative_share"])
+    palliative = draws.bernoulli(cases.ids, "palliative", palliative[case_home])
     urgent = draws.bernoulli(cases.ids, "urgent", v["urgent_share"])
     assessing = draws.exponential(cases.ids, "assessing", v["assessment_minutes"] * MINUTES)
     started, _ = station(cases.times, assessing, rota("assessment", cases.times, v["assessment_minutes"]))
@@ -309,6 +314,17 @@ def simulate(
     out = {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
     out["months"], out["queues"] = months, queues
     return out | {"rotas": used}
+
+
+def palliative_chance(v: dict, patients: np.ndarray, register: np.ndarray | None) -> np.ndarray:
+    """Per practice: the chance that an out-of-hours need is a palliative patient's. Patients on the practice's
+    palliative care register have ``palliative_ooh_ratio`` times the others' out-of-hours needs, so the chance is
+    r·R ÷ (r·R + L − R) for a register R in a list L; without registers, ``palliative_share`` everywhere."""
+    if register is None:
+        return np.full(patients.size, v["palliative_share"])
+    weighted = v["palliative_ooh_ratio"] * np.minimum(register, patients)
+    total = weighted + patients - np.minimum(register, patients)
+    return np.divide(weighted, total, out=np.zeros(patients.size), where=total > 0)
 
 
 def _ooh_needs(year: Year, expected: np.ndarray, draws: Draws, start: float) -> Routed:

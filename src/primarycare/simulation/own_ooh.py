@@ -38,13 +38,13 @@ class OwnCover:
     lost_sessions: np.ndarray  # practices x working days: sessions given up after night work
 
 
-def own_cover(v: dict, year: Year, ids, times, practice, practices: int, draws: Draws, counted) -> OwnCover:
+def own_cover(v: dict, year: Year, ids, times, practice, practices: int, draws: Draws, counted, palliative) -> OwnCover:
     """The cases of practices covering their own patients: ``ids``, ``times`` (sorted) and ``practice`` (the
-    chunk's index) of their needs."""
+    chunk's index) of their needs; ``palliative``: per practice, the chance that a need is a palliative patient's."""
     disposition = draws.choice(ids, "disposition", [v[f"disposition_{d}"] for d in DISPOSITIONS])
     conveyed = (disposition == 0) & draws.bernoulli(ids, "conveyed", v["ambulance_conveyed_share"])
     case = disposition == 2
-    palliative = draws.bernoulli(ids, "palliative", v["palliative_share"]) & case
+    palliative = draws.bernoulli(ids, "palliative", palliative[practice]) & case
     urgent = draws.bernoulli(ids, "urgent", v["urgent_share"])
     assessing = draws.exponential(ids, "assessing", v["assessment_minutes"] * MINUTES)
     referral = np.where(palliative, v["palliative_ae_referral_with_notes"], v["ooh_ae_referral_with_notes"])

@@ -7,10 +7,13 @@ from primarycare.economy.model import Economy
 from primarycare.economy.vocabulary import AGE_BANDS
 from primarycare.simulation.travel import synthetic_positions
 
+PALLIATIVE_GROUP = "PC"  # the QOF palliative care register
+
 
 def population_from_economy(economy: Economy) -> pl.DataFrame:
     """practice_code, commissioner_code, age_band, patients (both sexes), ooh_opted_out (unknown counts as opted
-    out, as about 90% of practices did in 2004), network_code (null: in no network), female (of the patients)."""
+    out, as about 90% of practices did in 2004), network_code (null: in no network), female (of the patients), and
+    palliative_register (the practice's QOF palliative care register, where the economy holds QOF)."""
     owners = pl.DataFrame(
         [(p.code, p.commissioner_code, p.ooh_opted_out is not False, p.network_code) for p in economy.practices],
         schema={
@@ -23,15 +26,22 @@ def population_from_economy(economy: Economy) -> pl.DataFrame:
     )
     female = pl.col("patients").filter(pl.col("sex") == "FEMALE").sum()
     lists = economy.lists.group_by("practice_code", "age_band").agg(pl.col("patients").sum(), female.alias("female"))
-    return lists.join(owners, on="practice_code").select(
+    population = lists.join(owners, on="practice_code").select(
         "practice_code", "commissioner_code", "age_band", "patients", "ooh_opted_out", "network_code", "female"
     )
+    prevalence = economy.prevalence
+    if prevalence.is_empty() or "group_code" not in prevalence.columns:
+        return population
+    registers = prevalence.filter(pl.col("group_code") == PALLIATIVE_GROUP).select(
+        "practice_code", pl.col("register").cast(pl.Float64).alias("palliative_register")
+    )
+    return population.join(registers, on="practice_code", how="left")
 
 
 def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
     """A synthetic England (or part) straight from the generator, without writing files; each practice in a
     deprivation fifth drawn evenly and at a position in its commissioner's disc (streams of their own, so the rest of
-    the economy is as before)."""
+    the economy is as before), and a palliative care register at the generator's national prevalence."""
     from primarycare.ingest.synth.parameters import load_parameters
     from primarycare.ingest.synth.structure import make_lists, make_practices
 
@@ -53,6 +63,11 @@ def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
             "deprivation_fifth": np.repeat(np.random.default_rng([seed, 5]).integers(1, 6, frame.height), len(bands)),
         }
     ).with_columns(pl.col("deprivation_fifth").cast(pl.Int8))
+    prevalence = {group[0]: group[3] for group in params.qof["groups"]}[PALLIATIVE_GROUP] / 100
+    registers = pl.DataFrame(
+        {"practice_code": frame["code"], "palliative_register": np.round(counts.sum(axis=1) * prevalence)}
+    )
+    population = population.join(registers, on="practice_code", how="left", maintain_order="left")
     positions = synthetic_positions(population, seed, params.structure["patients_per_km2"])
     return population.join(positions, on="practice_code", how="left", maintain_order="left")
 
@@ -96,3 +111,12 @@ def band_matrix(population: pl.DataFrame, column: str = "patients") -> tuple[lis
             wide = wide.with_columns(pl.lit(0).alias(band))
     wide = wide.sort("practice_code").fill_null(0)
     return wide["practice_code"].to_list(), wide.select(AGE_BANDS).to_numpy().astype(np.float64)
+
+
+def palliative_registers(population: pl.DataFrame, codes: list[str]) -> np.ndarray | None:
+    """Per practice in ``codes``: its palliative care register, or None when the population has none."""
+    if "palliative_register" not in population.columns:
+        return None
+    found = population.group_by("practice_code").agg(pl.col("palliative_register").first())
+    register = dict(zip(found["practice_code"], found["palliative_register"], strict=True))
+    return np.array([register.get(code) or 0.0 for code in codes], dtype=np.float64)

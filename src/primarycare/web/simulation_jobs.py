@@ -60,7 +60,7 @@ class SimulationJobs:
 
         job.status = "running"
         try:
-            economy = read_economy(self.engine)
+            economy = read_economy(self.engine, with_qof=True)  # the palliative care registers
             job.year = economy.year
             scenario = load_scenario(Path(job.scenario_file))
             if job.kind == "sensitivity":
