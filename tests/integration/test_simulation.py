@@ -528,7 +528,9 @@ def test_results_by_month_network_and_commissioner_add_up_to_the_year(population
     totals = results.replications.mean()
     for column, kpi in (("calls_111", "calls_111"), ("ooh_cases", "ooh_cases"), ("ae_attendances", "ae_attendances")):
         assert months[column].sum() == pytest.approx(totals[kpi][0]), column
-    assert months["month"].to_list()[:2] == ["2023-04", "2023-05"] and months.height == 12
+    # the counted 52 weeks run from Monday 27 March 2023 (the warm-up week before it is not counted) to 24 March 2024
+    assert months["month"].to_list()[:2] == ["2023-03", "2023-04"] and months["month"][-1] == "2024-03"
+    assert months.height == 13
     compliance = months["clock_met"].sum() / months["ooh_cases"].sum()
     assert compliance == pytest.approx(totals["ooh_clock_compliance"][0], rel=0.01)
     practices = results.practice_means()
@@ -755,3 +757,11 @@ def test_palliative_patients_come_from_the_practices_registers(population):
     doubled = population.with_columns(pl.col("palliative_register") * 2)
     counts = [_one_chunk(frame, {}, None)[0]["palliative_cases"] for frame in (population, doubled)]
     assert 1.7 < counts[1] / counts[0] < 2.1
+
+
+def test_the_counted_year_is_the_same_whatever_the_warm_up(population):
+    """Warm-up weeks run before the Monday on or before 1 April, so the counted 52 weeks are the same calendar weeks
+    (and bank holidays) whatever the warm-up's length."""
+    short, long = (Model(population, scenario_from("test"), warmup_weeks=w).run(1, 7) for w in (1, 6))
+    assert short.month_means()["month"].to_list() == long.month_means()["month"].to_list()
+    assert long.month_means()["month"][0] == "2023-03" and long.month_means().height == 13

@@ -156,7 +156,7 @@ class Model:
         return scaled(load_default_rotas(), registered) | workforce.get(commissioner, {})
 
     def jobs(self, replications: int, seed: int, first: int = 0) -> list[tuple]:
-        year = year_calendar(self.scenario.year, WEEKS + self.warmup_weeks)
+        year = year_calendar(self.scenario.year, WEEKS + self.warmup_weeks, self.warmup_weeks)
         _, everyone = band_matrix(self.population)
         scale = rate_scale(everyone, self.defaults, self.scenario.values)
         return [
@@ -181,7 +181,7 @@ class Model:
 
     def results(self, outputs: list[dict], replications: int, seconds: float, first: int = 0) -> Results:
         rows, hours, practices, months, queues, events = [], [], [], [], [], 0.0
-        labels = month_labels(year_calendar(self.scenario.year, WEEKS + self.warmup_weeks))
+        labels = month_labels(year_calendar(self.scenario.year, WEEKS + self.warmup_weeks, self.warmup_weeks))
         per_replication = len(outputs) // replications
         for r in range(first, first + replications):
             chunks = outputs[(r - first) * per_replication : (r - first + 1) * per_replication]

@@ -1,5 +1,5 @@
-"""The simulated year, hour by hour from the Monday on or before 1 April: hour of week and whether it is in hours
-(08:00-18:30 on weekdays that are not bank holidays in England)."""
+"""The simulated year, hour by hour from the Monday on or before 1 April (the warm-up weeks before it): hour of week
+and whether it is in hours (08:00-18:30 on weekdays that are not bank holidays in England)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,9 +26,11 @@ class Year:
         return self.weeks * 168
 
 
-def year_calendar(year: str, weeks: int = WEEKS) -> Year:
+def year_calendar(year: str, weeks: int = WEEKS, warmup_weeks: int = 0) -> Year:
+    """``weeks`` in all; the counted weeks start on the Monday on or before 1 April of the year, after
+    ``warmup_weeks`` simulated before it, so the counted year is the same whatever the warm-up."""
     first = date(parse_year(year), 4, 1)
-    start = first - timedelta(days=first.weekday())
+    start = first - timedelta(days=first.weekday(), weeks=warmup_weeks)
     days = [start + timedelta(days=d) for d in range(weeks * 7)]
     england = holidays.country_holidays("GB", subdiv="ENG", years={d.year for d in days})
     working = np.array([d.weekday() < 5 and d not in england for d in days])
