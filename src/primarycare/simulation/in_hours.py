@@ -27,13 +27,15 @@ from primarycare.simulation.routed import Routed
 
 
 def day_factors(year: Year, working: np.ndarray, v: dict) -> np.ndarray:
-    """Relative same-day demand on each working day, averaging 1: Monday's peak and the winter peak."""
+    """Relative same-day demand on each working day: Monday's peak and the winter peak (a cosine over the year),
+    divided by their mean over a year of weekdays, (4 + monday_peak) / 5 (the cosine averages 0 over a year): so the
+    factors do not depend on the run's length or warm-up, and a counted year averages 1 to within its bank holidays."""
     weekday = (year.start.weekday() + working) % 7
     day_of_year = (year.start.toordinal() + working - date(year.start.year, 1, 15).toordinal()) % 365.25
     factor = np.where(weekday == 0, v["monday_peak"], 1.0) * (
         1 + v["winter_peak"] * np.cos(2 * np.pi * day_of_year / 365.25)
     )
-    return factor / factor.mean()
+    return factor / ((4 + v["monday_peak"]) / 5)
 
 
 def arrival_clock(place: np.ndarray, unmet: np.ndarray, v_uniform: np.ndarray, weights) -> np.ndarray:
