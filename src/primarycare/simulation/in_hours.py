@@ -54,6 +54,29 @@ def arrival_clock(place: np.ndarray, unmet: np.ndarray, v_uniform: np.ndarray, w
     return np.interp(quantile, cdf / cdf[-1], hours)
 
 
+class RoutineBook:
+    """Each practice's routine appointments as a queue carried from working day to working day: new routine requests
+    (``new``, practices x days) and the patients who failed same-day access the day before and chose to wait
+    (``booked``, filled in by the day's loop) join it unless the wait would exceed ``patience`` days of its ``slots``;
+    each day serves up to ``slots`` of it, first come first served."""
+
+    def __init__(self, new: np.ndarray, slots: np.ndarray, patience: float):
+        self.new, self.slots = new, slots
+        self.room = np.floor(slots * patience).astype(np.int64)  # the longest queue patients join
+        self.backlog = np.zeros(new.shape[0], np.int64)
+        self.booked, self.served, self.unbooked = (np.zeros(new.shape, np.int64) for _ in range(3))
+        self.waiting = np.zeros(new.shape[1])  # requests left waiting at each day's end
+
+    def serve(self, day: int) -> None:
+        asking = self.new[:, day] + (self.booked[:, day - 1] if day else 0)
+        joining = np.minimum(asking, np.maximum(self.room - self.backlog, 0))
+        self.unbooked[:, day] = asking - joining
+        self.backlog += joining
+        self.served[:, day] = np.minimum(self.backlog, self.slots)
+        self.backlog -= self.served[:, day]
+        self.waiting[day] = self.backlog.sum()
+
+
 def in_hours(
     v,
     year: Year,
@@ -86,26 +109,17 @@ def in_hours(
     per_hour = hub_appointments_per_hour(v, np.bincount(network, weights=list_size, minlength=networks))
     evening = np.floor(per_hour * (EVENING[1] - EVENING[0]) + 0.5).astype(np.int64)
     demand = new.copy()
-    routine_new = draws.counts["routine_demand"].poisson(
-        np.repeat((annual * (1 - same_day) / working.size)[:, None], working.size, axis=1)
+    routine = RoutineBook(
+        draws.counts["routine_demand"].poisson(
+            np.repeat((annual * (1 - same_day) / working.size)[:, None], working.size, axis=1)
+        ),
+        np.floor(capacity * (1 - same_day) + 0.5).astype(np.int64),
+        v["routine_patience_days"],
     )
-    routine_slots = np.floor(capacity * (1 - same_day) + 0.5).astype(np.int64)
-    backlog, routine_served = np.zeros(len(annual), np.int64), np.zeros((len(annual), working.size), np.int64)
-    routine_waiting, routine_booked = np.zeros(working.size), np.zeros((len(annual), working.size), np.int64)
-    routine_unbooked = np.zeros((len(annual), working.size), np.int64)
-    room = np.floor(routine_slots * v["routine_patience_days"]).astype(np.int64)  # the longest queue patients join
     failed, chosen, pooled_count, booked_count = [], [], 0, 0
     hub_open = bool(evening.any())
     for day in range(working.size):
-        # the routine book: new routine requests and yesterday's bookings, served first come first served; a patient
-        # offered a wait beyond routine_patience_days does not book
-        asking = routine_new[:, day] + (routine_booked[:, day - 1] if day else 0)
-        joining = np.minimum(asking, np.maximum(room - backlog, 0))
-        routine_unbooked[:, day] = asking - joining
-        backlog += joining
-        routine_served[:, day] = np.minimum(backlog, routine_slots)
-        backlog -= routine_served[:, day]
-        routine_waiting[day] = backlog.sum()
+        routine.serve(day)
         requests, free = demand[:, day], slots[:, day]
         unmet = np.maximum(requests - free, 0)
         if not unmet.any():
@@ -132,7 +146,7 @@ def in_hours(
             demand[:, day + 1] += np.bincount(still.practice[again], minlength=len(annual))
         else:
             after[again], again[:] = 0, False  # the run ends: the patient waits
-        routine_booked[:, day] = np.bincount(still.practice[after == 0], minlength=len(annual))
+        routine.booked[:, day] = np.bincount(still.practice[after == 0], minlength=len(annual))
         failed.append(still[~again])
         chosen.append(after[~again])
     if failed:
@@ -145,11 +159,11 @@ def in_hours(
 
     days = working * 24 >= start
     served = np.minimum(demand, slots)
-    counts["practice_used"] = float(served[:, days].sum() + routine_served[:, days].sum())
-    counts["practice_capacity"] = float(slots[:, days].sum() + routine_slots.sum() * days.sum())
-    counts["routine_requests"] = float(routine_new[:, days].sum() + routine_booked[:, days].sum())
-    counts["routine_waiting_days"] = float(routine_waiting[days].sum())  # requests waiting, summed over days
-    counts["routine_unbooked"] = float(routine_unbooked[:, days].sum())
+    counts["practice_used"] = float(served[:, days].sum() + routine.served[:, days].sum())
+    counts["practice_capacity"] = float(slots[:, days].sum() + routine.slots.sum() * days.sum())
+    counts["routine_requests"] = float(routine.new[:, days].sum() + routine.booked[:, days].sum())
+    counts["routine_waiting_days"] = float(routine.waiting[days].sum())  # requests waiting, summed over days
+    counts["routine_unbooked"] = float(routine.unbooked[:, days].sum())
     counts["sessions_lost_to_night_work"] = float(lost[:, days].sum())
     counts["pooled_appointments"] = float(pooled_count)
     counts["hub_evening_appointments"] = float(booked_count)
