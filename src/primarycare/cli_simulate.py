@@ -74,12 +74,12 @@ def simulate(
     if ctx.invoked_subcommand:
         return
     from primarycare.ingest.errors import IngestError
+    from primarycare.ingest.practice_files import read_deprivation, read_locations
     from primarycare.simulation.api import Model
-    from primarycare.simulation.deprivation import read_deprivation, with_deprivation
     from primarycare.simulation.outputs import write_results
     from primarycare.simulation.parameters import ScenarioError, load_scenario
+    from primarycare.simulation.population import with_practice_columns
     from primarycare.simulation.rotas import read_workforce
-    from primarycare.simulation.travel import read_locations
 
     if scenario is None or out is None:
         raise bad_input("give --scenario FILE and --out DIR (or a command: compare)")
@@ -88,13 +88,9 @@ def simulate(
     try:
         plan = load_scenario(scenario)
         population, label, loaded_year = _population(economy, db, year)
-        if deprivation:
-            population = with_deprivation(population, read_deprivation(deprivation))
-        if locations:
-            found = read_locations(locations)
-            population = population.drop("easting", "northing", strict=False).join(
-                found, on="practice_code", how="left"
-            )
+        for given, read in ((deprivation, read_deprivation), (locations, read_locations)):
+            if given:
+                population = with_practice_columns(population, read(given))
         rotas = read_workforce(workforce) if workforce else None
         model = Model(population, plan, warmup_weeks=warmup_weeks, workforce=rotas)
         jobs = replications * population["commissioner_code"].n_unique()

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from primarycare.ingest.errors import IngestError
-from primarycare.simulation.deprivation import multipliers, practice_multipliers, read_deprivation
+from primarycare.ingest.practice_files import read_deprivation
+from primarycare.simulation.deprivation import multipliers, practice_multipliers
 
 
 @pytest.mark.parametrize("ratio", [1.0, 1.5, 2.0, 3.0])

@@ -17,11 +17,11 @@ from primarycare.simulation.population import (
     network_index,
     palliative_registers,
     population_from_economy,
+    practice_positions,
 )
 from primarycare.simulation.results import add_up, kpis, month_frame, practice_frame, queue_frame, summarise
 from primarycare.simulation.rotas import load_default_rotas, scaled
 from primarycare.simulation.runners import run_chunks
-from primarycare.simulation.travel import practice_positions
 
 PRACTICE_COUNTS = ("same_day_needs", "failed_access", "ae_after_failed_access", "ooh_needs")
 

@@ -72,6 +72,23 @@ def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
     return population.join(positions, on="practice_code", how="left", maintain_order="left")
 
 
+def per_practice(population: pl.DataFrame, codes: list[str], column: str) -> list:
+    """Per practice in ``codes``: its value of ``column`` (the first of its rows), None where the population has no
+    such column or no such practice."""
+    if column not in population.columns:
+        return [None] * len(codes)
+    found = population.group_by("practice_code").agg(pl.col(column).first())
+    value = dict(zip(found["practice_code"], found[column], strict=True))
+    return [value.get(code) for code in codes]
+
+
+def with_practice_columns(population: pl.DataFrame, given: pl.DataFrame) -> pl.DataFrame:
+    """The population with ``given``'s columns per practice (practice_code and others), replacing any it had;
+    practices not in ``given`` get nulls."""
+    others = [c for c in given.columns if c != "practice_code"]
+    return population.drop(others, strict=False).join(given, on="practice_code", how="left", maintain_order="left")
+
+
 def keeps_ooh(population: pl.DataFrame, codes: list[str]) -> np.ndarray:
     """Per practice in ``codes``: whether it kept out-of-hours responsibility (not opted out)."""
     if "ooh_opted_out" not in population.columns:
@@ -83,11 +100,9 @@ def keeps_ooh(population: pl.DataFrame, codes: list[str]) -> np.ndarray:
 
 def network_index(population: pl.DataFrame, codes: list[str]) -> np.ndarray:
     """Per practice in ``codes``: its network as an index from 0; a practice in no network is a network alone."""
-    if "network_code" not in population.columns:
-        return np.arange(len(codes))
-    found = population.group_by("practice_code").agg(pl.col("network_code").first())
-    network = dict(zip(found["practice_code"], found["network_code"], strict=True))
-    names = [network[code] or f"alone:{code}" for code in codes]
+    names = [
+        n or f"alone:{code}" for code, n in zip(codes, per_practice(population, codes, "network_code"), strict=True)
+    ]
     index = {name: i for i, name in enumerate(dict.fromkeys(names))}
     return np.array([index[name] for name in names], dtype=np.int64)
 
@@ -117,6 +132,13 @@ def palliative_registers(population: pl.DataFrame, codes: list[str]) -> np.ndarr
     """Per practice in ``codes``: its palliative care register, or None when the population has none."""
     if "palliative_register" not in population.columns:
         return None
-    found = population.group_by("practice_code").agg(pl.col("palliative_register").first())
-    register = dict(zip(found["practice_code"], found["palliative_register"], strict=True))
-    return np.array([register.get(code) or 0.0 for code in codes], dtype=np.float64)
+    return np.array([r or 0.0 for r in per_practice(population, codes, "palliative_register")], dtype=np.float64)
+
+
+def practice_positions(population: pl.DataFrame, codes: list[str]) -> np.ndarray | None:
+    """Per practice in ``codes``: (easting, northing) in metres, or None when the population has no positions or
+    lacks one of these practices'."""
+    where = list(zip(*(per_practice(population, codes, axis) for axis in ("easting", "northing")), strict=True))
+    if any(east is None or north is None for east, north in where):
+        return None
+    return np.array(where, dtype=np.float64)

@@ -9,8 +9,6 @@ far a patient lives from the practice on average), at ``travel_speed_kmh``. Prac
 population (``easting``, ``northing`` in metres: a synthetic geography, or a loaded economy's ``--locations FILE``);
 without them the old fixed times (``home_visit_minutes``, ``home_visit_minutes_local``) stand."""
 
-from pathlib import Path
-
 import numpy as np
 import polars as pl
 
@@ -68,32 +66,3 @@ def synthetic_positions(population: pl.DataFrame, seed: int, patients_per_km2: f
             )
         )
     return pl.concat(rows)
-
-
-def read_locations(path: Path) -> pl.DataFrame:
-    """A CSV ``PRACTICE_CODE,EASTING,NORTHING`` (British National Grid metres, e.g. the practice postcode's from the
-    ONS postcode directory), checked naming file, line and column: practice_code, easting, northing."""
-    from primarycare.ingest.table import Column, TableSpec, read_table
-
-    spec = TableSpec(
-        (Column("PRACTICE_CODE", "practice"), Column("EASTING", "number"), Column("NORTHING", "number")),
-        key=("PRACTICE_CODE",),
-    )
-    table = read_table(Path(path), spec)
-    return table.select(
-        pl.col("PRACTICE_CODE").alias("practice_code"),
-        pl.col("EASTING").cast(pl.Float64).alias("easting"),
-        pl.col("NORTHING").cast(pl.Float64).alias("northing"),
-    )
-
-
-def practice_positions(population: pl.DataFrame, codes: list[str]) -> np.ndarray | None:
-    """Per practice in ``codes``: (easting, northing) in metres, or None when the population has no positions or
-    lacks one of these practices'."""
-    if "easting" not in population.columns:
-        return None
-    found = population.group_by("practice_code").agg(pl.col("easting", "northing").first())
-    where = {code: (e, n) for code, e, n in found.iter_rows()}
-    if any(where.get(code, (None, None))[0] is None for code in codes):
-        return None
-    return np.array([where[code] for code in codes], dtype=np.float64)
