@@ -69,12 +69,16 @@ def simulate(
         Path | None,
         typer.Option(help="Practices' positions for home-visit travel: CSV PRACTICE_CODE,EASTING,NORTHING (metres)"),
     ] = None,
+    care_homes: Annotated[
+        Path | None,
+        typer.Option(help="Practices' care-home residents: CSV PRACTICE_CODE,CARE_HOME_RESIDENTS (else estimated)"),
+    ] = None,
 ) -> None:
     """Run a scenario with replications and write KPIs with 95% confidence intervals."""
     if ctx.invoked_subcommand:
         return
     from primarycare.ingest.errors import IngestError
-    from primarycare.ingest.practice_files import read_deprivation, read_locations
+    from primarycare.ingest.practice_files import read_care_homes, read_deprivation, read_locations
     from primarycare.simulation.api import Model
     from primarycare.simulation.outputs import write_results
     from primarycare.simulation.parameters import ScenarioError, load_scenario
@@ -88,7 +92,8 @@ def simulate(
     try:
         plan = load_scenario(scenario)
         population, label, loaded_year = _population(economy, db, year)
-        for given, read in ((deprivation, read_deprivation), (locations, read_locations)):
+        given_files = ((deprivation, read_deprivation), (locations, read_locations), (care_homes, read_care_homes))
+        for given, read in given_files:
             if given:
                 population = with_practice_columns(population, read(given))
         rotas = read_workforce(workforce) if workforce else None

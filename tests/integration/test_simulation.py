@@ -289,11 +289,11 @@ def _one_chunk(population, overrides, keeps):
     model = Model(population, scenario_from("test", overrides), warmup_weeks=1)
     year = year_calendar("2023-24", 53)
     scale = rate_scale(band_matrix(population)[1], model.defaults, model.scenario.values)
-    matrix, _, rotas, network, fifths, female, positions, palliative = model.parts[0]
+    matrix, _, rotas, network, fifths, female, positions, palliative, care_home = model.parts[0]
     out = simulate(
         model.scenario, model.defaults, year, matrix, scale, seed=7, replication=0, chunk=0, warmup_weeks=1,
         keeps_ooh=keeps, rotas=rotas, network=network, deprivation=fifths, female_share=female, positions=positions,
-        palliative_register=palliative,
+        palliative_register=palliative, care_home=care_home,
     )  # fmt: skip
     return out["counts"], matrix * practice_multipliers(fifths, 2.0)[:, None]  # patients as OOH needs weigh them
 
@@ -748,7 +748,7 @@ def test_palliative_patients_come_from_the_practices_registers(population):
     """Each practice's palliative care register (QOF) makes its patients' out-of-hours needs palliative in proportion
     (register patients need OOH palliative_ooh_ratio times as often): doubling the registers nearly doubles the
     palliative cases; without registers the fixed palliative_share stands."""
-    from primarycare.simulation.model import palliative_chance
+    from primarycare.simulation.flags import palliative_chance
 
     v = load_defaults().values
     # by hand: a register of 50 in a list of 10,000 at ratio 10: 500 / (500 + 9,950)

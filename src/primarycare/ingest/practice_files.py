@@ -1,5 +1,5 @@
 """Per-practice files the simulation takes beside a loaded economy, each checked naming file, line and column:
-deprivation fifths and positions."""
+deprivation fifths, positions and care-home residents."""
 
 from pathlib import Path
 
@@ -14,6 +14,10 @@ DEPRIVATION = TableSpec(
 LOCATIONS = TableSpec(
     (Column("PRACTICE_CODE", "practice"), Column("EASTING", "number"), Column("NORTHING", "number")),
     key=("PRACTICE_CODE",),
+)
+
+CARE_HOMES = TableSpec(
+    (Column("PRACTICE_CODE", "practice"), Column("CARE_HOME_RESIDENTS", "count")), key=("PRACTICE_CODE",)
 )
 
 
@@ -33,4 +37,13 @@ def read_locations(path: Path) -> pl.DataFrame:
         pl.col("PRACTICE_CODE").alias("practice_code"),
         pl.col("EASTING").cast(pl.Float64).alias("easting"),
         pl.col("NORTHING").cast(pl.Float64).alias("northing"),
+    )
+
+
+def read_care_homes(path: Path) -> pl.DataFrame:
+    """``PRACTICE_CODE,CARE_HOME_RESIDENTS`` (the practice's patients living in care homes, e.g. from its list's
+    care-home flags): practice_code, care_home_residents."""
+    return read_table(Path(path), CARE_HOMES).select(
+        pl.col("PRACTICE_CODE").alias("practice_code"),
+        pl.col("CARE_HOME_RESIDENTS").cast(pl.Float64).alias("care_home_residents"),
     )

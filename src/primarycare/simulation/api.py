@@ -12,6 +12,7 @@ from primarycare.simulation.model import rate_scale, simulate
 from primarycare.simulation.parameters import Defaults, Scenario, load_defaults, varied
 from primarycare.simulation.population import (
     band_matrix,
+    care_home_residents,
     female_share,
     keeps_ooh,
     network_index,
@@ -28,7 +29,7 @@ PRACTICE_COUNTS = ("same_day_needs", "failed_access", "ae_after_failed_access", 
 
 def _chunk(job: tuple) -> dict:
     scenario, defaults, year, part, scale, seed, replication, chunk, warmup = job
-    patients, keeps, rotas, network, fifths, female, positions, palliative = part
+    patients, keeps, rotas, network, fifths, female, positions, palliative, care_home = part
     return simulate(
         scenario,
         defaults,
@@ -46,6 +47,7 @@ def _chunk(job: tuple) -> dict:
         female_share=female,
         positions=positions,
         palliative_register=palliative,
+        care_home=care_home,
     )
 
 
@@ -133,7 +135,7 @@ class Model:
         chunks = [band_matrix(frame) for frame in frames]
         # one chunk per commissioner: practices x age bands, which practices kept OOH responsibility, fixed rotas,
         # each practice's network and deprivation fifth, the female share of each band, the practices' positions and
-        # palliative care registers
+        # palliative care registers and care-home residents
         self.commissioners = commissioners
         self.parts = [
             (
@@ -145,6 +147,7 @@ class Model:
                 female_share(frame),
                 practice_positions(self.population, codes),
                 palliative_registers(self.population, codes),
+                care_home_residents(self.population, codes),
             )
             for c, frame, (codes, matrix) in zip(commissioners, frames, chunks, strict=True)
         ]

@@ -37,6 +37,7 @@ DECISIONS = (
     "calls_again",
     "calls_again_after",
     "coop_gp",
+    "care_home",
 )
 OOH_NEED = np.uint64(1 << 62)  # out-of-hours needs' ids: this bit set; in-hours needs' ids below it
 

@@ -50,6 +50,8 @@ KPIS = {
     "and 07:00",
     "ooh_clinician_utilisation": "OOH clinician busy hours / rostered hours",
     "palliative_ae_referral_share": "share of palliative OOH cases referred to A&E",
+    "care_home_ooh_cases": "OOH cases of care-home residents (counted in ooh_cases too)",
+    "care_home_ae_referral_share": "share of care-home residents' OOH cases referred to A&E",
     "cost_gbp": "cost of the staff hours rostered (appointments offered in hours, 111 call handlers, OOH clinicians, "
     "practices' GPs on call and their time on cases) and of A&E attendances and ambulances, each at its unit cost "
     "in its own price year (parameters.toml)",

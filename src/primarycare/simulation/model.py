@@ -19,6 +19,14 @@ from primarycare.simulation.coop import coop_lost_sessions
 from primarycare.simulation.deprivation import practice_multipliers
 from primarycare.simulation.draws import OOH_NEED, Draws
 from primarycare.simulation.engine import HOURS_PER_WEEK, station, waiting_by_hour_of_week
+from primarycare.simulation.flags import (
+    care_home_ae_weight,
+    care_home_ooh_multiplier,
+    care_home_residents,
+    flagged_share,
+    palliative_chance,
+    referral_chance,
+)
 from primarycare.simulation.in_hours import in_hours
 from primarycare.simulation.kpis import AE_ROUTES
 from primarycare.simulation.networks import WEEKEND, first_in_line, hub_appointments_per_hour, weekend_open
@@ -77,13 +85,15 @@ def simulate(
     female_share: np.ndarray | None = None,
     positions: np.ndarray | None = None,
     palliative_register: np.ndarray | None = None,
+    care_home: np.ndarray | None = None,
 ) -> dict:
     """``rotas``: the fixed rota of each station (rotas.py), or None to plan each to this run's own demand;
     ``network``: each practice's network (an index; None: each practice its own); ``deprivation``: each
     practice's deprivation fifth (1 most deprived … 5 least, 0 or None unknown: England's average rates);
     ``female_share``: practices x age bands, the share of patients who are female (None: a half); ``positions``:
     practices x (easting, northing) in metres, for home visits' travel (None: fixed home-visit times);
-    ``palliative_register``: each practice's palliative care register (None: ``palliative_share`` of cases)."""
+    ``palliative_register``: each practice's palliative care register (None: ``palliative_share`` of cases);
+    ``care_home``: each practice's care-home residents (None: estimated from its patients aged 85+; flags.py)."""
     v = scenario.values
     draws = Draws(seed, replication, chunk)
     pop = aged_population(patients, v)
@@ -91,6 +101,7 @@ def simulate(
     sex = 1.0 if female_share is None else sex_factor(female_share, v["consultations_female_to_male"])
     annual = (pop * weights * sex).sum(axis=1) * scale["consultations"] * year.weeks / 52
     list_size = pop.sum(axis=1)
+    residents = care_home_residents(v, pop, care_home)
     notes = bool(v["notes_access"]) or v["ooh_provider"] == "practices"
     start = warmup_weeks * HOURS_PER_WEEK
     month_count = len(month_labels(year))
@@ -107,6 +118,7 @@ def simulate(
     fifth = np.zeros(len(annual), np.int64) if deprivation is None else np.asarray(deprivation, np.int64)
     profile = _ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
     ooh_weight = list_size * practice_multipliers(fifth, v["deprivation_ooh_ratio"])
+    ooh_weight = ooh_weight * care_home_ooh_multiplier(v, residents, list_size)
     expected = ooh_weight.sum() * v["ooh_needs_per_1000_per_year"] / 1000 * year.weeks / 52
     needs = _ooh_needs(year, expected * profile / profile.sum(), draws, start)
     whose = draws.choice(needs.ids, "practice", ooh_weight)
@@ -118,8 +130,10 @@ def simulate(
     ae["straight_to_ae"].append(later(needs[direct], 1.0))
     own = ~direct & keeps[whose]
     palliative = palliative_chance(v, patients.sum(axis=1), palliative_register)  # per practice, of an OOH need
+    in_care_home = flagged_share(v["care_home_ooh_ratio"], residents, list_size)  # per practice, of an OOH need
+    flags = (palliative, in_care_home)
     cover = own_cover(
-        v, year, needs.ids[own], needs.times[own], whose[own], len(annual), draws, needs.counted[own], palliative
+        v, year, needs.ids[own], needs.times[own], whose[own], len(annual), draws, needs.counted[own], flags
     )
     lost = cover.lost_sessions
     if v["ooh_provider"] == "local_coop" and rotas:  # its shifts are the members' GPs' (fixed rotas only)
@@ -209,6 +223,7 @@ def simulate(
 
     # OOH clinical assessment, with the NQR clock from the 111 call being answered (NQR 9).
     palliative = draws.bernoulli(cases.ids, "palliative", palliative[case_home])
+    resident = draws.bernoulli(cases.ids, "care_home", in_care_home[case_home])
     urgent = draws.bernoulli(cases.ids, "urgent", v["urgent_share"])
     assessing = draws.exponential(cases.ids, "assessing", v["assessment_minutes"] * MINUTES)
     started, _ = station(cases.times, assessing, rota("assessment", cases.times, v["assessment_minutes"]))
@@ -219,17 +234,15 @@ def simulate(
     counts["clock_met"] = float(met.sum())
     months["ooh_cases"], months["clock_met"] = by_month(cases.times[counted]), by_month(cases.times[met])
     done = started + assessing
-    referral = np.where(
-        palliative,
-        v["palliative_ae_referral_with_notes" if notes else "palliative_ae_referral"],
-        v["ooh_ae_referral_with_notes" if notes else "ooh_ae_referral"],
-    )
-    referred = draws.bernoulli(cases.ids, "referral", referral)
+    referred = draws.bernoulli(cases.ids, "referral", referral_chance(v, palliative, resident, notes))
     assessed = Routed(cases.ids, done, counted, cases.practice)
     ae["ooh_referral"].append(later(assessed[referred], 1.0))
     counts["palliative_referred"] = float((referred & palliative & counted).sum())
     counts["palliative_cases"] = float((palliative & counted).sum())
+    counts["care_home_referred"] = float((referred & resident & counted).sum())
+    counts["care_home_cases"] = float((resident & counted).sum())
     outcome = draws.choice(cases.ids, "outcome", [v["ooh_telephone_share"], v["ooh_base_share"], v["ooh_home_share"]])
+    outcome = np.where(resident & (outcome == 1), 2, outcome)  # a resident is seen in the home
     home_minutes = v["home_visit_minutes"] if v["ooh_provider"] == "remote" else v["home_visit_minutes_local"]
     trip = None if positions is None else travel_hours(v, positions, list_size, network, v["ooh_provider"])
     home_minutes = home_minutes if trip is None else v["home_visit_consult_minutes"]
@@ -273,6 +286,8 @@ def simulate(
     ae["ooh_referral"].append(later(called[cover.referred], 1.0))
     counts["palliative_referred"] += float((cover.referred & cover.palliative & counted).sum())
     counts["palliative_cases"] += float((cover.palliative & counted).sum())
+    counts["care_home_referred"] += float((cover.referred & cover.care_home & counted).sum())
+    counts["care_home_cases"] += float((cover.care_home & counted).sum())
     for kind, name in ((1, "base_visits"), (2, "home_visits")):
         counts[name] += float(((cover.outcome == kind) & ~cover.referred & counted).sum())
     duty = sum(used[name].sum() for name in ("assessment", "base_visits", "home_visits")) * counted_weeks
@@ -285,7 +300,8 @@ def simulate(
 
     # A&E: every route, plus background arrivals by hour, through the department.
     ae_weights = np.array([defaults.ae_age_rates[b] for b in AGE_BANDS])
-    by_practice = (pop * ae_weights).sum(axis=1) * practice_multipliers(fifth, v["deprivation_ae_ratio"])
+    by_practice = (pop * ae_weights).sum(axis=1) + care_home_ae_weight(v, residents, defaults.ae_age_rates["85_89"])
+    by_practice = by_practice * practice_multipliers(fifth, v["deprivation_ae_ratio"])
     background = background_arrivals(
         year, hour_weights(year, defaults.ae_hour, defaults.ae_monday), by_practice.sum() * scale["ae"], draws
     )
@@ -314,17 +330,6 @@ def simulate(
     out = {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
     out["months"], out["queues"] = months, queues
     return out | {"rotas": used}
-
-
-def palliative_chance(v: dict, patients: np.ndarray, register: np.ndarray | None) -> np.ndarray:
-    """Per practice: the chance that an out-of-hours need is a palliative patient's. Patients on the practice's
-    palliative care register have ``palliative_ooh_ratio`` times the others' out-of-hours needs, so the chance is
-    r·R ÷ (r·R + L − R) for a register R in a list L; without registers, ``palliative_share`` everywhere."""
-    if register is None:
-        return np.full(patients.size, v["palliative_share"])
-    weighted = v["palliative_ooh_ratio"] * np.minimum(register, patients)
-    total = weighted + patients - np.minimum(register, patients)
-    return np.divide(weighted, total, out=np.zeros(patients.size), where=total > 0)
 
 
 def _ooh_needs(year: Year, expected: np.ndarray, draws: Draws, start: float) -> Routed:

@@ -63,9 +63,12 @@ def write_results(
     results.ae_by_hour.write_parquet(written[4])
     written[5].write_text(report(results, summary))
     practices = results.practice_means()
-    if population is not None and "deprivation_fifth" in population.columns:
-        fifths = population.group_by("practice_code").agg(pl.col("deprivation_fifth").first())
-        practices = practices.join(fifths, on="practice_code", how="left")
+    given = [
+        c for c in ("deprivation_fifth", "care_home_residents") if population is not None and c in population.columns
+    ]
+    if given:
+        attributes = population.group_by("practice_code").agg(pl.col(given).first())
+        practices = practices.join(attributes, on="practice_code", how="left")
     practices.write_csv(written[6])
     results.month_means().write_csv(written[7])
     results.queue_means().write_csv(written[8])

@@ -18,6 +18,7 @@ import numpy as np
 from primarycare.simulation.calendar import Year
 from primarycare.simulation.draws import Draws
 from primarycare.simulation.engine import constant_rota, station
+from primarycare.simulation.flags import referral_chance
 
 MINUTES = 1 / 60
 DISPOSITIONS = ("ambulance", "ae", "primary_care", "other", "none")
@@ -31,6 +32,7 @@ class OwnCover:
     disposition: np.ndarray  # as 111's: 0 ambulance, 1 A&E, 2 primary care (an OOH case), 3 other, 4 none
     conveyed: np.ndarray  # ambulance dispositions conveyed to A&E
     palliative: np.ndarray
+    care_home: np.ndarray
     urgent: np.ndarray
     referred: np.ndarray
     outcome: np.ndarray  # 0 telephone, 1 surgery, 2 home
@@ -38,19 +40,20 @@ class OwnCover:
     lost_sessions: np.ndarray  # practices x working days: sessions given up after night work
 
 
-def own_cover(v: dict, year: Year, ids, times, practice, practices: int, draws: Draws, counted, palliative) -> OwnCover:
+def own_cover(v: dict, year: Year, ids, times, practice, practices: int, draws: Draws, counted, flags) -> OwnCover:
     """The cases of practices covering their own patients: ``ids``, ``times`` (sorted) and ``practice`` (the
-    chunk's index) of their needs; ``palliative``: per practice, the chance that a need is a palliative patient's."""
+    chunk's index) of their needs; ``flags``: per practice, the chances that a need is a palliative patient's and a
+    care-home resident's (flags.py)."""
     disposition = draws.choice(ids, "disposition", [v[f"disposition_{d}"] for d in DISPOSITIONS])
     conveyed = (disposition == 0) & draws.bernoulli(ids, "conveyed", v["ambulance_conveyed_share"])
     case = disposition == 2
-    palliative = draws.bernoulli(ids, "palliative", palliative[practice]) & case
+    palliative = draws.bernoulli(ids, "palliative", flags[0][practice]) & case
+    care_home = draws.bernoulli(ids, "care_home", flags[1][practice]) & case
     urgent = draws.bernoulli(ids, "urgent", v["urgent_share"])
     assessing = draws.exponential(ids, "assessing", v["assessment_minutes"] * MINUTES)
-    referral = np.where(palliative, v["palliative_ae_referral_with_notes"], v["ooh_ae_referral_with_notes"])
-    referred = draws.bernoulli(ids, "referral", referral) & case
+    referred = draws.bernoulli(ids, "referral", referral_chance(v, palliative, care_home, True)) & case
     outcome = draws.choice(ids, "outcome", [v["ooh_telephone_share"], v["ooh_base_share"], v["ooh_home_share"]])
-    outcome = np.where(case, outcome, 0)
+    outcome = np.where(case, np.where(care_home & (outcome == 1), 2, outcome), 0)
     minutes = np.array([0.0, v["base_visit_minutes"], v["home_visit_minutes_local"]])[outcome]
     seeing = np.where(referred, 0.0, draws.exponential(ids, "visit", 1.0) * minutes * MINUTES)
     started = np.empty(times.size)
@@ -68,6 +71,7 @@ def own_cover(v: dict, year: Year, ids, times, practice, practices: int, draws: 
         disposition,
         conveyed,
         palliative,
+        care_home,
         urgent,
         referred,
         outcome,

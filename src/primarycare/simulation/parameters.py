@@ -37,6 +37,9 @@ PROBABILITIES = (
     "palliative_share",
     "palliative_ae_referral",
     "palliative_ae_referral_with_notes",
+    "care_home_share_england",
+    "care_home_ae_referral",
+    "care_home_ae_referral_with_notes",
 )
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import polars as pl
 
 from primarycare.economy.model import Economy
-from primarycare.economy.vocabulary import AGE_BANDS
+from primarycare.economy.vocabulary import AGE_BANDS, age_band_lower
 from primarycare.simulation.travel import synthetic_positions
 
 PALLIATIVE_GROUP = "PC"  # the QOF palliative care register
@@ -41,7 +41,8 @@ def population_from_economy(economy: Economy) -> pl.DataFrame:
 def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
     """A synthetic England (or part) straight from the generator, without writing files; each practice in a
     deprivation fifth drawn evenly and at a position in its commissioner's disc (streams of their own, so the rest of
-    the economy is as before), and a palliative care register at the generator's national prevalence."""
+    the economy is as before), a palliative care register at the generator's national prevalence and care-home
+    residents (synthetic_care_homes)."""
     from primarycare.ingest.synth.parameters import load_parameters
     from primarycare.ingest.synth.structure import make_lists, make_practices
 
@@ -68,8 +69,20 @@ def synthetic_population(practices: int, seed: int = 1) -> pl.DataFrame:
         {"practice_code": frame["code"], "palliative_register": np.round(counts.sum(axis=1) * prevalence)}
     )
     population = population.join(registers, on="practice_code", how="left", maintain_order="left")
+    oldest = [i for i, band in enumerate(bands) if age_band_lower(band) >= 85]
+    homes = synthetic_care_homes(counts[:, oldest].sum(axis=1), params.structure, np.random.default_rng([seed, 6]))
+    population = population.join(
+        pl.DataFrame({"practice_code": frame["code"], "care_home_residents": homes}), on="practice_code", how="left"
+    )
     positions = synthetic_positions(population, seed, params.structure["patients_per_km2"])
     return population.join(positions, on="practice_code", how="left", maintain_order="left")
+
+
+def synthetic_care_homes(oldest: np.ndarray, structure: dict, rng: np.random.Generator) -> np.ndarray:
+    """Care-home residents per practice: a Poisson number of homes of ``care_home_beds`` residents, at the rate per
+    patient aged 85+ that gives England's residents (``care_home_residents_per_85_plus``)."""
+    rate = structure["care_home_residents_per_85_plus"] / structure["care_home_beds"]
+    return (rng.poisson(oldest * rate) * structure["care_home_beds"]).astype(np.float64)
 
 
 def per_practice(population: pl.DataFrame, codes: list[str], column: str) -> list:
@@ -126,6 +139,14 @@ def band_matrix(population: pl.DataFrame, column: str = "patients") -> tuple[lis
             wide = wide.with_columns(pl.lit(0).alias(band))
     wide = wide.sort("practice_code").fill_null(0)
     return wide["practice_code"].to_list(), wide.select(AGE_BANDS).to_numpy().astype(np.float64)
+
+
+def care_home_residents(population: pl.DataFrame, codes: list[str]) -> np.ndarray | None:
+    """Per practice in ``codes``: its care-home residents (0 where not given), or None when the population has none
+    (the model then estimates them from the practices' oldest patients)."""
+    if "care_home_residents" not in population.columns:
+        return None
+    return np.array([r or 0.0 for r in per_practice(population, codes, "care_home_residents")], dtype=np.float64)
 
 
 def palliative_registers(population: pl.DataFrame, codes: list[str]) -> np.ndarray | None:

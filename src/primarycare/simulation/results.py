@@ -108,6 +108,8 @@ def kpis(totals: dict, v: dict) -> dict[str, float]:
         "sessions_lost_to_night_work": totals["sessions_lost_to_night_work"],
         "ooh_clinician_utilisation": share(totals["ooh_busy_hours"], totals["ooh_duty_hours"]),
         "palliative_ae_referral_share": share(totals["palliative_referred"], totals["palliative_cases"]),
+        "care_home_ooh_cases": totals["care_home_cases"],
+        "care_home_ae_referral_share": share(totals["care_home_referred"], totals["care_home_cases"]),
         "cost_gbp": cost,
         **{f"ae_from_{route}": totals[f"ae_{route}"] for route in AE_ROUTES},
     }
