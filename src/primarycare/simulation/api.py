@@ -20,6 +20,7 @@ from primarycare.simulation.population import (
     population_from_economy,
     practice_positions,
 )
+from primarycare.simulation.prices import unit_costs
 from primarycare.simulation.results import add_up, kpis, month_frame, practice_frame, queue_frame, summarise
 from primarycare.simulation.rotas import load_default_rotas, scaled
 from primarycare.simulation.runners import run_chunks
@@ -186,10 +187,11 @@ class Model:
         rows, hours, practices, months, queues, events = [], [], [], [], [], 0.0
         labels = month_labels(year_calendar(self.scenario.year, WEEKS + self.warmup_weeks, self.warmup_weeks))
         per_replication = len(outputs) // replications
+        costs = unit_costs(self.scenario.values, self.defaults)
         for r in range(first, first + replications):
             chunks = outputs[(r - first) * per_replication : (r - first + 1) * per_replication]
             totals, by_hour, weeks = add_up(chunks)
-            rows.append({"replication": r, **kpis(totals, self.scenario.values)})
+            rows.append({"replication": r, **kpis(totals, costs)})
             hours.append(pl.DataFrame({"replication": r, "hour_of_week": np.arange(168), "arrivals": by_hour / weeks}))
             practices.append(practice_frame(r, self.codes, chunks))
             months.append(month_frame(r, labels, chunks))

@@ -54,6 +54,6 @@ KPIS = {
     "care_home_ae_referral_share": "share of care-home residents' OOH cases referred to A&E",
     "cost_gbp": "cost of the staff hours rostered (appointments offered in hours, 111 call handlers, OOH clinicians, "
     "practices' GPs on call and their time on cases) and of A&E attendances and ambulances, each at its unit cost "
-    "in its own price year (parameters.toml)",
+    "converted from its own price year to cost_price_year with the NHS Cost Inflation Index (parameters.toml)",
     **{f"ae_from_{route}": f"A&E attendances arriving by the route: {route.replace('_', ' ')}" for route in AE_ROUTES},
 }

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from primarycare.economy.vocabulary import parse_year
+from primarycare.simulation.prices import index_levels
 from primarycare.yamlfile import read_yaml
 
 PROVIDERS = ("remote", "local_coop", "practices")
@@ -59,6 +60,8 @@ class Defaults:
     ae_age_rates: dict[str, float]
     same_day_hours: tuple[float, ...]  # same-day requests by hour from 08:00 (the last for 18:00-18:30)
     ranges: dict[str, tuple[float, float]]  # assumptions' own ranges to vary them over
+    price_years: dict[str, str]  # each cost parameter's price year
+    price_index: dict[str, float]  # the NHS Cost Inflation Index's level by financial year (prices.py)
     levers: tuple[str, ...] = ()  # scenario levers: unverified, but a policy to choose, not a fact to doubt
     default_range: float = 0.25  # ± this share of the value for an assumption with no range of its own
 
@@ -86,6 +89,10 @@ def load_defaults() -> Defaults:
         name: (sources.get(e["source"], e["source"]), bool(e["verified"])) for name, e in data["values"].items()
     }
     ages = data["age_rates"]
+    index = data["price_index"]["years"]
+    for name, entry in data["values"].items():
+        if "price_year" in entry and entry["price_year"] not in index:
+            raise ValueError(f"parameters.toml: {name}: price year {entry['price_year']} is not in [price_index]")
     return Defaults(
         values=values,
         sources=provenance,
@@ -97,6 +104,8 @@ def load_defaults() -> Defaults:
         ae_age_rates=dict(zip(data["ae_age_rates"]["bands"], data["ae_age_rates"]["rate"], strict=True)),
         same_day_hours=tuple(data["same_day_hours"]["weight"]),
         ranges={name: tuple(e["range"]) for name, e in data["values"].items() if "range" in e},
+        price_years={name: e["price_year"] for name, e in data["values"].items() if "price_year" in e},
+        price_index=index_levels(data["price_index"]["years"], data["price_index"]["annual_change_percent"]),
         levers=tuple(data["sensitivity"]["levers"]),
         default_range=float(data["sensitivity"]["default_range"]),
     )
@@ -134,6 +143,7 @@ def scenario_from(
     except ValueError as bad:
         raise ScenarioError(f"{label}: year: {bad}") from None
     values = dict(defaults.values)
+    choices = CHOICES | {"cost_price_year": tuple(defaults.price_index)}
     for key, value in overrides.items():
         if key not in values:
             raise ScenarioError(f"{label}: overrides.{key}: no such parameter")
@@ -142,8 +152,8 @@ def scenario_from(
             if not isinstance(value, bool):
                 raise ScenarioError(f"{label}: overrides.{key}: must be true or false")
         elif isinstance(default, str):
-            if value not in CHOICES[key]:
-                raise ScenarioError(f"{label}: overrides.{key}: must be one of {', '.join(CHOICES[key])}")
+            if value not in choices[key]:
+                raise ScenarioError(f"{label}: overrides.{key}: must be one of {', '.join(choices[key])}")
         elif not isinstance(value, int | float) or isinstance(value, bool):
             raise ScenarioError(f"{label}: overrides.{key}: must be a number")
         elif key.endswith("_change") and value <= -1:

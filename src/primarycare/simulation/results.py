@@ -48,7 +48,8 @@ def practice_frame(replication: int, codes: list[str], chunks: list[dict]) -> pl
     return pl.DataFrame({"replication": replication, "practice_code": codes, **columns})
 
 
-def kpis(totals: dict, v: dict) -> dict[str, float]:
+def kpis(totals: dict, costs: dict) -> dict[str, float]:
+    """The KPIs from a replication's totals; ``costs``: the unit costs in one price year (prices.unit_costs)."""
     ae = sum(totals[f"ae_{route}"] for route in AE_ROUTES)
     in_hours = sum(totals[f"ae_{route}_in_hours"] for route in AE_ROUTES)
     avoidable = sum(
@@ -66,12 +67,12 @@ def kpis(totals: dict, v: dict) -> dict[str, float]:
     hub_capacity = totals["hub_evening_capacity"] + totals["hub_weekend_capacity"]
     hub_used = totals["hub_evening_appointments"] + totals["hub_weekend_appointments"]
     cost = (  # staff where the model rosters them, unit costs per attendance where it does not
-        (totals["practice_capacity"] + hub_capacity) * v["cost_gp_appointment"]
-        + totals["call_handler_hours"] * v["cost_call_handler_hour"]
-        + (totals["provider_clinician_hours"] + totals["on_call_busy_hours"]) * v["cost_ooh_clinician_hour"]
-        + totals["on_call_hours"] * v["cost_on_call_hour"]
-        + ae * v["cost_ae_attendance"]
-        + totals["ambulance_dispatches"] * v["cost_ambulance"]
+        (totals["practice_capacity"] + hub_capacity) * costs["cost_gp_appointment"]
+        + totals["call_handler_hours"] * costs["cost_call_handler_hour"]
+        + (totals["provider_clinician_hours"] + totals["on_call_busy_hours"]) * costs["cost_ooh_clinician_hour"]
+        + totals["on_call_hours"] * costs["cost_on_call_hour"]
+        + ae * costs["cost_ae_attendance"]
+        + totals["ambulance_dispatches"] * costs["cost_ambulance"]
     )
     return {
         "ae_attendances": ae,
