@@ -11,6 +11,7 @@ from rich.table import Table
 from primarycare.cli_output import bad_input, err
 
 app = typer.Typer(help="Policy simulation: practices, NHS 111, out-of-hours and A&E.", invoke_without_command=True)
+PILOT_WEEKS = 104  # the routine books' warm start: MSER-5 finds them still filling after 2 years (simulate warmup)
 
 
 def _population(economy: str | None, db: str | None, year: str | None):
@@ -54,6 +55,9 @@ def simulate(
     workers: Annotated[int | None, typer.Option(help="Processes or Ray workers")] = None,
     ray_address: Annotated[str | None, typer.Option(help="A Ray cluster's address (default: a local Ray)")] = None,
     warmup_weeks: Annotated[int, typer.Option(min=0, help="Weeks simulated before results are counted")] = 1,
+    pilot_weeks: Annotated[
+        int, typer.Option(min=0, help="Warm start: the routine books as a pilot run of this many weeks leaves them")
+    ] = PILOT_WEEKS,
     workforce: Annotated[
         Path | None,
         typer.Option(help="Commissioners' own rotas: CSV COMMISSIONER_CODE,STATION,HOUR_OF_WEEK,SERVERS"),
@@ -97,7 +101,7 @@ def simulate(
             if given:
                 population = with_practice_columns(population, read(given))
         rotas = read_workforce(workforce) if workforce else None
-        model = Model(population, plan, warmup_weeks=warmup_weeks, workforce=rotas)
+        model = Model(population, plan, warmup_weeks=warmup_weeks, workforce=rotas, pilot_weeks=pilot_weeks)
         jobs = replications * population["commissioner_code"].n_unique()
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task(f"{plan.name}: {replications} replications", total=jobs)
@@ -113,7 +117,14 @@ def simulate(
     except (ScenarioError, ValueError, RuntimeError, IngestError) as error:
         raise bad_input(error) from None
     write_results(
-        results, out, seed=seed, runner=runner, economy=label, precision=precision, population=model.population
+        results,
+        out,
+        seed=seed,
+        runner=runner,
+        economy=label,
+        precision=precision,
+        population=model.population,
+        start={"warmup_weeks": warmup_weeks, "pilot_weeks": pilot_weeks},
     )
     if store:
         from datetime import UTC, datetime
@@ -292,6 +303,45 @@ def rota(
         writer.writerow(HEADER)
         writer.writerows(workforce_rows(plans))
     print(f"{len(plans)} commissioners' rotas -> {out}")
+
+
+@app.command("warmup")
+def warmup_command(
+    scenario: Annotated[Path, typer.Option(help="Scenario file (YAML)")],
+    out: Annotated[Path, typer.Option(help="Folder for warmup.json and warmup.csv")],
+    db: Annotated[str | None, typer.Option("--db", help="A loaded economy")] = None,
+    economy: Annotated[str | None, typer.Option(help="synth:england or synth:N instead of --db")] = None,
+    year: Annotated[str | None, typer.Option(help="Which loaded year's lists (default: latest)")] = None,
+    weeks: Annotated[int, typer.Option(min=8, help="Weeks run from a cold start before the counted year")] = 104,
+    replications: Annotated[int, typer.Option(min=1)] = 3,
+    seed: int = 1,
+) -> None:
+    """Choose the warm-up by MSER-5: run the scenario from empty books and queues, and find for each daily series
+    (the routine books' queue, same-day requests, failed requests) the truncation that minimises the standard
+    error of what is left; writes each series' warm-up and the recommended --warmup-weeks and --pilot-weeks."""
+    import json
+
+    from primarycare.simulation.api import Model
+    from primarycare.simulation.calendar import WEEKS
+    from primarycare.simulation.parameters import ScenarioError, load_scenario
+    from primarycare.simulation.warmup import daily_means, recommend
+
+    try:
+        model = Model(_population(economy, db, year)[0], load_scenario(scenario), warmup_weeks=weeks)
+        results = model.run(replications, seed)
+    except (ScenarioError, ValueError) as error:
+        raise bad_input(error) from None
+    found = recommend(results.days, weeks + WEEKS)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "warmup.json").write_text(json.dumps(found, indent=2))
+    daily_means(results.days).write_csv(out / "warmup.csv")
+    table = Table(title=f"MSER-5 over {weeks + WEEKS} weeks from a cold start, {replications} replications")
+    for column in ("daily series", "warm-up (weeks)", "settled"):
+        table.add_column(column)
+    for name, f in found["series"].items():
+        table.add_row(name, f"{f['weeks']:.1f}", "yes" if f["settled"] else "no: start it warm")
+    Console(width=120).print(table)
+    print(f"--warmup-weeks {found['warmup_weeks']} --pilot-weeks {found['pilot_weeks']} -> {out}")
 
 
 @app.command("compare")

@@ -1,6 +1,7 @@
 """The Python API: Model(economy, scenario).run(replications=..., seed=...) -> Results with polars frames."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 import polars as pl
@@ -21,15 +22,24 @@ from primarycare.simulation.population import (
     practice_positions,
 )
 from primarycare.simulation.prices import unit_costs
-from primarycare.simulation.results import add_up, kpis, month_frame, practice_frame, queue_frame, summarise
+from primarycare.simulation.results import (
+    add_up,
+    day_frame,
+    kpis,
+    month_frame,
+    practice_frame,
+    queue_frame,
+    summarise,
+)
 from primarycare.simulation.rotas import load_default_rotas, scaled
 from primarycare.simulation.runners import run_chunks
 
+PILOT = 2**31 - 1  # the warm-start pilot's replication number: random numbers apart from every replication's
 PRACTICE_COUNTS = ("same_day_needs", "failed_access", "ae_after_failed_access", "ooh_needs")
 
 
 def _chunk(job: tuple) -> dict:
-    scenario, defaults, year, part, scale, seed, replication, chunk, warmup = job
+    scenario, defaults, year, part, scale, seed, replication, chunk, warmup, backlog = job
     patients, keeps, rotas, network, fifths, female, positions, palliative, care_home = part
     return simulate(
         scenario,
@@ -49,6 +59,7 @@ def _chunk(job: tuple) -> dict:
         positions=positions,
         palliative_register=palliative,
         care_home=care_home,
+        routine_backlog=backlog,
     )
 
 
@@ -60,6 +71,7 @@ class Results:
     practices: pl.DataFrame  # replication, practice_code, same-day needs, failed access, A&E after it (counted weeks)
     months: pl.DataFrame  # replication, month (YYYY-MM), calls_111, ooh_cases, clock_met, ae_attendances, failed_access
     queues: pl.DataFrame  # replication, station, hour_of_week, waiting (mean number waiting at the hour's start)
+    days: pl.DataFrame  # replication, date (working days, warm-up too), routine_waiting, same_day_requests, failed
     events: float
     seconds: float
 
@@ -125,11 +137,15 @@ class Model:
         warmup_weeks: int = 1,
         defaults: Defaults | None = None,
         workforce: dict[str, dict[str, np.ndarray]] | None = None,
+        pilot_weeks: int = 0,
     ):
-        """``workforce``: commissioners' own rotas (rotas.read_workforce); the default rotas for the others."""
+        """``workforce``: commissioners' own rotas (rotas.read_workforce); the default rotas for the others.
+        ``pilot_weeks``: a warm start for the practices' routine books (warm_books); 0: they start empty."""
         self.population = population_from_economy(population) if isinstance(population, Economy) else population
         self.scenario = scenario
         self.warmup_weeks = warmup_weeks
+        self.pilot_weeks = pilot_weeks
+        self._books: dict[int, list] = {}
         self.defaults = defaults or load_defaults()
         commissioners = sorted(set(self.population["commissioner_code"]))
         frames = [self.population.filter(pl.col("commissioner_code") == c) for c in commissioners]
@@ -161,13 +177,34 @@ class Model:
 
     def jobs(self, replications: int, seed: int, first: int = 0) -> list[tuple]:
         year = year_calendar(self.scenario.year, WEEKS + self.warmup_weeks, self.warmup_weeks)
-        _, everyone = band_matrix(self.population)
-        scale = rate_scale(everyone, self.defaults, self.scenario.values)
+        books, scale = self.warm_books(seed), self._scale()
         return [
-            (self.scenario, self.defaults, year, part, scale, seed, r, c, self.warmup_weeks)
+            (self.scenario, self.defaults, year, part, scale, seed, r, c, self.warmup_weeks, books[c])
             for r in range(first, first + replications)
             for c, part in enumerate(self.parts)
         ]
+
+    def _scale(self) -> dict[str, float]:
+        _, everyone = band_matrix(self.population)
+        return rate_scale(everyone, self.defaults, self.scenario.values)
+
+    def warm_books(self, seed: int, **runner) -> list:
+        """Per chunk: each practice's routine book as a pilot run left it, None each without one. The pilot starts
+        with empty books ``pilot_weeks`` before this run's warm-up and ends where the warm-up begins, on random
+        numbers of its own (replication PILOT), so every replication starts from the same warm state; the routine
+        book is the one part of the model that fills over months (simulation/warmup.py measures it). ``runner``:
+        run_chunks' options, for the pilot's chunks."""
+        if not self.pilot_weeks:
+            return [None] * len(self.parts)
+        if seed not in self._books:
+            year = year_calendar(self.scenario.year, self.pilot_weeks, self.pilot_weeks + self.warmup_weeks)
+            scale = self._scale()
+            pilots = [
+                (self.scenario, self.defaults, year, part, scale, seed, PILOT, c, 0, None)
+                for c, part in enumerate(self.parts)
+            ]
+            self._books[seed] = [out["routine_backlog"] for out in run_chunks(_chunk, pilots, **runner)]
+        return self._books[seed]
 
     def run(
         self,
@@ -184,8 +221,10 @@ class Model:
         )[0]
 
     def results(self, outputs: list[dict], replications: int, seconds: float, first: int = 0) -> Results:
-        rows, hours, practices, months, queues, events = [], [], [], [], [], 0.0
-        labels = month_labels(year_calendar(self.scenario.year, WEEKS + self.warmup_weeks, self.warmup_weeks))
+        rows, hours, practices, months, queues, days, events = [], [], [], [], [], [], 0.0
+        calendar = year_calendar(self.scenario.year, WEEKS + self.warmup_weeks, self.warmup_weeks)
+        labels = month_labels(calendar)
+        dates = [calendar.start + timedelta(days=int(d)) for d in np.flatnonzero(calendar.working_day)]
         per_replication = len(outputs) // replications
         costs = unit_costs(self.scenario.values, self.defaults)
         for r in range(first, first + replications):
@@ -196,8 +235,10 @@ class Model:
             practices.append(practice_frame(r, self.codes, chunks))
             months.append(month_frame(r, labels, chunks))
             queues.append(queue_frame(r, chunks))
+            days.append(day_frame(r, dates, chunks))
             events += totals["events"]
         frames = (pl.DataFrame(rows), pl.concat(hours), pl.concat(practices), pl.concat(months), pl.concat(queues))
+        frames = (*frames, pl.concat(days))
         return Results(self.scenario, *frames, events, seconds)
 
 
@@ -219,8 +260,10 @@ def run_scenarios(
 
     if replications < 1:
         raise ValueError("at least one replication")
-    jobs = [model.jobs(replications, seed, first) for model in models]
     started = time.perf_counter()
+    for model in models:  # the warm starts first, on the same runner
+        model.warm_books(seed, runner=runner, workers=workers, ray_address=ray_address)
+    jobs = [model.jobs(replications, seed, first) for model in models]
     every = [job for batch in jobs for job in batch]
     outputs = run_chunks(
         _chunk,

@@ -58,12 +58,14 @@ class RoutineBook:
     """Each practice's routine appointments as a queue carried from working day to working day: new routine requests
     (``new``, practices x days) and the patients who failed same-day access the day before and chose to wait
     (``booked``, filled in by the day's loop) join it unless the wait would exceed ``patience`` days of its ``slots``;
-    each day serves up to ``slots`` of it, first come first served."""
+    each day serves up to ``slots`` of it, first come first served. ``backlog``: the requests waiting at the start
+    (a warm start; none when None)."""
 
-    def __init__(self, new: np.ndarray, slots: np.ndarray, patience: float):
+    def __init__(self, new: np.ndarray, slots: np.ndarray, patience: float, backlog: np.ndarray | None = None):
         self.new, self.slots = new, slots
         self.room = np.floor(slots * patience).astype(np.int64)  # the longest queue patients join
-        self.backlog = np.zeros(new.shape[0], np.int64)
+        start = np.zeros(new.shape[0], np.int64) if backlog is None else np.asarray(backlog, np.int64)
+        self.backlog = np.minimum(start, self.room)
         self.booked, self.served, self.unbooked = (np.zeros(new.shape, np.int64) for _ in range(3))
         self.waiting = np.zeros(new.shape[1])  # requests left waiting at each day's end
 
@@ -90,12 +92,17 @@ def in_hours(
     lost,
     hour_weights,
     choose: Callable[[Routed], np.ndarray] | None = None,
+    series: dict | None = None,
+    backlog: np.ndarray | None = None,
 ) -> tuple[Routed, np.ndarray]:
     """Returns the needs that failed (id = practice-day cell << 16 | place in the day) and what each did
     (``choose``'s answer: 0 waits, 1 calls 111, 2 goes to A&E; without ``choose``, 0 for all). A patient who chooses
     to try again (3) is a request on the practice's next working day, in that day's order, and chooses again if it
     fails again. ``network``: each practice's network (an index); ``lost``: practices x working days, sessions given
-    up; ``hour_weights``: same-day requests by hour from 08:00 (the last weight for 18:00-18:30)."""
+    up; ``hour_weights``: same-day requests by hour from 08:00 (the last weight for 18:00-18:30); ``series``, when
+    given, gets per working day of the whole run (the warm-up too) the routine book's queue at the day's end, the
+    same-day requests and the requests that failed, and per practice its routine book's queue at the end
+    (``routine_backlog``); ``backlog``: each practice's routine book at the start (RoutineBook)."""
     working = np.flatnonzero(year.working_day)
     capacity = v["practice_capacity_per_1000_per_week"] * list_size / 1000 * year.weeks / working.size
     capacity = capacity * (1 + v["practice_capacity_change"])
@@ -115,8 +122,10 @@ def in_hours(
         ),
         np.floor(capacity * (1 - same_day) + 0.5).astype(np.int64),
         v["routine_patience_days"],
+        backlog,
     )
     failed, chosen, pooled_count, booked_count = [], [], 0, 0
+    failing = np.zeros(working.size)
     hub_open = bool(evening.any())
     for day in range(working.size):
         routine.serve(day)
@@ -149,6 +158,7 @@ def in_hours(
         routine.booked[:, day] = np.bincount(still.practice[after == 0], minlength=len(annual))
         failed.append(still[~again])
         chosen.append(after[~again])
+        failing[day] = still.ids.size
     if failed:
         still, after = Routed.joined(failed, in_order=False), np.concatenate(chosen)
     else:
@@ -158,6 +168,9 @@ def in_hours(
         )
 
     days = working * 24 >= start
+    if series is not None:
+        series |= {"routine_waiting": routine.waiting, "same_day_requests": demand.sum(axis=0), "failed": failing}
+        series["routine_backlog"] = routine.backlog.copy()
     served = np.minimum(demand, slots)
     counts["practice_used"] = float(served[:, days].sum() + routine.served[:, days].sum())
     counts["practice_capacity"] = float(slots[:, days].sum() + routine.slots.sum() * days.sum())

@@ -86,6 +86,7 @@ def simulate(
     positions: np.ndarray | None = None,
     palliative_register: np.ndarray | None = None,
     care_home: np.ndarray | None = None,
+    routine_backlog: np.ndarray | None = None,
 ) -> dict:
     """``rotas``: the fixed rota of each station (rotas.py), or None to plan each to this run's own demand;
     ``network``: each practice's network (an index; None: each practice its own); ``deprivation``: each
@@ -93,7 +94,8 @@ def simulate(
     ``female_share``: practices x age bands, the share of patients who are female (None: a half); ``positions``:
     practices x (easting, northing) in metres, for home visits' travel (None: fixed home-visit times);
     ``palliative_register``: each practice's palliative care register (None: ``palliative_share`` of cases);
-    ``care_home``: each practice's care-home residents (None: estimated from its patients aged 85+; flags.py)."""
+    ``care_home``: each practice's care-home residents (None: estimated from its patients aged 85+; flags.py);
+    ``routine_backlog``: each practice's routine book at the start (a warm start; None: empty)."""
     v = scenario.values
     draws = Draws(seed, replication, chunk)
     pop = aged_population(patients, v)
@@ -160,7 +162,10 @@ def simulate(
         lost,
         defaults.same_day_hours,
         choose,
+        days := {},
+        routine_backlog,
     )
+    backlog = days.pop("routine_backlog")
     before_closed = (next_working[(failed.times // 24).astype(np.int64)] > 1) & failed.counted
     acted = (after != 0) & failed.counted  # called 111 or went to A&E
     counts["failed_access_before_closed_days"] = float(before_closed.sum())
@@ -328,7 +333,7 @@ def simulate(
     counts["events"] += float(2 * mine.ids.size)
     counts["events"] += float(2 * attending.ids.size)
     out = {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
-    out["months"], out["queues"] = months, queues
+    out["months"], out["queues"], out["days"], out["routine_backlog"] = months, queues, days, backlog
     return out | {"rotas": used}
 
 

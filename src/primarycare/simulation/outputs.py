@@ -12,6 +12,7 @@ import polars as pl
 from primarycare.simulation.api import Results
 from primarycare.simulation.results import KPIS
 from primarycare.simulation.stats import difference_ci
+from primarycare.simulation.warmup import daily_means
 
 
 def write_results(
@@ -23,6 +24,7 @@ def write_results(
     economy: str,
     precision: float | None = None,
     population: pl.DataFrame | None = None,
+    start: dict | None = None,
 ) -> list[Path]:
     """``population`` (the model's): also networks.csv and commissioners.csv, the practices' results added up."""
     out = Path(out)
@@ -37,6 +39,7 @@ def write_results(
             "overrides": results.scenario.overrides,
             "replications": results.replications.height,
             "precision": precision,  # the target relative half-width the replications were run to, if one
+            **(start or {}),  # warmup_weeks and pilot_weeks, where given
             "seed": seed,
             "runner": runner,
             "economy": economy,
@@ -72,6 +75,8 @@ def write_results(
     practices.write_csv(written[6])
     results.month_means().write_csv(written[7])
     results.queue_means().write_csv(written[8])
+    daily_means(results.days).write_csv(out / "days.csv")
+    written.append(out / "days.csv")
     for column, name in (
         ("network_code", "networks.csv"),
         ("commissioner_code", "commissioners.csv"),

@@ -45,6 +45,7 @@ def _joined(first: Results, second: Results) -> Results:
         practices=pl.concat([first.practices, second.practices]),
         months=pl.concat([first.months, second.months]),
         queues=pl.concat([first.queues, second.queues]),
+        days=pl.concat([first.days, second.days]),
         events=first.events + second.events,
         seconds=first.seconds + second.seconds,
     )

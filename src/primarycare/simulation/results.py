@@ -41,6 +41,14 @@ def month_frame(replication: int, labels: list[str], chunks: list[dict]) -> pl.D
     return pl.DataFrame({"replication": replication, "month": labels, **columns})
 
 
+def day_frame(replication: int, dates: list, chunks: list[dict]) -> pl.DataFrame:
+    """One row per working day of the whole run (the warm-up too): the replication's daily series, every
+    commissioner's added up (the routine books' queues at the day's end, same-day requests, failed requests)."""
+    names = chunks[0]["days"].keys()
+    columns = {name: sum(np.asarray(chunk["days"][name], np.float64) for chunk in chunks) for name in names}
+    return pl.DataFrame({"replication": replication, "date": dates, **columns})
+
+
 def practice_frame(replication: int, codes: list[str], chunks: list[dict]) -> pl.DataFrame:
     """One row per practice: its counts over the counted weeks, in the order of ``codes`` (the chunks' practices)."""
     names = chunks[0]["practices"].keys()
