@@ -83,3 +83,37 @@ def test_littles_law_and_infinite_servers(seed, rate, mean_service, servers):
     in_system = np.cumsum(events[:, 1])[:-1]
     area = float(np.sum(in_system * np.diff(events[:, 0])))
     assert area / horizon == pytest.approx(n / horizon * float(np.mean(departures - arrivals)), rel=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    gaps=st.lists(st.floats(min_value=0, max_value=2), min_size=1, max_size=80),
+    services=st.lists(st.floats(min_value=0.01, max_value=5), min_size=80, max_size=80),
+    rota=st.lists(st.integers(min_value=1, max_value=4), min_size=HOURS_PER_WEEK, max_size=HOURS_PER_WEEK),
+)
+def test_simpy_servers_on_a_rota_start_every_job_when_the_engine_does(gaps, services, rota):
+    """The whole-pathway reference's SimPy station (servers on a weekly rota, shifts changing on the hour) gives the
+    same starts as the engine for the same jobs."""
+    import simpy
+
+    from primarycare.simulation.pathway_reference import RotaServers
+
+    arrivals, services, rota = np.cumsum(gaps), np.array(services[: len(gaps)]), np.array(rota)
+    fast, _ = station(arrivals, services, rota)
+    env = simpy.Environment()
+    servers, starts = RotaServers(env, rota), {}
+
+    def job(i: int):
+        yield env.timeout(arrivals[i] - env.now)
+        started: list[float] = []
+        yield env.process(servers.serve(services[i], started))
+        starts[i] = started[0]
+
+    def source():
+        for i in range(arrivals.size):
+            yield env.timeout(arrivals[i] - env.now)
+            env.process(job(i))
+
+    env.process(source())
+    env.run(until=float(arrivals[-1]) + 2 * HOURS_PER_WEEK)
+    assert [starts[i] for i in range(arrivals.size)] == pytest.approx(fast.tolist(), abs=1e-9)
