@@ -43,7 +43,7 @@ def main() -> None:
     fast_rows = fast.replications.with_columns(
         (by_replication["failed_access"] / by_replication["same_day_needs"]).alias("failed_access_share")
     )
-    year, scale = year_calendar("2023-24", WEEKS + 1, 1), model._scale()
+    year, scale = year_calendar("2023-24", WEEKS + 1, 1), model.scales()
     start = time.perf_counter()
     reference = [
         Reference(model.scenario, model.defaults, year, model.parts[0], scale, 1, seed=10_000 + r).run()

@@ -32,7 +32,7 @@ def test_the_fast_model_and_the_simpy_reference_agree(commissioner):
     )
     year = year_calendar("2023-24", WEEKS + 1, 1)
     reference = [
-        Reference(model.scenario, model.defaults, year, model.parts[0], model._scale(), 1, seed=500 + r).run()
+        Reference(model.scenario, model.defaults, year, model.parts[0], model.scales(), 1, seed=500 + r).run()
         for r in range(REPLICATIONS)
     ]
     assert len(reference[0]) == 13
@@ -48,4 +48,4 @@ def test_the_fast_model_and_the_simpy_reference_agree(commissioner):
 def test_the_reference_refuses_practices_that_kept_out_of_hours(commissioner):
     model = Model(commissioner.with_columns(pl.lit(False).alias("ooh_opted_out")), scenario_from("baseline"))
     with pytest.raises(ValueError, match="opted out of OOH only"):
-        Reference(model.scenario, model.defaults, year_calendar("2023-24"), model.parts[0], model._scale(), 1, 1)
+        Reference(model.scenario, model.defaults, year_calendar("2023-24"), model.parts[0], model.scales(), 1, 1)

@@ -177,14 +177,15 @@ class Model:
 
     def jobs(self, replications: int, seed: int, first: int = 0) -> list[tuple]:
         year = year_calendar(self.scenario.year, WEEKS + self.warmup_weeks, self.warmup_weeks)
-        books, scale = self.warm_books(seed), self._scale()
+        books, scale = self.warm_books(seed), self.scales()
         return [
             (self.scenario, self.defaults, year, part, scale, seed, r, c, self.warmup_weeks, books[c])
             for r in range(first, first + replications)
             for c, part in enumerate(self.parts)
         ]
 
-    def _scale(self) -> dict[str, float]:
+    def scales(self) -> dict[str, float]:
+        """The rate scales (model.rate_scale) of the whole population under the scenario."""
         _, everyone = band_matrix(self.population)
         return rate_scale(everyone, self.defaults, self.scenario.values)
 
@@ -198,7 +199,7 @@ class Model:
             return [None] * len(self.parts)
         if seed not in self._books:
             year = year_calendar(self.scenario.year, self.pilot_weeks, self.pilot_weeks + self.warmup_weeks)
-            scale = self._scale()
+            scale = self.scales()
             pilots = [
                 (self.scenario, self.defaults, year, part, scale, seed, PILOT, c, 0, None)
                 for c, part in enumerate(self.parts)

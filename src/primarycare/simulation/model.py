@@ -149,6 +149,7 @@ def simulate(
         shares = failure_shares(v, days_to_next, ae_multiplier[failing.practice], fitted)
         return draws.choose(failing.ids, "after_failure", shares)
 
+    days: dict = {}  # the appointment book's daily series, and the routine books' queues at the end
     failed, after = in_hours(
         v,
         year,
@@ -162,7 +163,7 @@ def simulate(
         lost,
         defaults.same_day_hours,
         choose,
-        days := {},
+        days,
         routine_backlog,
     )
     backlog = days.pop("routine_backlog")
