@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
+import polars as pl
 
 from primarycare.simulation.api import Model, Results
 from primarycare.simulation.parameters import Scenario, varied
@@ -39,7 +40,22 @@ STATISTICS = {
     "failed_access_to_ae_share": lambda results, _registered: float(
         results.replications["failed_access_to_ae_share"].mean()
     ),
+    "ooh_calls_per_1000": lambda results, registered: _ratio(
+        _ooh_needs(results) - results.replications["ae_from_straight_to_ae"].mean(), registered / 1000
+    ),
+    "closed_surgery_to_ae_share": lambda results, _registered: _ratio(
+        results.replications["ae_from_straight_to_ae"].mean(), _ooh_needs(results)
+    ),
 }
+
+
+def _ooh_needs(results) -> float:
+    """Out-of-hours needs a replication, the mean (counted weeks)."""
+    return float(results.practices.group_by("replication").agg(pl.col("ooh_needs").sum())["ooh_needs"].mean())
+
+
+def _ratio(part: float, whole: float) -> float:
+    return float(part) / float(whole) if whole else 0.0
 
 
 @dataclass(frozen=True)
