@@ -21,6 +21,8 @@ from primarycare.simulation.population import band_matrix, synthetic_population
 from primarycare.simulation.stats import difference_ci
 
 SCENARIOS = Path(__file__).parents[2] / "examples" / "scenarios"
+OTHERS = {"failed_access_calls_111": 0.25, "failed_access_goes_to_ae": 0.15}  # with waits and tries again: 1
+AGAIN = {"failed_access_tries_again": 0.15}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +56,15 @@ def test_common_random_numbers_survive_changes_in_routing(population):
     base = run(population).replications
     # More patients who fail to get an appointment go to A&E: the number of 111 calls (and so the station's queue)
     # changes, yet every need that is not routed differently meets the same fate.
-    rerouted = run(population, {"failed_access_goes_to_ae": 0.30, "failed_access_waits": 0.30}).replications
+    rerouted = run(
+        population,
+        {
+            "failed_access_goes_to_ae": 0.30,
+            "failed_access_waits": 0.30,
+            "failed_access_calls_111": 0.25,
+            "failed_access_tries_again": 0.15,
+        },
+    ).replications
     for untouched in ("ae_from_background", "ae_from_straight_to_ae", "ae_from_ambulance", "ae_from_111_ae"):
         assert rerouted[untouched].equals(base[untouched]), untouched
     assert (rerouted["ae_from_failed_access"] > base["ae_from_failed_access"]).all()
@@ -346,7 +356,7 @@ def test_taking_ooh_back_costs_in_hours_access_through_night_work(population):
 def test_fixed_rotas_make_waits_grow_with_demand(population):
     """With the default fixed rotas, 30% more out-of-hours demand meets the same staff: the clock is met less often,
     the clinicians are busier and the staff cost does not move; planned to demand, the rotas grow instead."""
-    busier = {"ooh_needs_per_1000_per_year": 159.0 * 1.3}
+    busier = {"ooh_needs_per_1000_per_year": load_defaults().values["ooh_needs_per_1000_per_year"] * 1.3}
     base, more = run(population).replications, run(population, busier).replications
     assert (more["ooh_clock_compliance"] < base["ooh_clock_compliance"] - 0.02).all()
     assert (more["ooh_clinician_utilisation"] > base["ooh_clinician_utilisation"]).all()
@@ -408,14 +418,14 @@ def test_replications_chosen_by_a_target_precision(population, tmp_path):
     done = CliRunner().invoke(
         app,
         ["simulate", "--scenario", str(SCENARIOS / "baseline.yaml"), "--economy", "synth:20", "--replications", "3"]
-        + ["--precision", "0.01", "--max-replications", "30", "--out", str(out)],
+        + ["--precision", "0.003", "--max-replications", "30", "--out", str(out)],
     )
     assert done.exit_code == 0, done.output
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["run"]["precision"] == 0.01
+    assert summary["run"]["precision"] == 0.003
     count = summary["run"]["replications"]
     widths = [summary[k]["half_width"] / abs(summary[k]["mean"]) for k in HEADLINE]
-    assert 3 < count <= 30 and (count == 30 or max(widths) <= 0.01)
+    assert 3 < count <= 30 and (count == 30 or max(widths) <= 0.003)
 
 
 def test_ae_crowding_is_an_output_of_demand_meeting_a_fixed_department(population):
@@ -464,12 +474,13 @@ def test_sensitivity_ranks_the_assumptions_by_their_influence(tmp_path):
     assumptions = set(load_defaults().assumptions())
     assert set(tornado["parameter"]) == assumptions and "consultations_per_person_year" not in assumptions
     ae = tornado.filter(pl.col("kpi") == "ae_attendances")
-    assert ae["parameter"][0] == "background_ae_per_1000_per_year" and ae["at_high"][0] > ae["at_low"][0]
+    drivers = {"background_ae_per_1000_per_year", "ooh_needs_per_1000_per_year"}  # the two demands that reach A&E
+    assert set(ae["parameter"][:2]) == drivers and (ae["at_high"][:2] > ae["at_low"][:2]).all()
     assert ae.filter(pl.col("parameter").str.starts_with("cost_"))["swing"].max() == 0  # prices move no attendance
     cost = tornado.filter(pl.col("kpi") == "cost_gbp")
     assert cost.filter(pl.col("parameter") == "cost_ooh_clinician_hour")["swing"][0] > 0
-    top = influence.filter(pl.col("kpi") == "ae_attendances").row(0, named=True)
-    assert top["parameter"] == "background_ae_per_1000_per_year" and top["src"] > 0.5
+    top = influence.filter(pl.col("kpi") == "ae_attendances").head(2)
+    assert set(top["parameter"]) == drivers and (top["src"] > 0.5).all()
     assert len(pl.read_csv(out / "samples.csv")) == 4 * len(assumptions)
     assert "<svg" in (out / "report.html").read_text()
     few = CliRunner().invoke(
@@ -545,7 +556,7 @@ def test_results_by_month_network_and_commissioner_add_up_to_the_year(population
 
 def test_queue_length_over_the_week_agrees_with_littles_law(population):
     """L = λW for 111: the mean number waiting (sampled at every hour) equals the call rate times the mean wait."""
-    results = run(population, {"ooh_needs_per_1000_per_year": 159.0 * 1.3}, replications=2)
+    results = run(population, {"ooh_needs_per_1000_per_year": 256.7 * 1.3}, replications=2)
     queues = results.queue_means()
     assert set(queues["station"]) == {"calls_111", "assessment", "ae"}
     calls = queues.filter(pl.col("station") == "calls_111")
@@ -663,8 +674,8 @@ def test_patients_who_try_again_are_requests_in_the_next_working_days_book(popul
     """Repeat contacts: a patient who found no appointment and tries again is a request in the practice's book on
     its next working day, so the same needs make more requests, use slots a quieter day left free, and leave fewer
     patients to wait, call 111 or go to A&E."""
-    none, _ = _one_chunk(population, {"failed_access_tries_again": 0.0, "failed_access_waits": 0.60}, None)
-    many, _ = _one_chunk(population, {"failed_access_tries_again": 0.40, "failed_access_waits": 0.20}, None)
+    none, _ = _one_chunk(population, {"failed_access_tries_again": 0.0, "failed_access_waits": 0.60, **OTHERS}, None)
+    many, _ = _one_chunk(population, {"failed_access_tries_again": 0.40, "failed_access_waits": 0.20, **OTHERS}, None)
     assert none["same_day_repeat_requests"] == 0 < many["same_day_repeat_requests"]
     assert many["practice_used"] > none["practice_used"]
     assert many["unmet_in_hours"] < none["unmet_in_hours"]
@@ -733,8 +744,13 @@ def test_routine_appointments_are_booked_ahead_and_the_wait_grows_when_same_day_
         wait({"practice_capacity_per_1000_per_week": 110.0}),
     )
     assert tight > 2 * roomy > 0
-    patient = {"failed_access_waits": 0.65, "failed_access_calls_111": 0.15, "failed_access_goes_to_ae": 0.05}
-    impatient = {"failed_access_waits": 0.05, "failed_access_calls_111": 0.50, "failed_access_goes_to_ae": 0.30}
+    patient = {"failed_access_waits": 0.65, "failed_access_calls_111": 0.15, "failed_access_goes_to_ae": 0.05, **AGAIN}
+    impatient = {
+        "failed_access_waits": 0.05,
+        "failed_access_calls_111": 0.50,
+        "failed_access_goes_to_ae": 0.30,
+        **AGAIN,
+    }
     assert wait(patient) > wait(impatient)
     # patients offered a wait beyond their patience do not book: the shorter it is, the more are turned away
     short, long = (
