@@ -11,7 +11,7 @@ from rich.table import Table
 from primarycare.cli_output import bad_input, err
 
 app = typer.Typer(help="Policy simulation: practices, NHS 111, out-of-hours and A&E.", invoke_without_command=True)
-PILOT_WEEKS = 104  # the routine books' warm start: MSER-5 finds them still filling after 2 years (simulate warmup)
+PILOT_WEEKS = 104  # the routine books' warm start: MSER-5 finds them settled after about 45 weeks (simulate warmup)
 
 
 def _population(economy: str | None, db: str | None, year: str | None):

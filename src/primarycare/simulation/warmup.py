@@ -5,10 +5,10 @@ week), and the truncation d (in batches, at most half the series) minimising
 
     MSER(d) = sum over i > d of (Y_i - mean of Y after d)^2 / (n - d)^2
 
-is the warm-up that series needs; a series whose d is the half-way limit has not settled within the run. The
-warm-up recommended is the longest over the settled series, so the one rule (every KPI counted from the same moment)
-suits every KPI; a series that has not settled (the routine books, near critical load, fill over years) is started
-warm instead: ``pilot_weeks`` (api.Model.warm_books)."""
+is the warm-up that series needs; a series whose d is the half-way limit has not settled within the run. The routine
+books fill over months, so they start warm instead (``pilot_weeks``, api.Model.warm_books: a pilot as long as their
+series needs); the warm-up recommended is the longest any other series needs, so the one rule (every KPI counted
+from the same moment) suits every KPI."""
 
 import math
 
@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 BATCH = 5  # working days in a batch: a week
+BOOK = "routine_waiting"  # the series a warm start (the pilot) warms; the others need the warm-up
 
 
 def batch_means(series: np.ndarray, batch: int = BATCH) -> np.ndarray:
@@ -69,19 +70,20 @@ def daily_means(days: pl.DataFrame) -> pl.DataFrame:
 
 
 def recommend(days: pl.DataFrame, weeks: int) -> dict:
-    """MSER-5 on each daily series of a cold-started run of ``weeks`` in all: per series its warm-up, and the
-    warm-up (whole weeks, at least 1) and warm start to use."""
+    """MSER-5 on each daily series of a cold-started run of ``weeks`` in all: per series its warm-up; the warm start
+    (``pilot_weeks``) the routine books need (the run's length when they did not settle within it) and the warm-up
+    (whole weeks, at least 1) the other series need once the books start warm."""
     means = daily_means(days)
     series = {name: means[name].to_numpy() for name in means.columns if name != "date"}
     found = warmup_weeks(series, means.height / weeks)
-    settled = [f["weeks"] for f in found.values() if f["settled"]]
-    unsettled = [name for name, f in found.items() if not f["settled"]]
+    book = found[BOOK]
+    others = [f["weeks"] if f["settled"] else weeks for name, f in found.items() if name != BOOK]
     return {
         "method": "MSER-5 (White 1997; Hoad, Robinson and Davies 2010) on the daily series of a cold start, batches of "
         "5 working days, truncation searched over the first half",
         "weeks_run": weeks,
         "series": found,
-        "warmup_weeks": max(1, math.ceil(max(settled, default=0.0))),
-        "not_settled": unsettled,
-        "pilot_weeks": weeks if unsettled else 0,
+        "not_settled": [name for name, f in found.items() if not f["settled"]],
+        "pilot_weeks": math.ceil(book["weeks"]) if book["settled"] else weeks,
+        "warmup_weeks": max(1, math.ceil(max(others, default=0.0))),
     }
