@@ -1,18 +1,20 @@
 """The fast model against its SimPy reference of the whole patient-level pathway (simulation/pathway_reference.py):
-one commissioner's year, independent random numbers, every KPI within the other's 95% confidence interval."""
+one commissioner's year, independent random numbers, and no KPI differing by Welch's t-test at a family-wise 5%
+(Bonferroni over the 13 KPIs compared)."""
 
 import numpy as np
 import polars as pl
 import pytest
+from scipy.stats import ttest_ind
 
 from primarycare.simulation.api import Model
 from primarycare.simulation.calendar import WEEKS, year_calendar
 from primarycare.simulation.parameters import scenario_from
 from primarycare.simulation.pathway_reference import Reference
 from primarycare.simulation.population import synthetic_population
-from primarycare.simulation.stats import mean_ci
 
-REPLICATIONS = 5
+REPLICATIONS = 8
+FAMILY_WISE = 0.05
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +39,9 @@ def test_the_fast_model_and_the_simpy_reference_agree(commissioner):
     ]
     assert len(reference[0]) == 13
     for kpi in reference[0]:
-        (ours, ours_half), (theirs, theirs_half) = (
-            mean_ci(np.asarray(values, np.float64))
-            for values in (fast_rows[kpi].to_numpy(), [r[kpi] for r in reference])
-        )
-        assert abs(ours - theirs) <= np.hypot(ours_half, theirs_half), kpi
-        assert theirs > 0, kpi
+        ours, theirs = fast_rows[kpi].to_numpy(), np.array([r[kpi] for r in reference])
+        assert ttest_ind(ours, theirs, equal_var=False).pvalue >= FAMILY_WISE / len(reference[0]), kpi
+        assert theirs.mean() > 0, kpi
 
 
 def test_the_reference_refuses_practices_that_kept_out_of_hours(commissioner):

@@ -15,13 +15,18 @@ from primarycare.simulation.engine import HOURS_PER_WEEK, station
 from primarycare.simulation.routed import NO_PRACTICE, Routed
 
 AE_BACKGROUND = np.uint64(1 << 61)  # background attendances' ids: this bit set
+AMBULANCE_999 = AE_BACKGROUND | np.uint64(1 << 58)  # 999 ambulance conveyances' ids: these bits set
+UNROUTED = {"background": AE_BACKGROUND, "ambulance_999": AMBULANCE_999}  # arrivals no route of the model makes
 FOUR_HOURS = 4.0
 
 
-def background_arrivals(year: Year, hour_weights: np.ndarray, per_year: float, draws: Draws) -> np.ndarray:
-    """Sorted arrival times (hours) of background attendances: a Poisson count per hour, spread within it."""
+def background_arrivals(
+    year: Year, hour_weights: np.ndarray, per_year: float, draws: Draws, stream: str = "ae_background"
+) -> np.ndarray:
+    """Sorted arrival times (hours) of attendances no route of the model makes (the background, or 999 ambulance
+    conveyances: ``stream``): a Poisson count per hour, spread within it."""
     expected = per_year * year.weeks / 52 * hour_weights / hour_weights.sum()
-    stream = draws.counts["ae_background"]
+    stream = draws.counts[stream]
     per_hour = stream.poisson(expected)
     hours = np.repeat(np.arange(year.hours), per_hour)
     return np.sort(hours + stream.random(hours.size))
@@ -47,15 +52,18 @@ def department(ids, times, counted, rota: np.ndarray, treatment_minutes: float, 
 
 
 def attendances(
-    routes: dict[str, list[Routed]], background: np.ndarray, start: float, year: Year, counts: dict, practices: dict
-) -> tuple[Routed, np.ndarray]:  # practices: the chunk's per-practice counts, each an array over its practices
-    """Every attendance in time order: each route's, and the background's (``background``: arrival times), with each
-    route's counted attendances (and those in hours) in ``counts``, the failed-access routes' per practice in
-    ``practices``, and the counted arrivals by hour of week."""
+    routes: dict[str, list[Routed]], unrouted: dict[str, np.ndarray], start: float, year: Year, counts: dict,
+    practices: dict,
+) -> tuple[Routed, np.ndarray]:  # fmt: skip
+    """Every attendance in time order: each route's, and those no route makes (``unrouted``: the background's and 999
+    ambulances' arrival times, UNROUTED), with each route's counted attendances (and those in hours) in ``counts``,
+    the failed-access routes' per practice in ``practices`` (the chunk's counts, an array over its practices each),
+    and the counted arrivals by hour of week."""
     practice_count = len(practices["ooh_needs"])
     every = {route: Routed.joined(parts, in_order=False) for route, parts in routes.items()}
-    ids = AE_BACKGROUND | np.arange(background.size, dtype=np.uint64)
-    every["background"] = Routed(ids, background, background >= start, np.full(background.size, NO_PRACTICE))
+    for route, times in unrouted.items():
+        ids = UNROUTED[route] | np.arange(times.size, dtype=np.uint64)
+        every[route] = Routed(ids, times, times >= start, np.full(times.size, NO_PRACTICE))
     by_hour = np.zeros(HOURS_PER_WEEK)
     for route, arrived in every.items():
         arrived = arrived[arrived.counted]

@@ -35,7 +35,10 @@ STATISTICS = {
     "ae_attendances_per_1000": _per_1000("ae_attendances"),
     "ooh_cases_per_1000": _per_1000("ooh_cases"),
     "calls_111_per_1000": _per_1000("calls_111"),
-    "ae_ambulance_share": _share("ae_from_ambulance", "ae_attendances"),
+    "ae_ambulance_share": lambda results, _registered: _ratio(
+        results.replications["ae_from_ambulance"].mean() + results.replications["ae_from_ambulance_999"].mean(),
+        results.replications["ae_attendances"].mean(),
+    ),
     "ooh_home_visit_share": _share("ooh_home_visits", "ooh_cases"),
     "failed_access_to_ae_share": lambda results, _registered: float(
         results.replications["failed_access_to_ae_share"].mean()

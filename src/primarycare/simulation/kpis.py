@@ -2,6 +2,7 @@
 
 AE_ROUTES = (
     "background",
+    "ambulance_999",
     "straight_to_ae",
     "failed_access",
     "failed_access_via_111",

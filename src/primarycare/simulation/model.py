@@ -10,7 +10,7 @@ arrivals are counted from the same moment. The simulation still runs through the
 import numpy as np
 
 from primarycare.economy.vocabulary import AGE_BANDS, age_band_lower
-from primarycare.simulation.ae import attendances, background_arrivals, department, hour_weights
+from primarycare.simulation.ae import UNROUTED, attendances, background_arrivals, department, hour_weights
 from primarycare.simulation.calendar import Year, in_hours_at, month_index, month_labels
 from primarycare.simulation.choice import constants as failure_constants
 from primarycare.simulation.choice import days_to_next_working_day
@@ -55,12 +55,14 @@ def sex_factor(female_share: np.ndarray, ratio: float) -> np.ndarray:
 
 
 def rate_scale(patients: np.ndarray, defaults: Defaults, v: dict) -> dict[str, float]:
-    """Per-band weights scaled so the whole (un-aged) economy averages consultations_per_person_year, and background
-    A&E attendances background_ae_per_1000_per_year."""
+    """Per-band weights scaled so the whole (un-aged) economy averages consultations_per_person_year, background
+    A&E attendances background_ae_per_1000_per_year and 999 ambulance conveyances to A&E
+    ambulance_999_per_1000_per_year (at the A&E age profile: an older population brings more of both)."""
     scales = {}
     for name, weights, rate in (
         ("consultations", defaults.age_rates, v["consultations_per_person_year"]),
         ("ae", defaults.ae_age_rates, v["background_ae_per_1000_per_year"] / 1000),
+        ("ambulance_999", defaults.ae_age_rates, v["ambulance_999_per_1000_per_year"] / 1000),
     ):
         weighted = (patients * np.array([weights[b] for b in AGE_BANDS])).sum()
         scales[name] = rate * patients.sum() / max(weighted, 1e-9)
@@ -113,7 +115,7 @@ def simulate(
 
     counts: dict = {}
     practices: dict = {}
-    ae: dict[str, list[Routed]] = {route: [] for route in AE_ROUTES if route != "background"}
+    ae: dict[str, list[Routed]] = {route: [] for route in AE_ROUTES if route not in UNROUTED}
 
     # Out of hours: needs by hour of the year, each from a patient of one of the practices; some go straight to A&E.
     # Patients of practices that kept OOH responsibility call their own practice; the rest call 111.
@@ -304,14 +306,18 @@ def simulate(
     counts["provider_clinician_hours"] = float(duty)
     counts["on_call_hours"], counts["on_call_busy_hours"] = float(on_call), cover.busy_hours
 
-    # A&E: every route, plus background arrivals by hour, through the department.
+    # A&E: every route, plus background arrivals and 999 ambulance conveyances by hour, through the department.
     ae_weights = np.array([defaults.ae_age_rates[b] for b in AGE_BANDS])
     by_practice = (pop * ae_weights).sum(axis=1) + care_home_ae_weight(v, residents, defaults.ae_age_rates["85_89"])
     by_practice = by_practice * practice_multipliers(fifth, v["deprivation_ae_ratio"])
-    background = background_arrivals(
-        year, hour_weights(year, defaults.ae_hour, defaults.ae_monday), by_practice.sum() * scale["ae"], draws
-    )
-    attending, by_hour = attendances(ae, background, start, year, counts, practices)
+    weights = hour_weights(year, defaults.ae_hour, defaults.ae_monday)
+    unrouted = {
+        "background": background_arrivals(year, weights, by_practice.sum() * scale["ae"], draws),
+        "ambulance_999": background_arrivals(
+            year, weights, by_practice.sum() * scale["ambulance_999"], draws, "ambulance_999"
+        ),
+    }
+    attending, by_hour = attendances(ae, unrouted, start, year, counts, practices)
     months["ae_attendances"] = by_month(attending.times[attending.counted])
     months["failed_access"] = by_month(failed.times[failed.counted])
     attending = attending[attending.times < year.hours]  # after the year's end: neither simulated nor counted

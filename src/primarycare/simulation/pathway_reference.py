@@ -97,7 +97,8 @@ class Reference:
         ae_weights = np.array([defaults.ae_age_rates[b] for b in AGE_BANDS])
         oldest = defaults.ae_age_rates["85_89"]
         ae_by_practice = (pop * ae_weights).sum(axis=1) + care_home_ae_weight(v, residents, oldest)
-        self.ae_per_year = (ae_by_practice * self.ae_multiplier).sum() * scale["ae"]
+        weight = (ae_by_practice * self.ae_multiplier).sum()
+        self.unrouted = {"background": weight * scale["ae"], "ambulance_999": weight * scale["ambulance_999"]}
         self.ooh_profile = _ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
         self.ae_hours = (defaults.ae_hour, defaults.ae_monday)
         self.trip = None if positions is None else travel_hours(v, positions, self.lists, network, v["ooh_provider"])
@@ -115,7 +116,8 @@ class Reference:
     def run(self) -> dict[str, float]:
         self.env.process(self.practices())
         self.env.process(self.ooh_needs())
-        self.env.process(self.background())
+        for route, per_year in self.unrouted.items():
+            self.env.process(self.arrivals(route, per_year))
         self.env.run(until=self.year.hours + 168)
         return self.kpis()
 
@@ -249,16 +251,16 @@ class Reference:
         self.add("face_to_face_met", counted and seen[0] - done <= (2.0 if urgent else 6.0))
         self.add("home_visits" if outcome == 2 else "base_visits", counted)
 
-    # A&E: every route and the background through the department.
-    def background(self):
+    # A&E: every route, the background and 999 ambulances through the department.
+    def arrivals(self, route: str, per_year: float):
         year, rng = self.year, self.rng
         hours = np.arange(year.hours)
         weights = np.array(self.ae_hours[0])[hours % 24] * np.where((hours // 24) % 7 == 0, self.ae_hours[1], 1.0)
-        per_hour = rng.poisson(self.ae_per_year * year.weeks / 52 * weights / weights.sum())
+        per_hour = rng.poisson(per_year * year.weeks / 52 * weights / weights.sum())
         for hour in np.flatnonzero(per_hour):
             for at in np.sort(hour + rng.random(per_hour[hour])):
                 yield self.env.timeout(at - self.env.now)
-                self.env.process(self.attend(at, "background", at >= self.start))
+                self.env.process(self.attend(at, route, at >= self.start))
 
     def attend(self, at: float, route: str, counted: bool):
         self.add(f"ae_{route}", counted)
