@@ -798,3 +798,30 @@ def test_the_counted_year_is_the_same_whatever_the_warm_up(population):
     short, long = (Model(population, scenario_from("test"), warmup_weeks=w).run(1, 7) for w in (1, 6))
     assert short.month_means()["month"].to_list() == long.month_means()["month"].to_list()
     assert long.month_means()["month"][0] == "2023-03" and long.month_means().height == 13
+
+
+def test_practices_sessions_by_weekday_meet_or_miss_the_monday_peak(population):
+    """How practices spread the same week's appointments over Monday to Friday: more sessions on Mondays (when
+    same-day demand peaks) means fewer patients fail to get one and more of the week's appointments used; more on
+    Fridays, more fail. An even week of any weight is the default's run exactly."""
+    from primarycare.simulation.calendar import year_calendar as calendar
+    from primarycare.simulation.in_hours import session_factors
+
+    year = calendar("2023-24", 2)  # starts on a Monday
+    working = np.flatnonzero(year.working_day)[:5]
+    assert session_factors(year, working, (1.2, 0.95, 0.95, 0.95, 0.95)).tolist() == pytest.approx(
+        [1.2, 0.95, 0.95, 0.95, 0.95]
+    )
+    assert session_factors(year, working, (2, 1, 1, 1, 0)).tolist() == pytest.approx([2, 1, 1, 1, 0])
+
+    def week(weights):
+        results = Model(population, scenario_from("test", practice_week=weights)).run(2, 7)
+        failed = results.practices.group_by("replication").agg(pl.col("failed_access").sum()).sort("replication")
+        return results.replications, failed["failed_access"]
+
+    (base, base_failed), (even, _) = week(None), week([3, 3, 3, 3, 3])
+    (monday, monday_failed), (friday, friday_failed) = week([1.2, 0.95, 0.95, 0.95, 0.95]), week([0.95] * 4 + [1.2])
+    assert even.equals(base)
+    assert (monday_failed < base_failed).all() and (friday_failed > base_failed).all()
+    used = "practice_utilisation"
+    assert (monday[used] > base[used]).all() and (friday[used] < base[used]).all()

@@ -22,6 +22,9 @@ BAD = [
     ("unknown field", "name: x\ncolour: red\n", "bad.yaml: colour: not a scenario field"),
     ("bad year", "name: x\nyear: 2023\n", "bad.yaml: year:"),
     ("not YAML", "name: [x\n", "bad.yaml:2:1: not valid YAML"),
+    ("a week of four days", "name: x\npractice_week: [1, 1, 1, 1]\n", "bad.yaml: practice_week: 5 weights"),
+    ("a negative session weight", "name: x\npractice_week: [1, 1, -1, 1, 1]\n", "not all zero"),
+    ("a week with no sessions", "name: x\npractice_week: [0, 0, 0, 0, 0]\n", "not all zero"),
 ]
 
 

@@ -38,6 +38,14 @@ def day_factors(year: Year, working: np.ndarray, v: dict) -> np.ndarray:
     return factor / ((4 + v["monday_peak"]) / 5)
 
 
+def session_factors(year: Year, working: np.ndarray, week) -> np.ndarray:
+    """Each working day's share of the practices' weekly appointments, relative to an even week: the weekday's weight
+    over the mean of the 5 weights (``week``, Monday to Friday)."""
+    week = np.asarray(week, dtype=np.float64)
+    weekday = (year.start.weekday() + working) % 7
+    return week[np.minimum(weekday, 4)] / week.mean()
+
+
 def arrival_clock(place: np.ndarray, unmet: np.ndarray, v_uniform: np.ndarray, weights) -> np.ndarray:
     """Clock times (hours) of the failing requests: place k (0-based) of a day's n requests is the (k+1)-th order
     statistic of n arrivals. ``place`` runs upwards within each practice-day (``unmet`` of them per cell, the last
@@ -57,13 +65,13 @@ def arrival_clock(place: np.ndarray, unmet: np.ndarray, v_uniform: np.ndarray, w
 class RoutineBook:
     """Each practice's routine appointments as a queue carried from working day to working day: new routine requests
     (``new``, practices x days) and the patients who failed same-day access the day before and chose to wait
-    (``booked``, filled in by the day's loop) join it unless the wait would exceed ``patience`` days of its ``slots``;
-    each day serves up to ``slots`` of it, first come first served. ``backlog``: the requests waiting at the start
-    (a warm start; none when None)."""
+    (``booked``, filled in by the day's loop) join it unless the wait would exceed ``patience`` days of its mean
+    daily ``slots`` (practices x days); each day serves up to that day's slots of it, first come first served.
+    ``backlog``: the requests waiting at the start (a warm start; none when None)."""
 
     def __init__(self, new: np.ndarray, slots: np.ndarray, patience: float, backlog: np.ndarray | None = None):
         self.new, self.slots = new, slots
-        self.room = np.floor(slots * patience).astype(np.int64)  # the longest queue patients join
+        self.room = np.floor(slots.mean(axis=1) * patience).astype(np.int64)  # the longest queue patients join
         start = np.zeros(new.shape[0], np.int64) if backlog is None else np.asarray(backlog, np.int64)
         self.backlog = np.minimum(start, self.room)
         self.booked, self.served, self.unbooked = (np.zeros(new.shape, np.int64) for _ in range(3))
@@ -74,7 +82,7 @@ class RoutineBook:
         joining = np.minimum(asking, np.maximum(self.room - self.backlog, 0))
         self.unbooked[:, day] = asking - joining
         self.backlog += joining
-        self.served[:, day] = np.minimum(self.backlog, self.slots)
+        self.served[:, day] = np.minimum(self.backlog, self.slots[:, day])
         self.backlog -= self.served[:, day]
         self.waiting[day] = self.backlog.sum()
 
@@ -94,6 +102,7 @@ def in_hours(
     choose: Callable[[Routed], np.ndarray] | None = None,
     series: dict | None = None,
     backlog: np.ndarray | None = None,
+    week=(1.0,) * 5,
 ) -> tuple[Routed, np.ndarray]:
     """Returns the needs that failed (id = practice-day cell << 16 | place in the day) and what each did
     (``choose``'s answer: 0 waits, 1 calls 111, 2 goes to A&E; without ``choose``, 0 for all). A patient who chooses
@@ -102,15 +111,16 @@ def in_hours(
     up; ``hour_weights``: same-day requests by hour from 08:00 (the last weight for 18:00-18:30); ``series``, when
     given, gets per working day of the whole run (the warm-up too) the routine book's queue at the day's end, the
     same-day requests and the requests that failed, and per practice its routine book's queue at the end
-    (``routine_backlog``); ``backlog``: each practice's routine book at the start (RoutineBook)."""
+    (``routine_backlog``); ``backlog``: each practice's routine book at the start (RoutineBook); ``week``: how
+    practices spread their appointments over Monday to Friday (session_factors)."""
     working = np.flatnonzero(year.working_day)
     capacity = v["practice_capacity_per_1000_per_week"] * list_size / 1000 * year.weeks / working.size
-    capacity = capacity * (1 + v["practice_capacity_change"])
+    capacity = (capacity * (1 + v["practice_capacity_change"]))[:, None] * session_factors(year, working, week)
     same_day = v["same_day_share"]
     new = draws.counts["in_hours_demand"].poisson(
         (annual * same_day / working.size)[:, None] * day_factors(year, working, v), (len(annual), working.size)
     )
-    slots = np.floor(capacity * same_day + 0.5)[:, None] - lost * v["appointments_per_session"]
+    slots = np.floor(capacity * same_day + 0.5) - lost * v["appointments_per_session"]
     slots = np.maximum(slots, 0).astype(np.int64)
     networks = int(network.max()) + 1 if network.size else 0
     per_hour = hub_appointments_per_hour(v, np.bincount(network, weights=list_size, minlength=networks))
@@ -120,7 +130,7 @@ def in_hours(
         draws.counts["routine_demand"].poisson(
             np.repeat((annual * (1 - same_day) / working.size)[:, None], working.size, axis=1)
         ),
-        np.floor(capacity * (1 - same_day) + 0.5).astype(np.int64),
+        np.floor(capacity * (1 - same_day) + 0.5).astype(np.int64),  # practices x days
         v["routine_patience_days"],
         backlog,
     )
@@ -173,7 +183,7 @@ def in_hours(
         series["routine_backlog"] = routine.backlog.copy()
     served = np.minimum(demand, slots)
     counts["practice_used"] = float(served[:, days].sum() + routine.served[:, days].sum())
-    counts["practice_capacity"] = float(slots[:, days].sum() + routine.slots.sum() * days.sum())
+    counts["practice_capacity"] = float(slots[:, days].sum() + routine.slots[:, days].sum())
     counts["routine_requests"] = float(routine.new[:, days].sum() + routine.booked[:, days].sum())
     counts["routine_waiting_days"] = float(routine.waiting[days].sum())  # requests waiting, summed over days
     counts["routine_unbooked"] = float(routine.unbooked[:, days].sum())

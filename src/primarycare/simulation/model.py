@@ -167,6 +167,7 @@ def simulate(
         choose,
         days,
         routine_backlog,
+        scenario.practice_week or defaults.practice_week,
     )
     backlog = days.pop("routine_backlog")
     before_closed = (next_working[(failed.times // 24).astype(np.int64)] > 1) & failed.counted

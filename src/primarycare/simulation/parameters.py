@@ -62,6 +62,7 @@ class Defaults:
     ranges: dict[str, tuple[float, float]]  # assumptions' own ranges to vary them over
     price_years: dict[str, str]  # each cost parameter's price year
     price_index: dict[str, float]  # the NHS Cost Inflation Index's level by financial year (prices.py)
+    practice_week: tuple[float, ...] = (1.0,) * 5  # practices' appointments Monday to Friday, relative weights
     levers: tuple[str, ...] = ()  # scenario levers: unverified, but a policy to choose, not a fact to doubt
     default_range: float = 0.25  # ± this share of the value for an assumption with no range of its own
 
@@ -106,6 +107,7 @@ def load_defaults() -> Defaults:
         ranges={name: tuple(e["range"]) for name, e in data["values"].items() if "range" in e},
         price_years={name: e["price_year"] for name, e in data["values"].items() if "price_year" in e},
         price_index=index_levels(data["price_index"]["years"], data["price_index"]["annual_change_percent"]),
+        practice_week=tuple(float(w) for w in data["practice_week"]["weight"]),
         levers=tuple(data["sensitivity"]["levers"]),
         default_range=float(data["sensitivity"]["default_range"]),
     )
@@ -121,6 +123,9 @@ class Scenario:
     # OOH demand by hour of day on working days and on other days (24 weights each), e.g. from a provider's own
     # cases (primarycare urgentcare calibrate); the defaults' profile when None.
     ooh_profile: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    # How practices spread their appointments over Monday to Friday (5 relative weights, e.g. more sessions on
+    # Mondays); the defaults' week when None.
+    practice_week: tuple[float, ...] | None = None
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -135,6 +140,7 @@ def scenario_from(
     label: str = "scenario",
     defaults: Defaults | None = None,
     ooh_profile: dict | None = None,
+    practice_week: list | None = None,
 ) -> Scenario:
     defaults = defaults or load_defaults()
     overrides = dict(overrides or {})
@@ -168,7 +174,16 @@ def scenario_from(
         if abs(sum(values[k] for k in keys) - 1) > 1e-6:
             raise ScenarioError(f"{label}: the {what} ({', '.join(keys)}) must add up to 1")
     profile = _ooh_profile(ooh_profile, label) if ooh_profile is not None else None
-    return Scenario(name, description, year, values, overrides, profile)
+    week = _practice_week(practice_week, label) if practice_week is not None else None
+    return Scenario(name, description, year, values, overrides, profile, week)
+
+
+def _practice_week(week, label: str) -> tuple[float, ...]:
+    if not isinstance(week, list | tuple) or len(week) != 5:
+        raise ScenarioError(f"{label}: practice_week: 5 weights, Monday to Friday")
+    if any(not isinstance(w, int | float) or isinstance(w, bool) or w < 0 for w in week) or not any(week):
+        raise ScenarioError(f"{label}: practice_week: weights are numbers of zero or more, not all zero")
+    return tuple(float(w) for w in week)
 
 
 def _ooh_profile(profile, label: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
@@ -192,7 +207,7 @@ def load_scenario(path: Path, defaults: Defaults | None = None) -> Scenario:
     data = read_yaml(path, ScenarioError, "scenario") or {}
     if not isinstance(data, dict):
         raise ScenarioError(f"{path.name}: a scenario is a mapping with name, description and overrides")
-    unknown = set(data) - {"name", "description", "source", "year", "overrides", "ooh_profile"}
+    unknown = set(data) - {"name", "description", "source", "year", "overrides", "ooh_profile", "practice_week"}
     if unknown:
         raise ScenarioError(f"{path.name}: {sorted(unknown)[0]}: not a scenario field")
     if not isinstance(data.get("name"), str):
@@ -208,6 +223,7 @@ def load_scenario(path: Path, defaults: Defaults | None = None) -> Scenario:
         label=path.name,
         defaults=defaults,
         ooh_profile=data.get("ooh_profile"),
+        practice_week=data.get("practice_week"),
     )
 
 
@@ -230,4 +246,7 @@ def varied(scenario: Scenario, values: dict[str, Any], label: str, description: 
     if scenario.ooh_profile is not None:
         profile = {"weekday": list(scenario.ooh_profile[0]), "weekend": list(scenario.ooh_profile[1])}
     description = scenario.description if description is None else description
-    return scenario_from(label, overrides, year=scenario.year, description=description, ooh_profile=profile)
+    week = None if scenario.practice_week is None else list(scenario.practice_week)
+    return scenario_from(
+        label, overrides, year=scenario.year, description=description, ooh_profile=profile, practice_week=week
+    )

@@ -23,7 +23,7 @@ from primarycare.simulation.flags import (
     palliative_chance,
     referral_chance,
 )
-from primarycare.simulation.in_hours import day_factors
+from primarycare.simulation.in_hours import day_factors, session_factors
 from primarycare.simulation.model import _ooh_weights, aged_population, sex_factor
 from primarycare.simulation.own_ooh import DISPOSITIONS
 from primarycare.simulation.travel import travel_hours
@@ -103,6 +103,7 @@ class Reference:
         self.ae_hours = (defaults.ae_hour, defaults.ae_monday)
         self.trip = None if positions is None else travel_hours(v, positions, self.lists, network, v["ooh_provider"])
         self.same_day_hours = np.asarray(defaults.same_day_hours, np.float64)
+        self.week = scenario.practice_week or defaults.practice_week
         self.servers = {name: RotaServers(self.env, rotas[name]) for name in rotas}
         self.next_working = days_to_next_working_day(year.working_day)
         fitted = constants(v)
@@ -127,10 +128,9 @@ class Reference:
         working = np.flatnonzero(year.working_day)
         capacity = v["practice_capacity_per_1000_per_week"] * self.lists / 1000 * year.weeks / working.size
         capacity = capacity * (1 + v["practice_capacity_change"])
-        same_day = v["same_day_share"]
-        slots = np.maximum(np.floor(capacity * same_day + 0.5), 0).astype(np.int64)
-        routine_slots = np.floor(capacity * (1 - same_day) + 0.5).astype(np.int64)
-        room = np.floor(routine_slots * v["routine_patience_days"]).astype(np.int64)
+        same_day, sessions = v["same_day_share"], session_factors(year, working, self.week)
+        routine_slots = [np.floor(capacity * f * (1 - same_day) + 0.5).astype(np.int64) for f in sessions]
+        room = np.floor(np.mean(routine_slots, axis=0) * v["routine_patience_days"]).astype(np.int64)
         backlog, booked = np.zeros(len(self.lists), np.int64), np.zeros(len(self.lists), np.int64)
         retries = np.zeros(len(self.lists), np.int64)
         factors = day_factors(year, working, v)
@@ -142,11 +142,12 @@ class Reference:
             joining = np.minimum(asking, np.maximum(room - backlog, 0))
             self.add("routine_requests", counted_day, float(asking.sum()))
             self.add("routine_unbooked", counted_day, float((asking - joining).sum()))
-            backlog = backlog + joining - np.minimum(backlog + joining, routine_slots)
+            backlog = backlog + joining - np.minimum(backlog + joining, routine_slots[d])
             self.add("routine_waiting_days", counted_day, float(backlog.sum()))
             new = rng.poisson(self.annual * same_day / working.size * factors[d])
             self.add("same_day_needs", counted_day, float(new.sum()))
-            free, booked = slots.copy(), np.zeros(len(self.lists), np.int64)
+            free = np.maximum(np.floor(capacity * sessions[d] * same_day + 0.5), 0).astype(np.int64)
+            booked = np.zeros(len(self.lists), np.int64)
             tomorrow = np.zeros(len(self.lists), np.int64)
             last_day = d + 1 == working.size
             for p in range(len(self.lists)):
