@@ -46,6 +46,9 @@ STATISTICS = {
     "ooh_calls_per_1000": lambda results, registered: _ratio(
         _ooh_needs(results) - results.replications["ae_from_straight_to_ae"].mean(), registered / 1000
     ),
+    "appointments_per_1000_per_week": lambda results, registered: _ratio(
+        results.replications["practice_appointments_used"].mean(), registered / 1000 * 52
+    ),
     "closed_surgery_to_ae_share": lambda results, _registered: _ratio(
         results.replications["ae_from_straight_to_ae"].mean(), _ooh_needs(results)
     ),

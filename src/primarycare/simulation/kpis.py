@@ -28,6 +28,7 @@ KPIS = {
     "ae_mean_wait_minutes": "mean wait in A&E from arrival to a clinician",
     "ae_clinician_utilisation": "A&E clinicians' treating hours / rostered hours",
     "practice_utilisation": "appointments used / appointments offered in hours",
+    "practice_appointments_used": "practice appointments used in hours (same-day and routine), in the year",
     "hub_appointments": "network hub appointments used: evenings (needs practices could not meet that day) and "
     "weekends (booked by 111)",
     "hub_utilisation": "hub appointments used / offered",

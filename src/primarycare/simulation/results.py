@@ -100,6 +100,7 @@ def kpis(totals: dict, costs: dict) -> dict[str, float]:
         "ae_mean_wait_minutes": share(totals["ae_wait_hours"], totals["ae_seen"]) * 60,
         "ae_clinician_utilisation": share(totals["ae_treatment_hours"], totals["ae_clinician_hours"]),
         "practice_utilisation": share(totals["practice_used"], totals["practice_capacity"]),
+        "practice_appointments_used": totals["practice_used"],
         "hub_appointments": hub_used,
         "hub_utilisation": share(hub_used, hub_capacity),
         "pooled_appointments": totals["pooled_appointments"],
