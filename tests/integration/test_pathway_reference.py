@@ -44,7 +44,20 @@ def test_the_fast_model_and_the_simpy_reference_agree(commissioner):
         assert theirs.mean() > 0, kpi
 
 
-def test_the_reference_refuses_practices_that_kept_out_of_hours(commissioner):
-    model = Model(commissioner.with_columns(pl.lit(False).alias("ooh_opted_out")), scenario_from("baseline"))
-    with pytest.raises(ValueError, match="opted out of OOH only"):
+@pytest.mark.parametrize(
+    ("overrides", "opted_out", "words"),
+    [
+        ({}, False, "opted out of OOH only"),
+        ({"ooh_provider": "practices"}, True, "opted out of OOH only"),
+        ({"ooh_provider": "local_coop"}, True, "night-rest rule only"),
+        ({"network_hub": True}, True, "pooling, hubs or seven-day access only"),
+    ],
+)
+def test_the_reference_refuses_what_it_does_not_cover(commissioner, overrides, opted_out, words):
+    population = commissioner.with_columns(pl.lit(opted_out).alias("ooh_opted_out"))
+    model = Model(population, scenario_from("baseline", overrides))
+    with pytest.raises(ValueError, match=words):
         Reference(model.scenario, model.defaults, year_calendar("2023-24"), model.parts[0], model.scales(), 1, 1)
+    coop = Model(commissioner, scenario_from("coop", {"ooh_provider": "local_coop", "night_rest_sessions": 0.0}))
+    covered = Reference(coop.scenario, coop.defaults, year_calendar("2023-24"), coop.parts[0], coop.scales(), 1, 1)
+    assert covered.v["ooh_provider"] == "local_coop"  # a co-operative without the rest rule is covered

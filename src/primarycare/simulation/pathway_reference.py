@@ -77,9 +77,13 @@ class Reference:
 
     def __init__(self, scenario, defaults, year: Year, part, scale: dict, warmup_weeks: int, seed: int):
         patients, keeps, rotas, network, fifth, female, positions, palliative_register, care_home = part
-        if np.asarray(keeps).any():
-            raise ValueError("the reference covers practices that opted out of OOH only")
         v = self.v = scenario.values
+        if np.asarray(keeps).any() or v["ooh_provider"] == "practices":
+            raise ValueError("the reference covers practices that opted out of OOH only")
+        if v["ooh_provider"] == "local_coop" and v["night_rest_sessions"] > 0:
+            raise ValueError("the reference covers a co-operative without its GPs' night-rest rule only")
+        if v["network_pooling"] or v["network_hub"] or v["seven_day_access"]:
+            raise ValueError("the reference covers practices without network pooling, hubs or seven-day access only")
         self.year, self.rng, self.env = year, np.random.default_rng(seed), simpy.Environment()
         self.start = warmup_weeks * 168
         pop = aged_population(patients, v)
