@@ -11,7 +11,6 @@ from rich.table import Table
 from primarycare.cli_output import bad_input, err
 
 app = typer.Typer(help="Policy simulation: practices, NHS 111, out-of-hours and A&E.", invoke_without_command=True)
-PILOT_WEEKS = 104  # the routine books' warm start: MSER-5 finds them settled after about 45 weeks (simulate warmup)
 
 
 def _population(economy: str | None, db: str | None, year: str | None):
@@ -56,8 +55,11 @@ def simulate(
     ray_address: Annotated[str | None, typer.Option(help="A Ray cluster's address (default: a local Ray)")] = None,
     warmup_weeks: Annotated[int, typer.Option(min=0, help="Weeks simulated before results are counted")] = 1,
     pilot_weeks: Annotated[
-        int, typer.Option(min=0, help="Warm start: the routine books as a pilot run of this many weeks leaves them")
-    ] = PILOT_WEEKS,
+        int | None,
+        typer.Option(
+            min=0, help="Warm start: the routine books as a pilot of this many weeks leaves them (default: 104)"
+        ),
+    ] = None,
     workforce: Annotated[
         Path | None,
         typer.Option(help="Commissioners' own rotas: CSV COMMISSIONER_CODE,STATION,HOUR_OF_WEEK,SERVERS"),
@@ -88,6 +90,7 @@ def simulate(
     from primarycare.simulation.parameters import ScenarioError, load_scenario
     from primarycare.simulation.population import with_practice_columns
     from primarycare.simulation.rotas import read_workforce
+    from primarycare.simulation.warmup import PILOT_WEEKS
 
     if scenario is None or out is None:
         raise bad_input("give --scenario FILE and --out DIR (or a command: compare)")
@@ -101,6 +104,7 @@ def simulate(
             if given:
                 population = with_practice_columns(population, read(given))
         rotas = read_workforce(workforce) if workforce else None
+        pilot_weeks = PILOT_WEEKS if pilot_weeks is None else pilot_weeks
         model = Model(population, plan, warmup_weeks=warmup_weeks, workforce=rotas, pilot_weeks=pilot_weeks)
         jobs = replications * population["commissioner_code"].n_unique()
         with Progress(console=err, transient=True) as bar:

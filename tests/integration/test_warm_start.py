@@ -57,3 +57,13 @@ def test_simulate_records_its_warm_up_and_warm_start(tmp_path):
     assert result.exit_code == 0, result.output
     run = json.loads((tmp_path / "summary.json").read_text())["run"]
     assert (run["warmup_weeks"], run["pilot_weeks"]) == (2, 10)
+
+
+def test_the_command_line_starts_the_books_warm_by_default(tmp_path):
+    from primarycare.simulation.warmup import PILOT_WEEKS
+
+    base = ["simulate", "--scenario", str(BASELINE), "--economy", "synth:6", "--replications", "1"]
+    result = CliRunner().invoke(app, [*base, "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "summary.json").read_text())["run"]["pilot_weeks"] == PILOT_WEEKS
+    assert f"(default: {PILOT_WEEKS})" in " ".join(CliRunner().invoke(app, ["simulate", "--help"]).output.split())

@@ -17,6 +17,7 @@ import polars as pl
 
 BATCH = 5  # working days in a batch: a week
 BOOK = "routine_waiting"  # the series a warm start (the pilot) warms; the others need the warm-up
+PILOT_WEEKS = 104  # the command line's and the web's warm start: MSER-5 finds the books settled in about 45 weeks
 
 
 def batch_means(series: np.ndarray, batch: int = BATCH) -> np.ndarray:

@@ -57,6 +57,7 @@ class SimulationJobs:
     def _run(self, job: Job) -> None:
         from primarycare.simulation.api import Model  # the engine is compiled on first use, not at start-up
         from primarycare.simulation.parameters import load_scenario
+        from primarycare.simulation.warmup import PILOT_WEEKS
 
         job.status = "running"
         try:
@@ -70,7 +71,8 @@ class SimulationJobs:
                     economy, scenario, replications=job.replications, seed=job.seed, progress=self._tick
                 )
             else:
-                job.results = Model(economy, scenario).run(job.replications, job.seed, progress=self._tick)
+                model = Model(economy, scenario, pilot_weeks=PILOT_WEEKS)  # the routine books start warm
+                job.results = model.run(job.replications, job.seed, progress=self._tick)
             job.status = "done"
         except Exception as failure:  # the page shows what went wrong; the app keeps serving
             job.error = f"{type(failure).__name__}: {failure}"
