@@ -13,12 +13,11 @@ from primarycare.simulation.model import rate_scale, simulate
 from primarycare.simulation.parameters import Defaults, Scenario, load_defaults, varied
 from primarycare.simulation.population import (
     band_matrix,
-    care_home_residents,
     female_share,
     keeps_ooh,
     network_index,
-    palliative_registers,
     population_from_economy,
+    practice_counts,
     practice_positions,
 )
 from primarycare.simulation.prices import unit_costs
@@ -163,8 +162,8 @@ class Model:
                 practice_fifths(self.population, codes),
                 female_share(frame),
                 practice_positions(self.population, codes),
-                palliative_registers(self.population, codes),
-                care_home_residents(self.population, codes),
+                practice_counts(self.population, codes, "palliative_register"),
+                practice_counts(self.population, codes, "care_home_residents"),
             )
             for c, frame, (codes, matrix) in zip(commissioners, frames, chunks, strict=True)
         ]

@@ -7,6 +7,8 @@ One warm-up rule for every KPI: a need is counted when it arises after the warm-
 it (its 111 call, OOH case, visit, A&E attendance) is counted with it; capacity, rostered hours and background A&E
 arrivals are counted from the same moment. The simulation still runs through the warm-up, so queues are warm."""
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from primarycare.economy.vocabulary import AGE_BANDS, age_band_lower
@@ -69,6 +71,36 @@ def rate_scale(patients: np.ndarray, defaults: Defaults, v: dict) -> dict[str, f
     return scales
 
 
+@dataclass(frozen=True)
+class Demand:
+    """Each practice's demand under the scenario (the fast model and its reference both start from it)."""
+
+    annual: np.ndarray  # same-day and routine consultations in the run
+    lists: np.ndarray  # patients
+    residents: np.ndarray  # care-home residents
+    ooh_weight: np.ndarray  # relative out-of-hours needs (list x deprivation x care homes)
+    ae_multiplier: np.ndarray  # deprivation's multiplier of A&E
+    ae_weight: np.ndarray  # relative background and 999 A&E attendances
+
+
+def practice_demand(v: dict, defaults: Defaults, year: Year, patients, scale, fifth, female, care_home) -> Demand:
+    """Per practice: consultations from its ages and sexes, out-of-hours and A&E weights from its patients' ages,
+    deprivation and care-home residents."""
+    pop = aged_population(patients, v)
+    weights = np.array([defaults.age_rates[b] for b in AGE_BANDS])
+    sex = 1.0 if female is None else sex_factor(female, v["consultations_female_to_male"])
+    annual = (pop * weights * sex).sum(axis=1) * scale["consultations"] * year.weeks / 52
+    lists = pop.sum(axis=1)
+    residents = care_home_residents(v, pop, care_home)
+    fifth = np.zeros(len(lists), np.int64) if fifth is None else np.asarray(fifth, np.int64)
+    ooh_weight = lists * practice_multipliers(fifth, v["deprivation_ooh_ratio"])
+    ooh_weight = ooh_weight * care_home_ooh_multiplier(v, residents, lists)
+    ae_multiplier = practice_multipliers(fifth, v["deprivation_ae_ratio"])
+    ae_weights = np.array([defaults.ae_age_rates[b] for b in AGE_BANDS])
+    ae_weight = (pop * ae_weights).sum(axis=1) + care_home_ae_weight(v, residents, defaults.ae_age_rates["85_89"])
+    return Demand(annual, lists, residents, ooh_weight, ae_multiplier, ae_weight * ae_multiplier)
+
+
 def simulate(
     scenario: Scenario,
     defaults: Defaults,
@@ -100,12 +132,8 @@ def simulate(
     ``routine_backlog``: each practice's routine book at the start (a warm start; None: empty)."""
     v = scenario.values
     draws = Draws(seed, replication, chunk)
-    pop = aged_population(patients, v)
-    weights = np.array([defaults.age_rates[b] for b in AGE_BANDS])
-    sex = 1.0 if female_share is None else sex_factor(female_share, v["consultations_female_to_male"])
-    annual = (pop * weights * sex).sum(axis=1) * scale["consultations"] * year.weeks / 52
-    list_size = pop.sum(axis=1)
-    residents = care_home_residents(v, pop, care_home)
+    demand = practice_demand(v, defaults, year, patients, scale, deprivation, female_share, care_home)
+    annual, list_size, residents = demand.annual, demand.lists, demand.residents
     notes = bool(v["notes_access"]) or v["ooh_provider"] == "practices"
     start = warmup_weeks * HOURS_PER_WEEK
     month_count = len(month_labels(year))
@@ -119,10 +147,8 @@ def simulate(
 
     # Out of hours: needs by hour of the year, each from a patient of one of the practices; some go straight to A&E.
     # Patients of practices that kept OOH responsibility call their own practice; the rest call 111.
-    fifth = np.zeros(len(annual), np.int64) if deprivation is None else np.asarray(deprivation, np.int64)
     profile = _ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
-    ooh_weight = list_size * practice_multipliers(fifth, v["deprivation_ooh_ratio"])
-    ooh_weight = ooh_weight * care_home_ooh_multiplier(v, residents, list_size)
+    ooh_weight = demand.ooh_weight
     expected = ooh_weight.sum() * v["ooh_needs_per_1000_per_year"] / 1000 * year.weeks / 52
     needs = _ooh_needs(year, expected * profile / profile.sum(), draws, start)
     whose = draws.choice(needs.ids, "practice", ooh_weight)
@@ -143,7 +169,7 @@ def simulate(
     if v["ooh_provider"] == "local_coop" and rotas:  # its shifts are the members' GPs' (fixed rotas only)
         lost = lost + coop_lost_sessions(v, year, rotas, list_size, ~keeps, draws)
 
-    ae_multiplier = practice_multipliers(fifth, v["deprivation_ae_ratio"])
+    ae_multiplier = demand.ae_multiplier
     next_working, fitted = days_to_next_working_day(year.working_day), failure_constants(v)
 
     def choose(failing: Routed) -> np.ndarray:
@@ -308,9 +334,7 @@ def simulate(
     counts["on_call_hours"], counts["on_call_busy_hours"] = float(on_call), cover.busy_hours
 
     # A&E: every route, plus background arrivals and 999 ambulance conveyances by hour, through the department.
-    ae_weights = np.array([defaults.ae_age_rates[b] for b in AGE_BANDS])
-    by_practice = (pop * ae_weights).sum(axis=1) + care_home_ae_weight(v, residents, defaults.ae_age_rates["85_89"])
-    by_practice = by_practice * practice_multipliers(fifth, v["deprivation_ae_ratio"])
+    by_practice = demand.ae_weight
     weights = hour_weights(year, defaults.ae_hour, defaults.ae_monday)
     unrouted = {
         "background": background_arrivals(year, weights, by_practice.sum() * scale["ae"], draws),

@@ -11,20 +11,15 @@ from collections import deque
 import numpy as np
 import simpy
 
-from primarycare.economy.vocabulary import AGE_BANDS
 from primarycare.simulation.calendar import Year, in_hours_at
 from primarycare.simulation.choice import constants, days_to_next_working_day, shares
-from primarycare.simulation.deprivation import practice_multipliers
 from primarycare.simulation.flags import (
-    care_home_ae_weight,
-    care_home_ooh_multiplier,
-    care_home_residents,
     flagged_share,
     palliative_chance,
     referral_chance,
 )
 from primarycare.simulation.in_hours import day_factors, session_factors
-from primarycare.simulation.model import _ooh_weights, aged_population, sex_factor
+from primarycare.simulation.model import _ooh_weights, practice_demand
 from primarycare.simulation.own_ooh import DISPOSITIONS
 from primarycare.simulation.travel import travel_hours
 
@@ -86,22 +81,12 @@ class Reference:
             raise ValueError("the reference covers practices without network pooling, hubs or seven-day access only")
         self.year, self.rng, self.env = year, np.random.default_rng(seed), simpy.Environment()
         self.start = warmup_weeks * 168
-        pop = aged_population(patients, v)
-        sex = 1.0 if female is None else sex_factor(female, v["consultations_female_to_male"])
-        weights = np.array([defaults.age_rates[b] for b in AGE_BANDS])
-        self.annual = (pop * weights * sex).sum(axis=1) * scale["consultations"] * year.weeks / 52
-        self.lists = pop.sum(axis=1)
-        residents = care_home_residents(v, pop, care_home)
-        fifth = np.zeros(len(self.lists), np.int64) if fifth is None else np.asarray(fifth, np.int64)
-        self.ooh_weight = self.lists * practice_multipliers(fifth, v["deprivation_ooh_ratio"])
-        self.ooh_weight *= care_home_ooh_multiplier(v, residents, self.lists)
+        demand = practice_demand(v, defaults, year, patients, scale, fifth, female, care_home)
+        self.annual, self.lists, self.ooh_weight = demand.annual, demand.lists, demand.ooh_weight
         self.palliative = palliative_chance(v, patients.sum(axis=1), palliative_register)
-        self.in_care_home = flagged_share(v["care_home_ooh_ratio"], residents, self.lists)
-        self.ae_multiplier = practice_multipliers(fifth, v["deprivation_ae_ratio"])
-        ae_weights = np.array([defaults.ae_age_rates[b] for b in AGE_BANDS])
-        oldest = defaults.ae_age_rates["85_89"]
-        ae_by_practice = (pop * ae_weights).sum(axis=1) + care_home_ae_weight(v, residents, oldest)
-        weight = (ae_by_practice * self.ae_multiplier).sum()
+        self.in_care_home = flagged_share(v["care_home_ooh_ratio"], demand.residents, self.lists)
+        self.ae_multiplier = demand.ae_multiplier
+        weight = demand.ae_weight.sum()
         self.unrouted = {"background": weight * scale["ae"], "ambulance_999": weight * scale["ambulance_999"]}
         self.ooh_profile = _ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
         self.ae_hours = (defaults.ae_hour, defaults.ae_monday)

@@ -141,19 +141,12 @@ def band_matrix(population: pl.DataFrame, column: str = "patients") -> tuple[lis
     return wide["practice_code"].to_list(), wide.select(AGE_BANDS).to_numpy().astype(np.float64)
 
 
-def care_home_residents(population: pl.DataFrame, codes: list[str]) -> np.ndarray | None:
-    """Per practice in ``codes``: its care-home residents (0 where not given), or None when the population has none
-    (the model then estimates them from the practices' oldest patients)."""
-    if "care_home_residents" not in population.columns:
+def practice_counts(population: pl.DataFrame, codes: list[str], column: str) -> np.ndarray | None:
+    """Per practice in ``codes``: its count in ``column`` (a palliative care register, care-home residents; 0 where not
+    given), or None when the population has no such column (the model then does without, or estimates it)."""
+    if column not in population.columns:
         return None
-    return np.array([r or 0.0 for r in per_practice(population, codes, "care_home_residents")], dtype=np.float64)
-
-
-def palliative_registers(population: pl.DataFrame, codes: list[str]) -> np.ndarray | None:
-    """Per practice in ``codes``: its palliative care register, or None when the population has none."""
-    if "palliative_register" not in population.columns:
-        return None
-    return np.array([r or 0.0 for r in per_practice(population, codes, "palliative_register")], dtype=np.float64)
+    return np.array([r or 0.0 for r in per_practice(population, codes, column)], dtype=np.float64)
 
 
 def practice_positions(population: pl.DataFrame, codes: list[str]) -> np.ndarray | None:
