@@ -43,23 +43,23 @@ def kill(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
-def wait_for_the_write(url: str, loading: subprocess.Popen, practices_before: int | None = None) -> None:
-    """Return once the load's transaction is writing rows and has not committed: on SQLite, its write-ahead log
-    has grown past a megabyte, the database's write lock is held and a reader still sees the practices there were
-    before (`practices_before`); on PostgreSQL, its session is running an
-    INSERT, COPY or DELETE inside an open transaction. (The commit may still win the race with the kill that
-    follows: kill_load_mid_write tries again when it does.)"""
+def wait_for_the_write(url: str, loading: subprocess.Popen, practices_before: int) -> bool:
+    """Return True once the load's transaction is writing and has not committed: on SQLite, the database's write
+    lock is held while a reader still sees the practices there were before (`practices_before`; the load's first
+    write deletes them, so the lock means its transaction is under way; its pages stay in its cache until the
+    commit, so the write-ahead log's size says nothing); on PostgreSQL, its session is running an INSERT, COPY or
+    DELETE inside an open transaction. False when the load ended first: the commit won the race, as it still may
+    with the kill that follows; kill_load_mid_write tries again either way."""
     engine = make_engine(url) if url.startswith("postgresql") else None
-    wal = Path(url.removeprefix("sqlite:///") + "-wal")
+    database = Path(url.removeprefix("sqlite:///"))
     deadline = time.monotonic() + 300
     try:
         while time.monotonic() < deadline:
-            assert loading.poll() is None, "the load ended before it was seen writing"
+            if loading.poll() is not None:
+                return False
             if engine is None:
-                database = wal.with_name(wal.name[:-4])
-                writing = wal.exists() and wal.stat().st_size > 1_000_000 and _write_locked(database)
-                if writing and (practices_before is None or _practices(database) == practices_before):
-                    return  # writing, and not yet committed
+                if _write_locked(database) and _practices(database) == practices_before:
+                    return True
             else:
                 with engine.connect() as conn:
                     busy = conn.execute(
@@ -70,8 +70,8 @@ def wait_for_the_write(url: str, loading: subprocess.Popen, practices_before: in
                         )
                     ).scalar_one()
                 if busy:
-                    return
-            time.sleep(0.005)
+                    return True
+            time.sleep(0.002)
         raise AssertionError("the load was not seen writing within 5 minutes")
     finally:
         if engine is not None:
@@ -116,13 +116,14 @@ def kill_load_mid_write(url: str, before: Path, loading: Path, attempts: int = 3
         engine.dispose()
         started = time.monotonic()
         process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        wait_for_the_write(url, process, len(economy.practices))
-        kill(process)
+        seen = wait_for_the_write(url, process, len(economy.practices))
+        if seen:
+            kill(process)
         killed_at = time.monotonic() - started
         engine = make_engine(url)
         with engine.connect() as conn:
             practices = conn.execute(select(func.count()).select_from(t.practice)).scalar_one()
         engine.dispose()
-        if practices == len(economy.practices):
+        if seen and practices == len(economy.practices):
             return killed_at
     raise AssertionError(f"the load committed before each of {attempts} kills")
