@@ -8,6 +8,7 @@ with the parameters (common random numbers). "compare" targets are never used in
 
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -31,6 +32,24 @@ def _share(part: str, whole: str):
     return share
 
 
+def _ae_hours(hours_of_week) -> Callable[[Results, float], float]:
+    """The share of A&E arrivals in the given hours of the week (0 = Monday 00:00-01:00), mean over replications."""
+    chosen = np.zeros(168, dtype=bool)
+    chosen[list(hours_of_week)] = True
+
+    def share(results, _registered) -> float:
+        by_hour = results.ae_mean_by_hour()
+        arrivals = by_hour["arrivals"].to_numpy()
+        return _ratio(arrivals[chosen[by_hour["hour_of_week"].to_numpy()]].sum(), arrivals.sum())
+
+    return share
+
+
+def _ae_monday_late_morning_ratio(results, registered) -> float:
+    """Arrivals an hour on Mondays 10:00-12:00 against the week's mean hourly arrivals."""
+    return _ae_hours((10, 11))(results, registered) / 2 * 168
+
+
 STATISTICS = {
     "ae_attendances_per_1000": _per_1000("ae_attendances"),
     "ooh_cases_per_1000": _per_1000("ooh_cases"),
@@ -49,6 +68,9 @@ STATISTICS = {
     "appointments_per_1000_per_week": lambda results, registered: _ratio(
         results.replications["practice_appointments_used"].mean(), registered / 1000 * 52
     ),
+    "ae_working_hours_share": _ae_hours(h for h in range(168) if 9 <= h % 24 < 18),
+    "ae_monday_share": _ae_hours(range(24)),
+    "ae_monday_late_morning_ratio": _ae_monday_late_morning_ratio,
     "closed_surgery_to_ae_share": lambda results, _registered: _ratio(
         results.replications["ae_from_straight_to_ae"].mean(), _ooh_needs(results)
     ),

@@ -1,0 +1,52 @@
+"""The A&E timing statistics the calibration report compares with published figures, worked by hand on arrival
+tables: hour 0 of the week is Monday 00:00-01:00."""
+
+import numpy as np
+import polars as pl
+import pytest
+
+from primarycare.simulation.api import Results
+from primarycare.simulation.calibrate import STATISTICS
+from primarycare.simulation.parameters import scenario_from
+
+
+def _results(arrivals_by_replication: list[np.ndarray]) -> Results:
+    hours = pl.concat(
+        pl.DataFrame({"replication": r, "hour_of_week": np.arange(168), "arrivals": a.astype(float)})
+        for r, a in enumerate(arrivals_by_replication)
+    )
+    empty = pl.DataFrame()
+    return Results(scenario_from("baseline"), empty, hours, empty, empty, empty, empty, 0.0, 0.0)
+
+
+def _week(weight) -> np.ndarray:
+    return np.array([weight(h) for h in range(168)], dtype=float)
+
+
+EVEN = _week(lambda h: 1)
+DAYTIME = _week(lambda h: 3 if 9 <= h % 24 < 18 else 1)  # 27 of 42 arrivals a day between 09:00 and 18:00
+MONDAY_PEAK = _week(lambda h: 7 if h in (10, 11) else 1)  # 180 a week; 14 in Monday's two late-morning hours
+MONDAYS = _week(lambda h: 2 if h < 24 else 1)  # 48 of 192 on Mondays
+
+
+@pytest.mark.parametrize(
+    "statistic, week, expected",
+    [
+        ("ae_working_hours_share", EVEN, 9 / 24),
+        ("ae_working_hours_share", DAYTIME, 27 / 42),
+        ("ae_monday_share", EVEN, 1 / 7),
+        ("ae_monday_share", MONDAYS, 48 / 192),
+        ("ae_monday_late_morning_ratio", EVEN, 1.0),
+        ("ae_monday_late_morning_ratio", MONDAY_PEAK, 7 / (180 / 168)),
+        ("ae_monday_late_morning_ratio", MONDAYS, 2 / (192 / 168)),
+    ],
+)
+def test_ae_timing_statistics(statistic, week, expected):
+    assert STATISTICS[statistic](_results([week]), 1000.0) == pytest.approx(expected)
+
+
+def test_ae_timing_is_the_mean_of_the_replications_arrivals():
+    """Two replications, one even and one with all its arrivals on Monday: the Monday share of the pooled weeks"""
+    only_mondays = _week(lambda h: 7 if h < 24 else 0)  # the same 168 arrivals a week, all on Monday
+    share = STATISTICS["ae_monday_share"](_results([EVEN, only_mondays]), 1000.0)
+    assert share == pytest.approx((24 + 168) / (2 * 168))
