@@ -50,3 +50,11 @@ def test_ae_timing_is_the_mean_of_the_replications_arrivals():
     only_mondays = _week(lambda h: 7 if h < 24 else 0)  # the same 168 arrivals a week, all on Monday
     share = STATISTICS["ae_monday_share"](_results([EVEN, only_mondays]), 1000.0)
     assert share == pytest.approx((24 + 168) / (2 * 168))
+
+
+def test_gp_referral_share_counts_out_of_hours_gps_referrals_of_every_attendance():
+    replications = pl.DataFrame(
+        {"ae_from_own_practice_ae": [10.0, 30.0], "ae_from_ooh_referral": [50.0, 30.0], "ae_attendances": [1e3, 1e3]}
+    )
+    results = Results(scenario_from("baseline"), replications, *[pl.DataFrame()] * 5, 0.0, 0.0)
+    assert STATISTICS["ae_gp_referral_share"](results, 1000.0) == pytest.approx(60 / 1000)

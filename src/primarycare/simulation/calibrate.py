@@ -68,6 +68,10 @@ STATISTICS = {
     "appointments_per_1000_per_week": lambda results, registered: _ratio(
         results.replications["practice_appointments_used"].mean(), registered / 1000 * 52
     ),
+    "ae_gp_referral_share": lambda results, _registered: _ratio(
+        results.replications["ae_from_own_practice_ae"].mean() + results.replications["ae_from_ooh_referral"].mean(),
+        results.replications["ae_attendances"].mean(),
+    ),
     "ae_working_hours_share": _ae_hours(h for h in range(168) if 9 <= h % 24 < 18),
     "ae_monday_share": _ae_hours(range(24)),
     "ae_monday_late_morning_ratio": _ae_monday_late_morning_ratio,
