@@ -43,6 +43,9 @@ def test_a_loaded_economy_reads_back_the_same(db_url, synth_icb):
     assert back.practices == economy.practices and back.commissioners == economy.commissioners
     assert back.achievement.height == economy.achievement.height
     assert back.achievement["achieved_points"].sum() == pytest.approx(economy.achievement["achieved_points"].sum())
+    for name in ("lists", "achievement", "prevalence", "services"):  # every row and value, as it was read
+        loaded, read = getattr(back, name), getattr(economy, name)
+        assert loaded.select(read.columns).sort(read.columns).equals(read.sort(read.columns)), name
 
 
 def test_reloading_a_year_replaces_it_and_keeps_other_years(db_url, synth_icb, synth_ccg):

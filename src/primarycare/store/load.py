@@ -4,6 +4,7 @@ anywhere leaves the database as it was."""
 import io
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
+from itertools import chain
 
 import polars as pl
 from sqlalchemy import Connection, Engine, Table, delete, insert, select
@@ -11,6 +12,8 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select
 from primarycare.economy.model import Economy
 from primarycare.store import tables as t
 from primarycare.store.migrate import upgrade
+
+SQLITE_VARIABLES = 999  # the fewest bound values a statement may hold in any SQLite build
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,9 @@ def _frames(economy: Economy) -> list[tuple[Table, pl.DataFrame]]:
 
 
 def bulk_insert(conn: Connection, table: Table, frame: pl.DataFrame, period_id: int) -> int:
-    """Insert a frame's rows for one period: COPY on PostgreSQL, executemany on SQLite (the period bound once, as
-    a literal); inside the caller's transaction."""
+    """Insert a frame's rows for one period: COPY on PostgreSQL; on SQLite, statements of many rows each (SQLite's
+    cost is per statement as much as per row), the period bound once, as a literal; inside the caller's
+    transaction."""
     columns = [c.name for c in table.columns if c.name in frame.columns and c.name != "period_id"]
     frame = frame.select(columns)
     if conn.dialect.name == "postgresql":
@@ -80,11 +84,19 @@ def bulk_insert(conn: Connection, table: Table, frame: pl.DataFrame, period_id: 
         statement = f"COPY {table.name} ({', '.join([*columns, 'period_id'])}) FROM STDIN WITH (FORMAT csv)"
         with cursor.copy(statement) as copy:
             copy.write(buffer.getvalue())
-    else:
-        placeholders = ", ".join("?" for _ in columns)
-        statement = (
-            f"INSERT INTO {table.name} (period_id, {', '.join(columns)}) VALUES ({int(period_id)}, {placeholders})"
-        )
-        cursor = conn.connection.dbapi_connection.cursor()  # the caller's transaction; rows streamed, not listed
-        cursor.executemany(statement, frame.iter_rows())
+        return frame.height
+    cursor = conn.connection.dbapi_connection.cursor()  # the caller's transaction
+    row = f"({int(period_id)}, {', '.join('?' for _ in columns)})"
+    per_statement = max(1, SQLITE_VARIABLES // len(columns))
+    whole = frame.height // per_statement * per_statement
+    values = [frame[name].to_list() for name in columns]
+    statement = f"INSERT INTO {table.name} (period_id, {', '.join(columns)}) VALUES "
+    cursor.executemany(statement + ", ".join([row] * per_statement), _flat_chunks(values, whole, per_statement))
+    cursor.executemany(statement + row, frame.slice(whole).iter_rows())
     return frame.height
+
+
+def _flat_chunks(columns: list[list], rows: int, size: int):
+    """The first ``rows`` rows of ``columns``, ``size`` rows at a time, each chunk's values row after row."""
+    for start in range(0, rows, size):
+        yield list(chain.from_iterable(zip(*(column[start : start + size] for column in columns), strict=True)))
