@@ -51,7 +51,11 @@ def points_text(points: float) -> str:
 
 
 def points_expr(expr: pl.Expr) -> pl.Expr:
-    return pl.when(expr == expr.floor()).then(fixed_expr(expr, 0)).otherwise(fixed_expr(expr, 2))
+    """points_text for a column: each distinct value written once, then looked up (a column of QOF points repeats
+    a few thousand values over hundreds of thousands of rows)."""
+    distinct = expr.unique(maintain_order=True)
+    text = pl.when(distinct == distinct.floor()).then(fixed_expr(distinct, 0)).otherwise(fixed_expr(distinct, 2))
+    return expr.replace_strict(distinct, text, return_dtype=pl.String)
 
 
 def gbp(value_pence: int) -> str:
