@@ -1,5 +1,6 @@
 """Read a folder of published (or synthetic) files into one Economy. Nothing is returned unless every file is good."""
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -22,23 +23,25 @@ def read_folder(folder: Path, year: str | None = None) -> Economy:
         if not (folder / required).is_file():
             raise IngestError.at(required, 1, 1, f"required file not found in {folder}")
     era = _era_of_map(folder / f.MAP_FILE)
+    spec, commissioner_columns, parent_columns = f.MAPS[era]
+    reads = {  # each file read on its own thread (polars and numpy release the GIL): QOF's beside the others
+        "qof": lambda: read_qof(folder, era),
+        "lists": lambda: read_table(folder / f.LISTS_FILE, f.LISTS),
+        "map": lambda: read_table(folder / f.MAP_FILE, spec),
+        "ods": lambda: _optional(folder / f.ODS_FILE, lambda p: read_table(p, f.ODS, header=False)),
+        "contracts": lambda: _optional(folder / f.CONTRACTS_FILE, lambda p: read_table(p, f.CONTRACTS)),
+        "services": lambda: _optional(folder / f.SERVICES_FILE, lambda p: read_table(p, f.SERVICES)),
+    }
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {label: pool.submit(read) for label, read in reads.items()}
     problems: list[Problem] = []
     tables: dict[str, pl.DataFrame | None] = {}
-
-    def attempt(label: str, read) -> None:
+    for label in ("lists", "map", "ods", "contracts", "services", "qof"):  # problems in the files' usual order
         try:
-            tables[label] = read()
+            tables[label] = futures[label].result()
         except IngestError as error:
             problems.extend(error.problems)
             tables[label] = None
-
-    spec, commissioner_columns, parent_columns = f.MAPS[era]
-    attempt("lists", lambda: read_table(folder / f.LISTS_FILE, f.LISTS))
-    attempt("map", lambda: read_table(folder / f.MAP_FILE, spec))
-    attempt("ods", lambda: _optional(folder / f.ODS_FILE, lambda p: read_table(p, f.ODS, header=False)))
-    attempt("contracts", lambda: _optional(folder / f.CONTRACTS_FILE, lambda p: read_table(p, f.CONTRACTS)))
-    attempt("services", lambda: _optional(folder / f.SERVICES_FILE, lambda p: read_table(p, f.SERVICES)))
-    attempt("qof", lambda: read_qof(folder, era))
     if problems:
         raise IngestError(problems)
     qof = tables["qof"]
