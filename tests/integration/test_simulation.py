@@ -825,3 +825,18 @@ def test_practices_sessions_by_weekday_meet_or_miss_the_monday_peak(population):
     assert (monday_failed < base_failed).all() and (friday_failed > base_failed).all()
     used = "practice_utilisation"
     assert (monday[used] > base[used]).all() and (friday[used] < base[used]).all()
+
+
+def test_gps_send_some_of_their_same_day_consultations_to_a_and_e(population):
+    """The practice_referral route: none without the share; it follows the consultations given (more appointments,
+    more referrals; in hours, on working days), and nothing else changes when it is switched off."""
+    base, none = run(population, replications=2), run(population, {"practice_ae_referral": 0.0}, replications=2)
+    more = run(population, {"practice_capacity_change": 0.2}, replications=2)
+    referred = base.replications["ae_from_practice_referral"]
+    assert (none.replications["ae_from_practice_referral"] == 0).all() and (referred > 0).all()
+    seen = base.replications["practice_appointments_used"]
+    share = float(referred.sum() / seen.sum())
+    assert 0.3 * 0.0063 < share < 0.0063  # of every appointment used, same-day and routine (43% same-day)
+    assert (more.replications["ae_from_practice_referral"] > referred).all()
+    others = [c for c in base.replications.columns if c.startswith("ae_from_") and c != "ae_from_practice_referral"]
+    assert base.replications.select(others).equals(none.replications.select(others))

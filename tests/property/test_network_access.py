@@ -31,7 +31,7 @@ def failed_access(lists, network, capacity, retry=None, **switches) -> tuple[flo
         "keyed": lambda failing: draws.choice(failing.ids, "after_failure", shares),
         "all": lambda failing: np.full(failing.ids.size, TRIES_AGAIN),
     }[retry]
-    failed, after = in_hours(
+    failed, after, _referred = in_hours(
         v, YEAR, annual, lists, np.asarray(network), draws, 0.0, counts, practices, lost, hours, choose
     )
     assert counts["unmet_in_hours"] == failed.ids.size == practices["failed_access"].sum() == after.size

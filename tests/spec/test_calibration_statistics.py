@@ -52,9 +52,14 @@ def test_ae_timing_is_the_mean_of_the_replications_arrivals():
     assert share == pytest.approx((24 + 168) / (2 * 168))
 
 
-def test_gp_referral_share_counts_out_of_hours_gps_referrals_of_every_attendance():
+def test_gp_referral_share_counts_gps_referrals_in_and_out_of_hours_of_every_attendance():
     replications = pl.DataFrame(
-        {"ae_from_own_practice_ae": [10.0, 30.0], "ae_from_ooh_referral": [50.0, 30.0], "ae_attendances": [1e3, 1e3]}
+        {
+            "ae_from_practice_referral": [20.0, 40.0],
+            "ae_from_own_practice_ae": [10.0, 30.0],
+            "ae_from_ooh_referral": [50.0, 30.0],
+            "ae_attendances": [1e3, 1e3],
+        }
     )
     results = Results(scenario_from("baseline"), replications, *[pl.DataFrame()] * 5, 0.0, 0.0)
-    assert STATISTICS["ae_gp_referral_share"](results, 1000.0) == pytest.approx(60 / 1000)
+    assert STATISTICS["ae_gp_referral_share"](results, 1000.0) == pytest.approx(90 / 1000)

@@ -50,6 +50,8 @@ def _ae_monday_late_morning_ratio(results, registered) -> float:
     return _ae_hours((10, 11))(results, registered) / 2 * 168
 
 
+GP_REFERRALS = ("practice_referral", "own_practice_ae", "ooh_referral")  # A&E routes a GP decided, in and out of hours
+
 STATISTICS = {
     "ae_attendances_per_1000": _per_1000("ae_attendances"),
     "ooh_cases_per_1000": _per_1000("ooh_cases"),
@@ -69,7 +71,7 @@ STATISTICS = {
         results.replications["practice_appointments_used"].mean(), registered / 1000 * 52
     ),
     "ae_gp_referral_share": lambda results, _registered: _ratio(
-        results.replications["ae_from_own_practice_ae"].mean() + results.replications["ae_from_ooh_referral"].mean(),
+        sum(results.replications[f"ae_from_{route}"].mean() for route in GP_REFERRALS),
         results.replications["ae_attendances"].mean(),
     ),
     "ae_working_hours_share": _ae_hours(h for h in range(168) if 9 <= h % 24 < 18),

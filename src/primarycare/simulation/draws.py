@@ -18,7 +18,7 @@ import numpy as np
 
 GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-COUNTS = ("in_hours_demand", "ooh_arrivals", "ae_background", "routine_demand", "ambulance_999")
+COUNTS = ("in_hours_demand", "ooh_arrivals", "ae_background", "routine_demand", "ambulance_999", "practice_referral")
 DECISIONS = (
     "in_hours_time",
     "after_failure",
@@ -38,6 +38,7 @@ DECISIONS = (
     "calls_again_after",
     "coop_gp",
     "care_home",
+    "referral_time",
 )
 OOH_NEED = np.uint64(1 << 62)  # out-of-hours needs' ids: this bit set; in-hours needs' ids below it
 

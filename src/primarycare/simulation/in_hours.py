@@ -103,9 +103,10 @@ def in_hours(
     series: dict | None = None,
     backlog: np.ndarray | None = None,
     week=(1.0,) * 5,
-) -> tuple[Routed, np.ndarray]:
+) -> tuple[Routed, np.ndarray, Routed]:
     """Returns the needs that failed (id = practice-day cell << 16 | place in the day) and what each did
-    (``choose``'s answer: 0 waits, 1 calls 111, 2 goes to A&E; without ``choose``, 0 for all). A patient who chooses
+    (``choose``'s answer: 0 waits, 1 calls 111, 2 goes to A&E; without ``choose``, 0 for all), and the same-day
+    consultations the GP sent to A&E (practice_referrals). A patient who chooses
     to try again (3) is a request on the practice's next working day, in that day's order, and chooses again if it
     fails again. ``network``: each practice's network (an index); ``lost``: practices x working days, sessions given
     up; ``hour_weights``: same-day requests by hour from 08:00 (the last weight for 18:00-18:30); ``series``, when
@@ -197,4 +198,29 @@ def in_hours(
     practices["same_day_needs"] = new[:, days].sum(axis=1).astype(np.float64)
     kept = still.practice[still.counted]
     practices["failed_access"] = np.bincount(kept, minlength=len(annual)).astype(np.float64)
-    return still, after
+    return still, after, practice_referrals(v, working, demand, served, draws, start, hour_weights)
+
+
+def practice_referrals(v, working, demand, served, draws: Draws, start: float, hour_weights) -> Routed:
+    """The same-day consultations (``served``, practices x working days) that end with the GP sending the patient to
+    A&E: ``practice_ae_referral`` of them, a binomial count per practice-day drawn by inversion from one uniform per
+    cell (so a scenario serving more keeps the same draws). A referred patient is one of the day's served requests,
+    which are its first served / demand in arrival order, so the consultation's clock time is drawn from the
+    first served / demand of the day's arrival-time distribution (id: the cell << 16 | its place among the served,
+    places no failed request takes). Times are of the consultation; the patient reaches A&E an hour later."""
+    from scipy.stats import binom
+
+    chance = draws.counts["practice_referral"].random(served.shape)
+    referred = np.maximum(binom.ppf(chance, served, v["practice_ae_referral"]), 0).astype(np.int64)  # ppf(0) is -1
+    practice, day = np.nonzero(referred)
+    k = referred[practice, day]
+    cell = np.repeat(practice * working.size + day, k)
+    place = np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k)
+    ids = (cell.astype(np.uint64) << np.uint64(16)) | place.astype(np.uint64)
+    reach = np.repeat(served[practice, day] / np.maximum(demand[practice, day], 1), k)
+    hours = np.array([*range(8, 19), 18.5])
+    cdf = np.concatenate([[0.0], np.cumsum(np.asarray(hour_weights, dtype=float) * np.diff(hours))])
+    clock = np.interp(draws.uniform(ids, "referral_time") * reach, cdf / cdf[-1], hours)
+    times = working[np.repeat(day, k)] * 24 + clock
+    order = np.argsort(times, kind="stable")
+    return Routed(ids[order], times[order], times[order] >= start, np.repeat(practice, k)[order])

@@ -10,6 +10,7 @@ AE_ROUTES = (
     "111_ae",
     "own_practice_ae",
     "ooh_referral",
+    "practice_referral",
 )
 
 KPIS = {

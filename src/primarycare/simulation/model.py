@@ -178,7 +178,7 @@ def simulate(
         return draws.choose(failing.ids, "after_failure", shares)
 
     days: dict = {}  # the appointment book's daily series, and the routine books' queues at the end
-    failed, after = in_hours(
+    failed, after, referred = in_hours(
         v,
         year,
         annual,
@@ -202,6 +202,7 @@ def simulate(
     counts["failed_access_before_closed_days_acted"] = float((before_closed & acted).sum())
     counts["failed_access_acted"] = float(acted.sum())
     ae["failed_access"].append(later(failed[after == 2], 1.0))
+    ae["practice_referral"].append(later(referred, 1.0))
     first_calls = Routed.joined([needs[~direct & ~own], failed[after == 1]])
     calls, disposition, by_rule = with_repeats(first_calls, v, draws, year.hours)
     from_practice = calls.practice != NO_PRACTICE

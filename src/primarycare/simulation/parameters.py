@@ -31,6 +31,7 @@ SHARES_THAT_ADD_UP = {
 PROBABILITIES = (
     "same_day_share",
     "straight_to_ae_share",
+    "practice_ae_referral",
     "ambulance_conveyed_share",
     "urgent_share",
     "ooh_ae_referral",

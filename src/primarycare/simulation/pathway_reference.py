@@ -148,9 +148,11 @@ class Reference:
             retries = tomorrow
 
     def request(self, p: int, at: float, free, booked, tomorrow, last_day: bool):
-        yield self.env.timeout(at - self.env.now)
-        if free[p] > 0:
+        yield self.env.timeout(max(at - self.env.now, 0.0))  # the clock may be an ulp past `at`
+        if free[p] > 0:  # seen today; the GP may send the patient to A&E
             free[p] -= 1
+            if self.rng.random() < self.v["practice_ae_referral"]:
+                self.env.process(self.attend(at + 1.0, "practice_referral", at >= self.start))
             return
         days = int(self.next_working[int(at // 24)])
         choice = self.rng.choice(4, p=self.choice[min(days, 7)][p])
@@ -176,7 +178,7 @@ class Reference:
             half = hour % 24 == 18 and year.working_day[hour // 24]
             offsets = rng.random(per_hour[hour])
             for at in np.sort(hour + (0.5 + 0.5 * offsets if half else offsets)):
-                yield self.env.timeout(at - self.env.now)
+                yield self.env.timeout(max(at - self.env.now, 0.0))  # the clock may be an ulp past `at`
                 p, counted = int(rng.choice(len(chance), p=chance)), at >= self.start
                 if rng.random() < v["straight_to_ae_share"]:
                     self.env.process(self.attend(at + 1.0, "straight_to_ae", counted))
@@ -249,14 +251,14 @@ class Reference:
         per_hour = rng.poisson(per_year * year.weeks / 52 * weights / weights.sum())
         for hour in np.flatnonzero(per_hour):
             for at in np.sort(hour + rng.random(per_hour[hour])):
-                yield self.env.timeout(at - self.env.now)
+                yield self.env.timeout(max(at - self.env.now, 0.0))  # the clock may be an ulp past `at`
                 self.env.process(self.attend(at, route, at >= self.start))
 
     def attend(self, at: float, route: str, counted: bool):
         self.add(f"ae_{route}", counted)
         if at >= self.year.hours:
             return  # after the year's end: counted as an attendance, not simulated
-        yield self.env.timeout(at - self.env.now)
+        yield self.env.timeout(max(at - self.env.now, 0.0))  # the clock may be an ulp past `at`
         self.add("ae_seen", counted)
         treating = self.rng.exponential(self.v["ae_treatment_minutes"] / 60)
         seen: list[float] = []
@@ -273,6 +275,7 @@ class Reference:
             "ae_four_hour_share": share("ae_within_4h", "ae_seen"),
             "ae_from_background": c("ae_background"),
             "ae_from_failed_access": c("ae_failed_access"),
+            "ae_from_practice_referral": c("ae_practice_referral"),
             "calls_111": c("calls_111"),
             "calls_answered_within_60s_share": share("calls_answered_60s", "calls_111"),
             "ooh_cases": c("ooh_cases"),
