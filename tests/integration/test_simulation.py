@@ -107,8 +107,9 @@ def test_every_count_starts_at_the_end_of_the_warm_up(population):
     queue = ("routine_waiting_days", "routine_unbooked")
     skip = {"events", "ooh_duty_hours", *queue}
     for name, value in cold["counts"].items():
-        if name not in skip and value >= 200:
-            assert warm["counts"][name] / value == pytest.approx(52 / 56, abs=0.04), name
+        if name not in skip and value >= 200:  # within 0.04, or 4 binomial standard deviations of a small count
+            spread = max(0.04, 4 * np.sqrt(4 / 56 * 52 / 56 / value))
+            assert warm["counts"][name] / value == pytest.approx(52 / 56, abs=spread), name
     for name in queue:
         assert warm["counts"][name] > cold["counts"][name] * 52 / 56, name
     for name, per_practice in warm["practices"].items():
@@ -491,7 +492,7 @@ def test_sensitivity_ranks_the_assumptions_by_their_influence(tmp_path):
     assumptions = set(load_defaults().assumptions())
     assert set(tornado["parameter"]) == assumptions and "consultations_per_person_year" not in assumptions
     ae = tornado.filter(pl.col("kpi") == "ae_attendances")
-    drivers = {"ooh_needs_per_1000_per_year", "straight_to_ae_share"}  # out-of-hours needs going straight to A&E
+    drivers = {"background_ae_per_1000_per_year", "ooh_needs_per_1000_per_year"}  # the calibrated model's largest
     assert set(ae["parameter"][:2]) == drivers and (ae["at_high"][:2] > ae["at_low"][:2]).all()
     assert ae.filter(pl.col("parameter").str.starts_with("cost_"))["swing"].max() == 0  # prices move no attendance
     cost = tornado.filter(pl.col("kpi") == "cost_gbp")
@@ -573,7 +574,8 @@ def test_results_by_month_network_and_commissioner_add_up_to_the_year(population
 
 def test_queue_length_over_the_week_agrees_with_littles_law(population):
     """L = λW for 111: the mean number waiting (sampled at every hour) equals the call rate times the mean wait."""
-    results = run(population, {"ooh_needs_per_1000_per_year": 256.7 * 1.3}, replications=2)
+    busier = load_defaults().values["ooh_needs_per_1000_per_year"] * 1.3  # 1.3 times the load the rotas were set for
+    results = run(population, {"ooh_needs_per_1000_per_year": busier}, replications=2)
     queues = results.queue_means()
     assert set(queues["station"]) == {"calls_111", "assessment", "ae"}
     calls = queues.filter(pl.col("station") == "calls_111")

@@ -63,3 +63,15 @@ def test_gp_referral_share_counts_gps_referrals_in_and_out_of_hours_of_every_att
     )
     results = Results(scenario_from("baseline"), replications, *[pl.DataFrame()] * 5, 0.0, 0.0)
     assert STATISTICS["ae_gp_referral_share"](results, 1000.0) == pytest.approx(90 / 1000)
+
+
+def test_closed_surgery_share_counts_every_route_to_a_and_e_that_begins_out_of_hours():
+    """Of 1,000 out-of-hours needs a replication: 200 straight there, 30 + 20 + 10 + 5 sent by 111's ambulance, 111,
+    an out-of-hours GP and a practice's own cover; failed daytime access and the background do not count."""
+    routes = {"straight_to_ae": 200, "ambulance": 30, "111_ae": 20, "ooh_referral": 10, "own_practice_ae": 5}
+    others = {"failed_access": 70, "failed_access_via_111": 9, "background": 400, "practice_referral": 8}
+    replications = pl.DataFrame({f"ae_from_{r}": [float(n), float(n)] for r, n in {**routes, **others}.items()})
+    practices = pl.DataFrame({"replication": [0, 0, 1, 1], "ooh_needs": [600.0, 400.0, 500.0, 500.0]})
+    empty = pl.DataFrame()
+    results = Results(scenario_from("baseline"), replications, empty, practices, empty, empty, empty, 0.0, 0.0)
+    assert STATISTICS["closed_surgery_to_ae_share"](results, 1000.0) == pytest.approx(265 / 1000)

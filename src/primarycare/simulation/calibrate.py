@@ -50,6 +50,9 @@ def _ae_monday_late_morning_ratio(results, registered) -> float:
     return _ae_hours((10, 11))(results, registered) / 2 * 168
 
 
+# The survey asks those who needed care while the surgery was closed where they ended up: A&E by any route that
+# begins with an out-of-hours need (straight there, or sent by 111, its ambulance or an out-of-hours GP).
+OUT_OF_HOURS_TO_AE = ("straight_to_ae", "ambulance", "111_ae", "ooh_referral", "own_practice_ae")
 GP_REFERRALS = ("practice_referral", "own_practice_ae", "ooh_referral")  # A&E routes a GP decided, in and out of hours
 
 STATISTICS = {
@@ -78,7 +81,7 @@ STATISTICS = {
     "ae_monday_share": _ae_hours(range(24)),
     "ae_monday_late_morning_ratio": _ae_monday_late_morning_ratio,
     "closed_surgery_to_ae_share": lambda results, _registered: _ratio(
-        results.replications["ae_from_straight_to_ae"].mean(), _ooh_needs(results)
+        sum(results.replications[f"ae_from_{route}"].mean() for route in OUT_OF_HOURS_TO_AE), _ooh_needs(results)
     ),
 }
 
