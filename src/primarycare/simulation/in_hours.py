@@ -55,10 +55,14 @@ def arrival_clock(place: np.ndarray, unmet: np.ndarray, v_uniform: np.ndarray, w
     term = np.log1p(-v_uniform) / (place + 1)
     running = np.cumsum(term)
     ends = np.repeat(np.cumsum(unmet) - 1, unmet)
-    quantile = np.exp(running[ends] - running + term)
+    return day_clock(np.exp(running[ends] - running + term), weights)
+
+
+def day_clock(quantile: np.ndarray, weights) -> np.ndarray:
+    """The clock time (hours) at each quantile of the day's same-day arrivals: ``weights`` per hour from 08:00, the
+    last for 18:00-18:30."""
     hours = np.array([*range(8, 19), 18.5])
-    weights = np.asarray(weights, dtype=float)
-    cdf = np.concatenate([[0.0], np.cumsum(weights * np.diff(hours))])
+    cdf = np.concatenate([[0.0], np.cumsum(np.asarray(weights, dtype=float) * np.diff(hours))])
     return np.interp(quantile, cdf / cdf[-1], hours)
 
 
@@ -218,9 +222,6 @@ def practice_referrals(v, working, demand, served, draws: Draws, start: float, h
     place = np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k)
     ids = (cell.astype(np.uint64) << np.uint64(16)) | place.astype(np.uint64)
     reach = np.repeat(served[practice, day] / np.maximum(demand[practice, day], 1), k)
-    hours = np.array([*range(8, 19), 18.5])
-    cdf = np.concatenate([[0.0], np.cumsum(np.asarray(hour_weights, dtype=float) * np.diff(hours))])
-    clock = np.interp(draws.uniform(ids, "referral_time") * reach, cdf / cdf[-1], hours)
-    times = working[np.repeat(day, k)] * 24 + clock
+    times = working[np.repeat(day, k)] * 24 + day_clock(draws.uniform(ids, "referral_time") * reach, hour_weights)
     order = np.argsort(times, kind="stable")
     return Routed(ids[order], times[order], times[order] >= start, np.repeat(practice, k)[order])
