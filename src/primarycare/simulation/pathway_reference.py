@@ -103,6 +103,10 @@ class Reference:
         if counted:
             self.count[name] = self.count.get(name, 0.0) + amount
 
+    def until(self, at: float):
+        """A wait until ``at``, or none when it has passed (the clock may stand an ulp past a time it was sent to)."""
+        return self.env.timeout(max(at - self.env.now, 0.0))
+
     def run(self) -> dict[str, float]:
         self.env.process(self.practices())
         self.env.process(self.ooh_needs())
@@ -148,7 +152,7 @@ class Reference:
             retries = tomorrow
 
     def request(self, p: int, at: float, free, booked, tomorrow, last_day: bool):
-        yield self.env.timeout(max(at - self.env.now, 0.0))  # the clock may be an ulp past `at`
+        yield self.until(at)
         if free[p] > 0:  # seen today; the GP may send the patient to A&E
             free[p] -= 1
             if self.rng.random() < self.v["practice_ae_referral"]:
@@ -178,7 +182,7 @@ class Reference:
             half = hour % 24 == 18 and year.working_day[hour // 24]
             offsets = rng.random(per_hour[hour])
             for at in np.sort(hour + (0.5 + 0.5 * offsets if half else offsets)):
-                yield self.env.timeout(max(at - self.env.now, 0.0))  # the clock may be an ulp past `at`
+                yield self.until(at)
                 p, counted = int(rng.choice(len(chance), p=chance)), at >= self.start
                 if rng.random() < v["straight_to_ae_share"]:
                     self.env.process(self.attend(at + 1.0, "straight_to_ae", counted))
@@ -187,7 +191,7 @@ class Reference:
 
     def call(self, at: float, p: int, from_practice: bool, first: float, attempt: int, counted: bool):
         v, rng = self.v, self.rng
-        yield self.env.timeout(max(at - self.env.now, 0.0))  # a repeat is timed from the first call's start
+        yield self.until(at)  # a repeat is timed from the first call's start
         answered: list[float] = []
         yield self.env.process(
             self.servers["calls_111"].serve(rng.exponential(v["call_handling_minutes"] / 60), answered)
@@ -251,14 +255,14 @@ class Reference:
         per_hour = rng.poisson(per_year * year.weeks / 52 * weights / weights.sum())
         for hour in np.flatnonzero(per_hour):
             for at in np.sort(hour + rng.random(per_hour[hour])):
-                yield self.env.timeout(max(at - self.env.now, 0.0))  # the clock may be an ulp past `at`
+                yield self.until(at)
                 self.env.process(self.attend(at, route, at >= self.start))
 
     def attend(self, at: float, route: str, counted: bool):
         self.add(f"ae_{route}", counted)
         if at >= self.year.hours:
             return  # after the year's end: counted as an attendance, not simulated
-        yield self.env.timeout(max(at - self.env.now, 0.0))  # the clock may be an ulp past `at`
+        yield self.until(at)
         self.add("ae_seen", counted)
         treating = self.rng.exponential(self.v["ae_treatment_minutes"] / 60)
         seen: list[float] = []
