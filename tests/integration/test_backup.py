@@ -92,6 +92,19 @@ def test_a_broken_sqlite_backup_is_refused(sqlite_url, tmp_path):
     assert _count(engine, t.app_user) == 1
 
 
+def test_a_truncated_postgresql_backup_is_refused_and_changes_nothing(postgres_url, synth_icb, tmp_path):
+    engine = make_engine(postgres_url)
+    save_economy(engine, read_folder(synth_icb))  # partitioned bulk tables among what a restore replaces
+    create_user(engine, "kept", PASSWORD, "commissioner")
+    backup = tmp_path / "b.dump"
+    assert CliRunner().invoke(cli, ["db", "backup", "--db", postgres_url, "--out", str(backup)]).exit_code == 0
+    whole = backup.read_bytes()
+    backup.write_bytes(whole[: len(whole) * 2 // 3])  # the header and schema intact, the data cut short
+    refused = CliRunner().invoke(cli, ["db", "restore", "--db", postgres_url, "--from", str(backup)])
+    assert refused.exit_code == 2 and "pg_restore failed" in refused.output, refused.output
+    assert _count(engine, t.app_user) == 1 and _count(engine, t.practice) == 40
+
+
 def test_a_restore_reports_a_tampered_audit_chain(db_url, tmp_path):
     engine = make_engine(db_url)
     upgrade(engine)

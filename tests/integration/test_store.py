@@ -1,6 +1,9 @@
 """Storage against SQLite and PostgreSQL: migrations, loads, re-loads, and loads that must leave nothing behind."""
 
+from datetime import UTC, datetime
+
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
@@ -12,7 +15,7 @@ from primarycare.store import tables as t
 from primarycare.store.economy import read_economy
 from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
-from primarycare.store.migrate import upgrade
+from primarycare.store.migrate import alembic_config, upgrade
 
 
 def snapshot(engine) -> dict:
@@ -62,10 +65,48 @@ def test_reloading_a_year_replaces_it_and_keeps_other_years(db_url, synth_icb, s
     assert summarise(read_economy(engine, "2021-22")).practices == 25
 
 
+def undeclared_tables(engine) -> set[str]:
+    return set(inspect(engine).get_table_names()) - set(t.metadata.tables) - {"alembic_version"}
+
+
+def test_postgresql_keeps_a_partition_per_loaded_period_and_sqlite_none(db_url, synth_icb, synth_ccg):
+    engine = make_engine(db_url)
+    save_economy(engine, read_folder(synth_ccg))
+    save_economy(engine, read_folder(synth_icb))
+    save_economy(engine, read_folder(synth_icb))  # the re-load drops the replaced period's partitions
+    with engine.connect() as conn:
+        periods = conn.execute(select(t.period.c.id)).scalars().all()
+        services = conn.execute(select(func.count()).select_from(t.service_participation)).scalar()
+    expected = {f"{table.name}_p{period}" for table in t.BULK_TABLES for period in periods}
+    assert len(periods) == 2 and services > 0
+    assert undeclared_tables(engine) == (expected if engine.dialect.name == "postgresql" else set())
+
+
+def test_migrating_a_loaded_database_keeps_its_rows(db_url, synth_icb):
+    engine = make_engine(db_url)
+    upgrade(engine, "0009")  # before the bulk tables were partitioned: rows written as they were then
+    economy = read_folder(synth_icb)
+    with engine.begin() as conn:
+        period_id = conn.execute(
+            t.period.insert().values(year=economy.year, era=economy.era, extract_date="x", loaded_at=datetime.now(UTC))
+        ).inserted_primary_key[0]
+        rows = economy.achievement.head(50).with_columns(period_id=period_id).to_dicts()
+        conn.execute(t.achievement.insert(), rows)
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t.achievement)).scalar() == 50
+    save_economy(engine, economy, migrate=False)  # a re-load of the migrated year replaces its rows
+    assert read_economy(engine, with_qof=True).achievement.height == economy.achievement.height
+    command.downgrade(alembic_config(engine), "0009")
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t.achievement)).scalar() == economy.achievement.height
+    assert undeclared_tables(engine) == set()
+
+
 def test_a_crash_mid_write_leaves_the_database_as_it_was(db_url, synth_icb, synth_ccg, monkeypatch):
     engine = make_engine(db_url)
     save_economy(engine, read_folder(synth_icb))
-    before = snapshot(engine)
+    before, tables = snapshot(engine), undeclared_tables(engine)
     real_insert = load_module.bulk_insert
 
     def failing_insert(conn, table, frame, period_id):
@@ -79,3 +120,4 @@ def test_a_crash_mid_write_leaves_the_database_as_it_was(db_url, synth_icb, synt
     with pytest.raises(RuntimeError, match="disk is full"):
         save_economy(engine, read_folder(synth_ccg))  # a new year: inserts, then fails
     assert snapshot(engine) == before
+    assert undeclared_tables(engine) == tables  # no partition left behind

@@ -1,5 +1,5 @@
 """Backups and restores: SQLite through its online backup API (consistent while the app keeps writing), PostgreSQL
-through its own pg_dump and pg_restore (custom format, restored in one transaction). A backup is written to a
+through its own pg_dump and pg_restore (custom format, restored in one transaction by psql). A backup is written to a
 temporary file and renamed, so a failed one leaves no half file under the name asked for."""
 
 import glob
@@ -7,6 +7,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -47,7 +48,7 @@ def restore(engine: Engine, source: Path) -> None:
         if not head.startswith(PG_MAGIC):
             raise BackupError(f"{source}: not a PostgreSQL dump made by 'primarycare db backup'")
         engine.dispose()
-        _run("pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", str(source), engine=engine)
+        _restore_postgres(source, engine)
 
 
 def _sqlite_path(engine: Engine) -> Path:
@@ -80,11 +81,35 @@ def _check_sqlite(path: Path) -> None:
         raise BackupError(f"{path}: not a sound primarycare backup ({verdict if verdict != 'ok' else 'no schema'})")
 
 
-def _run(tool: str, *args: str, engine: Engine) -> None:
-    url = make_url(engine.url.render_as_string(hide_password=False))
-    env = {**os.environ, "PGPASSWORD": url.password or ""}
-    dbname = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-    done = subprocess.run([_binary(tool), *args, f"--dbname={dbname}"], env=env, capture_output=True, text=True)
+def _restore_postgres(source: Path, engine: Engine) -> None:
+    """pg_restore's own --clean cannot drop a partition's primary key (it belongs to the partitioned table's key), so
+    the dump is first written out whole as a script (a broken file fails here and changes nothing), then psql empties
+    the schema and runs the script, all in one transaction."""
+    with tempfile.TemporaryDirectory(prefix="primarycare-restore-") as folder:
+        script = Path(folder) / "restore.sql"
+        _run("pg_restore", "--no-owner", f"--file={script}", str(source), engine=None)
+        clean = ("-c", "DROP SCHEMA public CASCADE", "-c", "CREATE SCHEMA public")
+        _run(
+            "psql",
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "--single-transaction",
+            *clean,
+            f"--file={script}",
+            engine=engine,
+        )
+
+
+def _run(tool: str, *args: str, engine: Engine | None) -> None:
+    """Run one of PostgreSQL's programs, on the engine's database unless ``engine`` is None."""
+    env, database = dict(os.environ), []
+    if engine is not None:
+        url = make_url(engine.url.render_as_string(hide_password=False))
+        env["PGPASSWORD"] = url.password or ""
+        database = [f"--dbname={url.set(drivername='postgresql', password=None).render_as_string(hide_password=False)}"]
+    done = subprocess.run([_binary(tool), *args, *database], env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise BackupError(f"{tool} failed: {done.stderr.strip()[-2000:]}")
 

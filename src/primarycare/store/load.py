@@ -1,5 +1,6 @@
 """Save one period's economy in a single transaction: a re-load of the same year replaces it, and a failure
-anywhere leaves the database as it was."""
+anywhere leaves the database as it was. On PostgreSQL the bulk tables' rows go into the period's own partitions
+(store/partitions.py)."""
 
 import io
 from dataclasses import dataclass, fields
@@ -10,6 +11,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, Table, delete, insert, select
 
 from primarycare.economy.model import Economy
+from primarycare.store import partitions
 from primarycare.store import tables as t
 from primarycare.store.migrate import upgrade
 
@@ -28,10 +30,12 @@ def save_economy(engine: Engine, economy: Economy, *, migrate: bool = True) -> L
         upgrade(engine)
     frames = _frames(economy)
     with engine.begin() as conn:
+        partitioned = conn.dialect.name == "postgresql"
         existing = conn.execute(select(t.period.c.id).where(t.period.c.year == economy.year)).scalar()
         if existing is not None:
             for table in t.ECONOMY_TABLES:
-                conn.execute(delete(table).where(table.c.period_id == existing))
+                if not (partitioned and table in t.BULK_TABLES):  # those partitions are dropped at the end
+                    conn.execute(delete(table).where(table.c.period_id == existing))
             conn.execute(delete(t.period).where(t.period.c.id == existing))
         period_id = conn.execute(
             insert(t.period).values(
@@ -44,6 +48,8 @@ def save_economy(engine: Engine, economy: Economy, *, migrate: bool = True) -> L
         rows = {}
         for table, frame in frames:
             rows[table.name] = bulk_insert(conn, table, frame, period_id)
+        if partitioned and existing is not None:
+            partitions.drop(conn.connection.dbapi_connection.cursor(), existing)
     return LoadReport(year=economy.year, replaced=existing is not None, rows=rows)
 
 
@@ -72,18 +78,22 @@ def _frames(economy: Economy) -> list[tuple[Table, pl.DataFrame]]:
 
 
 def bulk_insert(conn: Connection, table: Table, frame: pl.DataFrame, period_id: int) -> int:
-    """Insert a frame's rows for one period: COPY on PostgreSQL; on SQLite, statements of many rows each (SQLite's
-    cost is per statement as much as per row), the period bound once, as a literal; inside the caller's
-    transaction."""
+    """Insert a frame's rows for one period, inside the caller's transaction. PostgreSQL: COPY (into the period's
+    own partition of a bulk table, keyed after). SQLite: statements of many rows each (SQLite's cost is per
+    statement as much as per row), the period bound once, as a literal."""
     columns = [c.name for c in table.columns if c.name in frame.columns and c.name != "period_id"]
     frame = frame.select(columns)
     if conn.dialect.name == "postgresql":
         buffer = io.BytesIO()
         frame.with_columns(pl.lit(period_id).alias("period_id")).write_csv(buffer, include_header=False, null_value="")
         cursor = conn.connection.dbapi_connection.cursor()
-        statement = f"COPY {table.name} ({', '.join([*columns, 'period_id'])}) FROM STDIN WITH (FORMAT csv)"
+        bulk = table in t.BULK_TABLES
+        target = partitions.create_detached(cursor, table, period_id) if bulk else table.name
+        statement = f"COPY {target} ({', '.join([*columns, 'period_id'])}) FROM STDIN WITH (FORMAT csv)"
         with cursor.copy(statement) as copy:
             copy.write(buffer.getvalue())
+        if bulk:
+            partitions.attach(cursor, table, period_id)
         return frame.height
     cursor = conn.connection.dbapi_connection.cursor()  # the caller's transaction
     row = f"({int(period_id)}, {', '.join('?' for _ in columns)})"

@@ -26,8 +26,9 @@ def _bulk_period() -> Column:
     return Column("period_id", Integer, primary_key=True)
 
 
-# Bulk tables are clustered on their key in SQLite (WITHOUT ROWID): one b-tree to write instead of two.
-BULK = {"sqlite_with_rowid": False}
+# Bulk tables are clustered on their key in SQLite (WITHOUT ROWID): one b-tree to write instead of two. On PostgreSQL
+# each is partitioned by period (store/partitions.py): a load fills a period's own table and indexes it once.
+BULK = {"sqlite_with_rowid": False, "postgresql_partition_by": "LIST (period_id)"}
 
 
 period = Table(
@@ -239,6 +240,7 @@ ECONOMY_TABLES = (
     prevalence,
     service_participation,
 )
+BULK_TABLES = (list_count, achievement, prevalence, service_participation)
 
 __all__ = [
     "metadata",
