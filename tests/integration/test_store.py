@@ -11,6 +11,7 @@ from sqlalchemy import func, inspect, select
 from primarycare.economy.summary import summarise
 from primarycare.ingest.folder import read_folder
 from primarycare.store import load as load_module
+from primarycare.store import partitions
 from primarycare.store import tables as t
 from primarycare.store.economy import read_economy
 from primarycare.store.engine import make_engine
@@ -80,6 +81,16 @@ def test_postgresql_keeps_a_partition_per_loaded_period_and_sqlite_none(db_url, 
     expected = {f"{table.name}_p{period}" for table in t.BULK_TABLES for period in periods}
     assert len(periods) == 2 and services > 0
     assert undeclared_tables(engine) == (expected if engine.dialect.name == "postgresql" else set())
+
+
+def test_a_load_drops_what_a_killed_load_staged(postgres_url, synth_icb):
+    engine = make_engine(postgres_url)
+    save_economy(engine, read_folder(synth_icb))
+    with engine.begin() as conn:  # what a load killed between staging and attaching leaves: a committed table
+        partitions.create(conn, t.achievement, 999, keyed=False)
+    assert undeclared_tables(engine) == {f"{table.name}_p1" for table in t.BULK_TABLES} | {"achievement_p999"}
+    save_economy(engine, read_folder(synth_icb))
+    assert undeclared_tables(engine) == {f"{table.name}_p2" for table in t.BULK_TABLES}
 
 
 def test_migrating_a_loaded_database_keeps_its_rows(db_url, synth_icb):

@@ -29,28 +29,37 @@ def save_economy(engine: Engine, economy: Economy, *, migrate: bool = True) -> L
     if migrate:
         upgrade(engine)
     frames = _frames(economy)
-    with engine.begin() as conn:
-        partitioned = conn.dialect.name == "postgresql"
-        existing = conn.execute(select(t.period.c.id).where(t.period.c.year == economy.year)).scalar()
-        if existing is not None:
-            for table in t.ECONOMY_TABLES:
-                if not (partitioned and table in t.BULK_TABLES):  # those partitions are dropped at the end
-                    conn.execute(delete(table).where(table.c.period_id == existing))
-            conn.execute(delete(t.period).where(t.period.c.id == existing))
-        period_id = conn.execute(
-            insert(t.period).values(
-                year=economy.year,
-                era=economy.era,
-                extract_date=economy.extract_date,
-                loaded_at=datetime.now(UTC),
-            )
-        ).inserted_primary_key[0]
-        rows = {}
-        for table, frame in frames:
-            rows[table.name] = bulk_insert(conn, table, frame, period_id)
-        if partitioned and existing is not None:
-            partitions.drop(conn.connection.dbapi_connection.cursor(), existing)
-    return LoadReport(year=economy.year, replaced=existing is not None, rows=rows)
+    partitioned = engine.dialect.name == "postgresql"
+    staged = [(table, frame) for table, frame in frames if partitioned and table in t.BULK_TABLES]
+    unstaged = [(table, frame) for table, frame in frames if not (partitioned and table in t.BULK_TABLES)]
+    period_id = None
+    try:
+        with engine.begin() as conn:
+            rows = {}
+            if partitioned:
+                period_id = partitions.begin_load(conn)
+                rows = partitions.stage(engine, period_id, staged, lambda *args: bulk_insert(*args))
+            existing = conn.execute(select(t.period.c.id).where(t.period.c.year == economy.year)).scalar()
+            if existing is not None:
+                for table in t.ECONOMY_TABLES:
+                    if not (partitioned and table in t.BULK_TABLES):  # those partitions are dropped at the end
+                        conn.execute(delete(table).where(table.c.period_id == existing))
+                conn.execute(delete(t.period).where(t.period.c.id == existing))
+            values = {"year": economy.year, "era": economy.era, "extract_date": economy.extract_date}
+            values |= {"loaded_at": datetime.now(UTC)} | ({"id": period_id} if partitioned else {})
+            period_id = conn.execute(insert(t.period).values(**values)).inserted_primary_key[0]
+            for table, frame in unstaged:
+                rows[table.name] = bulk_insert(conn, table, frame, period_id)
+            if partitioned:
+                partitions.attach(conn, period_id, [table for table, _ in staged])
+                if existing is not None:
+                    partitions.drop(conn, existing)
+    except BaseException:
+        if partitioned and period_id is not None:
+            partitions.discard(engine, period_id)
+        raise
+    ordered = {table.name: rows[table.name] for table, _ in frames}
+    return LoadReport(year=economy.year, replaced=existing is not None, rows=ordered)
 
 
 def _frames(economy: Economy) -> list[tuple[Table, pl.DataFrame]]:
@@ -78,22 +87,19 @@ def _frames(economy: Economy) -> list[tuple[Table, pl.DataFrame]]:
 
 
 def bulk_insert(conn: Connection, table: Table, frame: pl.DataFrame, period_id: int) -> int:
-    """Insert a frame's rows for one period, inside the caller's transaction. PostgreSQL: COPY (into the period's
-    own partition of a bulk table, keyed after). SQLite: statements of many rows each (SQLite's cost is per
-    statement as much as per row), the period bound once, as a literal."""
+    """Insert a frame's rows for one period, inside the caller's transaction. PostgreSQL: COPY (a bulk table's rows
+    into the period's own table, which partitions.stage creates). SQLite: statements of many rows each (SQLite's
+    cost is per statement as much as per row), the period bound once, as a literal."""
     columns = [c.name for c in table.columns if c.name in frame.columns and c.name != "period_id"]
     frame = frame.select(columns)
     if conn.dialect.name == "postgresql":
         buffer = io.BytesIO()
         frame.with_columns(pl.lit(period_id).alias("period_id")).write_csv(buffer, include_header=False, null_value="")
         cursor = conn.connection.dbapi_connection.cursor()
-        bulk = table in t.BULK_TABLES
-        target = partitions.create_detached(cursor, table, period_id) if bulk else table.name
+        target = partitions.partition_name(table, period_id) if table in t.BULK_TABLES else table.name
         statement = f"COPY {target} ({', '.join([*columns, 'period_id'])}) FROM STDIN WITH (FORMAT csv)"
         with cursor.copy(statement) as copy:
             copy.write(buffer.getvalue())
-        if bulk:
-            partitions.attach(cursor, table, period_id)
         return frame.height
     cursor = conn.connection.dbapi_connection.cursor()  # the caller's transaction
     row = f"({int(period_id)}, {', '.join('?' for _ in columns)})"

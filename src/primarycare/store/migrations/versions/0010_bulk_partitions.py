@@ -21,19 +21,18 @@ depends_on = None
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    cursor = op.get_bind().connection.dbapi_connection.cursor()
     for table in t.BULK_TABLES:
         name, old = table.name, f"{table.name}_unpartitioned"
-        key = ", ".join(column.name for column in table.primary_key.columns)
+        key = partitions.primary_key(table)
         op.execute(f"ALTER TABLE {name} RENAME TO {old}")
         op.execute(f"ALTER TABLE {old} RENAME CONSTRAINT {name}_pkey TO {old}_pkey")
         op.execute(
             f"CREATE TABLE {name} (LIKE {old} INCLUDING DEFAULTS, PRIMARY KEY ({key})) PARTITION BY LIST (period_id)"
         )
         for (period_id,) in op.get_bind().exec_driver_sql(f"SELECT DISTINCT period_id FROM {old}").all():
-            part = partitions.create_detached(cursor, table, period_id)
+            part = partitions.create(op.get_bind(), table, period_id, keyed=True)
             op.execute(f"INSERT INTO {part} SELECT * FROM {old} WHERE period_id = {int(period_id)}")
-            partitions.attach(cursor, table, period_id)
+            partitions.attach(op.get_bind(), period_id, [table])
         op.execute(f"DROP TABLE {old}")
 
 
@@ -42,7 +41,7 @@ def downgrade() -> None:
         return
     for table in t.BULK_TABLES:
         name, merged = table.name, f"{table.name}_merged"
-        key = ", ".join(column.name for column in table.primary_key.columns)
+        key = partitions.primary_key(table)
         op.execute(f"CREATE TABLE {merged} (LIKE {name} INCLUDING DEFAULTS, PRIMARY KEY ({key}))")
         op.execute(f"INSERT INTO {merged} SELECT * FROM {name}")
         op.execute(f"DROP TABLE {name}")
