@@ -3,6 +3,7 @@ anywhere leaves the database as it was. On PostgreSQL the bulk tables' rows go i
 (store/partitions.py)."""
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from itertools import chain
@@ -34,11 +35,10 @@ def save_economy(engine: Engine, economy: Economy, *, migrate: bool = True) -> L
     unstaged = [(table, frame) for table, frame in frames if not (partitioned and table in t.BULK_TABLES)]
     period_id = None
     try:
-        with engine.begin() as conn:
-            rows = {}
-            if partitioned:
+        with engine.begin() as conn, ThreadPoolExecutor(1) as side:
+            if partitioned:  # the big tables are staged while this transaction writes the rest
                 period_id = partitions.begin_load(conn)
-                rows = partitions.stage(engine, period_id, staged, lambda *args: bulk_insert(*args))
+                staging = side.submit(partitions.stage, engine, period_id, staged, lambda *a: bulk_insert(*a))
             existing = conn.execute(select(t.period.c.id).where(t.period.c.year == economy.year)).scalar()
             if existing is not None:
                 for table in t.ECONOMY_TABLES:
@@ -48,9 +48,9 @@ def save_economy(engine: Engine, economy: Economy, *, migrate: bool = True) -> L
             values = {"year": economy.year, "era": economy.era, "extract_date": economy.extract_date}
             values |= {"loaded_at": datetime.now(UTC)} | ({"id": period_id} if partitioned else {})
             period_id = conn.execute(insert(t.period).values(**values)).inserted_primary_key[0]
-            for table, frame in unstaged:
-                rows[table.name] = bulk_insert(conn, table, frame, period_id)
+            rows = {table.name: bulk_insert(conn, table, frame, period_id) for table, frame in unstaged}
             if partitioned:
+                rows |= staging.result()
                 partitions.attach(conn, period_id, [table for table, _ in staged])
                 if existing is not None:
                     partitions.drop(conn, existing)
