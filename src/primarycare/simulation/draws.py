@@ -39,6 +39,8 @@ DECISIONS = (
     "coop_gp",
     "care_home",
     "referral_time",
+    "hub_time",
+    "network_referral",
 )
 OOH_NEED = np.uint64(1 << 62)  # out-of-hours needs' ids: this bit set; in-hours needs' ids below it
 

@@ -110,7 +110,8 @@ def in_hours(
 ) -> tuple[Routed, np.ndarray, Routed]:
     """Returns the needs that failed (id = practice-day cell << 16 | place in the day) and what each did
     (``choose``'s answer: 0 waits, 1 calls 111, 2 goes to A&E; without ``choose``, 0 for all), and the same-day
-    consultations the GP sent to A&E (practice_referrals). A patient who chooses
+    consultations the GP sent to A&E (practice_referrals; those the network's pooled appointments and evening hub
+    saw, with the same chance each, at the request's time or a time in the hub's evening). A patient who chooses
     to try again (3) is a request on the practice's next working day, in that day's order, and chooses again if it
     fails again. ``network``: each practice's network (an index); ``lost``: practices x working days, sessions given
     up; ``hour_weights``: same-day requests by hour from 08:00 (the last weight for 18:00-18:30); ``series``, when
@@ -139,7 +140,7 @@ def in_hours(
         v["routine_patience_days"],
         backlog,
     )
-    failed, chosen, pooled_count, booked_count = [], [], 0, 0
+    failed, chosen, network_seen, pooled_count, booked_count = [], [], [], 0, 0
     failing = np.zeros(working.size)
     hub_open = bool(evening.any())
     for day in range(working.size):
@@ -159,10 +160,18 @@ def in_hours(
             spare = np.bincount(network, weights=np.maximum(free - requests, 0), minlength=networks)
             left &= ~first_in_line(network[today.practice], today.times, spare.astype(np.int64))
             pooled_count += int((~left & today.counted).sum())
+        pooled = ~left
         if hub_open:
             booked = first_in_line(network[today.practice[left]], today.times[left], evening)
             booked_count += int((booked & today.counted[left]).sum())
             left[np.flatnonzero(left)[booked]] = False
+        if not left.all():  # seen by a member practice's GP the same day, or in the hub that evening
+            seen = today[~left]
+            in_hub = ~pooled[~left]
+            evening_at = (
+                working[day] * 24 + EVENING[0] + draws.uniform(seen.ids, "hub_time") * (EVENING[1] - EVENING[0])
+            )
+            network_seen.append(Routed(seen.ids, np.where(in_hub, evening_at, seen.times), seen.counted, seen.practice))
         still = today[left]
         after = np.zeros(still.ids.size, np.int64) if choose is None else choose(still)
         again = after == TRIES_AGAIN
@@ -202,7 +211,13 @@ def in_hours(
     practices["same_day_needs"] = new[:, days].sum(axis=1).astype(np.float64)
     kept = still.practice[still.counted]
     practices["failed_access"] = np.bincount(kept, minlength=len(annual)).astype(np.float64)
-    return still, after, practice_referrals(v, working, demand, served, draws, start, hour_weights)
+    referred = practice_referrals(v, working, demand, served, draws, start, hour_weights)
+    if network_seen:
+        seen = Routed.joined(network_seen, in_order=False)
+        referred = Routed.joined(
+            [referred, seen[draws.bernoulli(seen.ids, "network_referral", v["practice_ae_referral"])]]
+        )
+    return still, after, referred
 
 
 def practice_referrals(v, working, demand, served, draws: Draws, start: float, hour_weights) -> Routed:
