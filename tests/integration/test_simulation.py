@@ -477,6 +477,20 @@ def test_network_hubs_seven_day_access_and_pooling_act_through_their_mechanisms(
     assert (pooled["ae_from_failed_access"] <= base["ae_from_failed_access"]).all()
 
 
+def test_the_hubs_gps_refer_to_ae_like_the_practices_own(population):
+    """At a referral share of 1 every consultation ends in A&E: the hub (evenings, and weekends booked by 111) adds
+    one referral per appointment, less at most the practices' own consultations of the patients who no longer
+    try again (fewer repeat requests); at 0, nobody."""
+    refer = {"practice_ae_referral": 1.0}
+    base = run(population, refer, replications=2).replications
+    hub = run(population, {**refer, "network_hub": True, "seven_day_access": True}, replications=2).replications
+    added = hub["ae_from_practice_referral"] - base["ae_from_practice_referral"]
+    fewer_repeats = base["same_day_repeat_requests"] - hub["same_day_repeat_requests"]
+    assert (added <= hub["hub_appointments"]).all() and (added >= hub["hub_appointments"] - fewer_repeats).all()
+    nobody = run(population, {"practice_ae_referral": 0.0, "network_hub": True}, replications=1).replications
+    assert (nobody["ae_from_practice_referral"] == 0).all()
+
+
 def test_sensitivity_ranks_the_assumptions_by_their_influence(tmp_path):
     """Every assumption is varied; what it cannot touch does not move (common random numbers make that exact), and
     what it drives moves the most."""
