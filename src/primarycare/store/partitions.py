@@ -65,6 +65,11 @@ def stage(
 
     def one(table: Table, frame: pl.DataFrame) -> int:
         with engine.begin() as conn:
+            # Not flushed at this commit: the load's own commit, later, flushes everything written before it, and a
+            # staged table lost in a crash is one no partition points at. Each key is built by its own process (two
+            # at once already keep both cores busy).
+            conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+            conn.exec_driver_sql("SET LOCAL max_parallel_maintenance_workers = 0")
             name = create(conn, table, period_id, keyed=False)
             rows = copy(conn, table, frame, period_id)
             conn.exec_driver_sql(f"ALTER TABLE {name} ADD PRIMARY KEY ({primary_key(table)})")
