@@ -31,8 +31,9 @@ def save_economy(engine: Engine, economy: Economy, *, migrate: bool = True) -> L
         upgrade(engine)
     frames = _frames(economy)
     partitioned = engine.dialect.name == "postgresql"
-    staged = [(table, frame) for table, frame in frames if partitioned and table in t.BULK_TABLES]
-    unstaged = [(table, frame) for table, frame in frames if not (partitioned and table in t.BULK_TABLES)]
+    in_partitions = {table.name for table in t.BULK_TABLES} if partitioned else set()
+    staged = [(table, frame) for table, frame in frames if table.name in in_partitions]
+    unstaged = [(table, frame) for table, frame in frames if table.name not in in_partitions]
     period_id = None
     try:
         with engine.begin() as conn, ThreadPoolExecutor(1) as side:
@@ -42,7 +43,7 @@ def save_economy(engine: Engine, economy: Economy, *, migrate: bool = True) -> L
             existing = conn.execute(select(t.period.c.id).where(t.period.c.year == economy.year)).scalar()
             if existing is not None:
                 for table in t.ECONOMY_TABLES:
-                    if not (partitioned and table in t.BULK_TABLES):  # those partitions are dropped at the end
+                    if table.name not in in_partitions:  # those are dropped at the end
                         conn.execute(delete(table).where(table.c.period_id == existing))
                 conn.execute(delete(t.period).where(t.period.c.id == existing))
             values = {"year": economy.year, "era": economy.era, "extract_date": economy.extract_date}
