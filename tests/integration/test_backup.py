@@ -3,8 +3,9 @@ a backup taken while another connection keeps writing restores to a consistent d
 verifies; a wrong or broken file is refused and changes nothing; a tampered chain is reported after a restore."""
 
 import threading
+import uuid
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from typer.testing import CliRunner
 
 from primarycare.cli import app as cli
@@ -103,6 +104,25 @@ def test_a_truncated_postgresql_backup_is_refused_and_changes_nothing(postgres_u
     refused = CliRunner().invoke(cli, ["db", "restore", "--db", postgres_url, "--from", str(backup)])
     assert refused.exit_code == 2 and "pg_restore failed" in refused.output, refused.output
     assert _count(engine, t.app_user) == 1 and _count(engine, t.practice) == 40
+
+
+def test_a_postgresql_user_who_owns_the_tables_but_not_the_schema_can_restore(postgres_url, synth_icb, tmp_path):
+    """As in production: the app's role was granted the schema, it does not own it (nor is it a superuser)."""
+    role = f"app_{uuid.uuid4().hex[:8]}"
+    with make_engine(postgres_url).connect() as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN"))
+        conn.execute(text(f"GRANT CREATE, USAGE ON SCHEMA public TO {role}"))
+        conn.commit()
+    url = postgres_url.replace("//postgres@", f"//{role}@")
+    engine = make_engine(url)
+    save_economy(engine, read_folder(synth_icb))
+    backup = tmp_path / "b.dump"
+    assert CliRunner().invoke(cli, ["db", "backup", "--db", url, "--out", str(backup)]).exit_code == 0
+    create_user(engine, "after-the-backup", PASSWORD, "commissioner")
+    restored = CliRunner().invoke(cli, ["db", "restore", "--db", url, "--from", str(backup)])
+    assert restored.exit_code == 0, restored.output
+    assert _count(engine, t.app_user) == 0 and _count(engine, t.practice) == 40
+    engine.dispose()
 
 
 def test_a_restore_reports_a_tampered_audit_chain(db_url, tmp_path):

@@ -81,6 +81,23 @@ def _check_sqlite(path: Path) -> None:
         raise BackupError(f"{path}: not a sound primarycare backup ({verdict if verdict != 'ok' else 'no schema'})")
 
 
+# Every table, sequence and view of the schema, dropped (a partitioned table takes its partitions, a table its
+# sequences and indexes); the schema itself stays, so a user who owns the tables but not the schema can restore.
+EMPTY_SCHEMA = """
+DO $$
+DECLARE item record;
+BEGIN
+    FOR item IN
+        SELECT relname, CASE relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END AS kind
+        FROM pg_class
+        WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'p', 'S', 'v') AND NOT relispartition
+    LOOP
+        EXECUTE format('DROP %s IF EXISTS %I CASCADE', item.kind, item.relname);
+    END LOOP;
+END $$
+"""
+
+
 def _restore_postgres(source: Path, engine: Engine) -> None:
     """pg_restore's own --clean cannot drop a partition's primary key (it belongs to the partitioned table's key), so
     the dump is first written out whole as a script (a broken file fails here and changes nothing), then psql empties
@@ -88,7 +105,6 @@ def _restore_postgres(source: Path, engine: Engine) -> None:
     with tempfile.TemporaryDirectory(prefix="primarycare-restore-") as folder:
         script = Path(folder) / "restore.sql"
         _run("pg_restore", "--no-owner", f"--file={script}", str(source), engine=None)
-        clean = ("-c", "DROP SCHEMA public CASCADE", "-c", "CREATE SCHEMA public")
         _run(
             "psql",
             "-X",
@@ -96,7 +112,7 @@ def _restore_postgres(source: Path, engine: Engine) -> None:
             "-v",
             "ON_ERROR_STOP=1",
             "--single-transaction",
-            *clean,
+            f"--command={EMPTY_SCHEMA}",
             f"--file={script}",
             engine=engine,
         )
