@@ -10,6 +10,7 @@ from sqlalchemy import func, inspect, select
 
 from primarycare.economy.summary import summarise
 from primarycare.ingest.folder import read_folder
+from primarycare.ingest.synth.files import write_synthetic
 from primarycare.store import load as load_module
 from primarycare.store import partitions
 from primarycare.store import tables as t
@@ -91,6 +92,33 @@ def test_a_load_drops_what_a_killed_load_staged(postgres_url, synth_icb):
     assert undeclared_tables(engine) == {f"{table.name}_p1" for table in t.BULK_TABLES} | {"achievement_p999"}
     save_economy(engine, read_folder(synth_icb))
     assert undeclared_tables(engine) == {f"{table.name}_p2" for table in t.BULK_TABLES}
+
+
+def test_readers_see_the_whole_old_economy_until_a_staged_load_commits(postgres_url, tmp_path, monkeypatch):
+    """Caught just before the staged tables are attached (committed, with the small tables' old rows deleted in the
+    load's open transaction), another connection still reads every row of the year's old economy."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    write_synthetic(old, practices=30, seed=1, year="2023-24")
+    write_synthetic(new, practices=45, seed=2, year="2023-24")
+    engine = make_engine(postgres_url)
+    save_economy(engine, read_folder(old))
+
+    def counts() -> tuple[int, int]:
+        with make_engine(postgres_url).connect() as conn:
+            practices = conn.execute(select(func.count()).select_from(t.practice)).scalar_one()
+            codes = conn.execute(select(func.count(t.achievement.c.practice_code.distinct()))).scalar_one()
+            return practices, codes
+
+    before, seen = counts(), []
+    real_attach = partitions.attach
+
+    def attach_after_a_look(conn, period_id, tables):
+        seen.append(counts())
+        real_attach(conn, period_id, tables)
+
+    monkeypatch.setattr(partitions, "attach", attach_after_a_look)
+    save_economy(engine, read_folder(new))
+    assert before == (30, 30) and seen == [before] and counts() == (45, 45)
 
 
 def test_migrating_a_loaded_database_keeps_its_rows(db_url, synth_icb):
