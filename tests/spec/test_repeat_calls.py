@@ -9,7 +9,7 @@ from primarycare.simulation.own_ooh import DISPOSITIONS
 from primarycare.simulation.repeat_calls import PRIMARY_CARE, attempt, with_repeats
 from primarycare.simulation.routed import Routed
 
-NONE_ONLY = {f"disposition_{d}": 1.0 if d == "none" else 0.0 for d in DISPOSITIONS}
+NONE_ONLY = {f"disposition_{d}": 1.0 if d == "none" else 0.0 for d in DISPOSITIONS} | {"call_handling_minutes": 12.0}
 
 
 def _first(n=200):
@@ -37,6 +37,19 @@ def test_repeat_callers_by_hand(share, hours, calls_per_patient, ruled):
     assert (np.diff(calls.times) >= 0).all()
 
 
+def test_a_repeat_call_comes_after_the_call_before_has_ended():
+    """Calling again at once (a delay of about 4 seconds) still waits for the call before to be handled: its keyed
+    handling time, the one 111's station gives it."""
+    first = _first()
+    v = NONE_ONLY | {"repeat_call_share": 1.0, "repeat_call_hours": 0.001}
+    calls, _, _ = with_repeats(first, v, Draws(1, 0, 0), horizon=1e9)
+    draws, before = Draws(1, 0, 0), dict(zip(calls.ids, calls.times, strict=True))
+    repeats = calls[attempt(calls.ids) > 0]
+    previous = repeats.ids - np.uint64(1 << 59)
+    handled = np.array([before[i] for i in previous]) + draws.exponential(previous, "handling", 12.0 / 60)
+    assert (repeats.times >= handled).all() and (repeats.times - handled < 0.01).all()
+
+
 def test_a_third_call_after_96_hours_keeps_its_triage():
     first = _first()
     v = NONE_ONLY | {"repeat_call_share": 1.0, "repeat_call_hours": 60.0}  # two gaps of 60 h on average
@@ -51,6 +64,7 @@ def test_a_third_call_after_96_hours_keeps_its_triage():
 def test_first_calls_meet_the_same_fate_whoever_calls_again():
     first = _first()
     weights = {f"disposition_{d}": w for d, w in zip(DISPOSITIONS, (0.13, 0.07, 0.62, 0.05, 0.13), strict=True)}
+    weights["call_handling_minutes"] = 12.0
     quiet, d0, _ = with_repeats(
         first, weights | {"repeat_call_share": 0.0, "repeat_call_hours": 24.0}, Draws(1, 0, 0), 1e9
     )

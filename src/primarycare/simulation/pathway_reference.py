@@ -191,7 +191,7 @@ class Reference:
 
     def call(self, at: float, p: int, from_practice: bool, first: float, attempt: int, counted: bool):
         v, rng = self.v, self.rng
-        yield self.until(at)  # a repeat is timed from the first call's start
+        yield self.until(at)
         answered: list[float] = []
         yield self.env.process(
             self.servers["calls_111"].serve(rng.exponential(v["call_handling_minutes"] / 60), answered)
@@ -211,7 +211,7 @@ class Reference:
         elif disposition == 2 and not in_hours_at(self.year, np.array([ended]))[0]:
             self.env.process(self.case(ended, answered[0], p, counted))
         elif disposition in (3, 4) and attempt < 2 and rng.random() < v["repeat_call_share"]:
-            again = at + rng.exponential(v["repeat_call_hours"])
+            again = ended + rng.exponential(v["repeat_call_hours"])  # from the call's end
             if again < self.year.hours:
                 self.env.process(self.call(again, p, from_practice, first, attempt + 1, counted))
 

@@ -1,6 +1,6 @@
 """Repeat callers to NHS 111: a caller whose call ended with another service or no service needed may still be
-unwell and call again (``repeat_call_share`` of them, after an exponential delay of mean ``repeat_call_hours``:
-assumptions with ranges). 111's rule: 3 or more calls within 96 hours bring at least a call from a clinician
+unwell and call again (``repeat_call_share`` of them, an exponential delay of mean ``repeat_call_hours`` after the
+call ended: assumptions with ranges). 111's rule: 3 or more calls within 96 hours bring at least a call from a clinician
 (disposition Dx93: the practice within 1 hour, or out of hours when it is closed), so the third call within 96 hours
 of the first is a primary-care disposition whatever the triage would have found.
 
@@ -39,7 +39,10 @@ def with_repeats(first: Routed, v: dict, draws: Draws, horizon: float) -> tuple[
             break
         unresolved = np.isin(disposition, UNRESOLVED)
         again = unresolved & draws.bernoulli(calls.ids, "calls_again", v["repeat_call_share"])
-        delay = draws.exponential(calls.ids, "calls_again_after", v["repeat_call_hours"])
+        # from the call's end: its handling is the keyed time 111's station gives it (the wait to be answered, a
+        # minute or so against a day, is left out: it is known only once every call, repeats too, is in the queue)
+        handling = draws.exponential(calls.ids, "handling", v["call_handling_minutes"] / 60)
+        delay = handling + draws.exponential(calls.ids, "calls_again_after", v["repeat_call_hours"])
         again &= calls.times + delay < horizon
         calls = Routed(
             calls.ids[again] + ATTEMPT, (calls.times + delay)[again], calls.counted[again], calls.practice[again]
