@@ -214,10 +214,14 @@ def in_hours(
     referred = practice_referrals(v, working, demand, served, draws, start, hour_weights)
     if network_seen:
         seen = Routed.joined(network_seen, in_order=False)
-        referred = Routed.joined(
-            [referred, seen[draws.bernoulli(seen.ids, "network_referral", v["practice_ae_referral"])]]
-        )
+        referred = Routed.joined([referred, network_referrals(seen, v, draws)])
     return still, after, referred
+
+
+def network_referrals(seen: Routed, v, draws: Draws) -> Routed:
+    """Of those the network's GPs saw (pooled, or in its hub), the ones sent to A&E: as from the practices' own
+    same-day consultations, ``practice_ae_referral`` of them, a keyed chance each."""
+    return seen[draws.bernoulli(seen.ids, "network_referral", v["practice_ae_referral"])]
 
 
 def practice_referrals(v, working, demand, served, draws: Draws, start: float, hour_weights) -> Routed:

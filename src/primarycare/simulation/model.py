@@ -29,7 +29,7 @@ from primarycare.simulation.flags import (
     palliative_chance,
     referral_chance,
 )
-from primarycare.simulation.in_hours import in_hours
+from primarycare.simulation.in_hours import in_hours, network_referrals
 from primarycare.simulation.kpis import AE_ROUTES
 from primarycare.simulation.networks import WEEKEND, first_in_line, hub_appointments_per_hour, weekend_open
 from primarycare.simulation.own_ooh import own_cover
@@ -250,10 +250,7 @@ def simulate(
     booked = np.zeros(calls.ids.size, bool)
     booked[weekend] = first_in_line(key[weekend], ended[weekend], capacity)
     to_ooh &= ~booked
-    hub_seen = after_call[booked]  # the hub's GPs refer to A&E as the practices' own do
-    ae["practice_referral"].append(
-        later(hub_seen[draws.bernoulli(hub_seen.ids, "network_referral", v["practice_ae_referral"])], 1.0)
-    )
+    ae["practice_referral"].append(later(network_referrals(after_call[booked], v, draws), 1.0))
     counts["hub_weekend_appointments"] = float((booked & calls.counted).sum())
     counts["hub_weekend_capacity"] = float(hub_day.sum() * open_days[calendar_days * 24 >= start].sum())
     order = np.argsort(ended[to_ooh], kind="stable")

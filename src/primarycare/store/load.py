@@ -39,7 +39,7 @@ def save_economy(engine: Engine, economy: Economy, *, migrate: bool = True) -> L
         with engine.begin() as conn, ThreadPoolExecutor(1) as side:
             if partitioned:  # the big tables are staged while this transaction writes the rest
                 period_id = partitions.begin_load(conn)
-                staging = side.submit(partitions.stage, engine, period_id, staged, lambda *a: bulk_insert(*a))
+                staging = side.submit(partitions.stage, engine, period_id, staged, bulk_insert)
             existing = conn.execute(select(t.period.c.id).where(t.period.c.year == economy.year)).scalar()
             if existing is not None:
                 for table in t.ECONOMY_TABLES:
