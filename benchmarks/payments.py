@@ -15,7 +15,7 @@ from primarycare.ingest.folder import read_folder
 from primarycare.ingest.synth.files import write_synthetic
 from primarycare.payments.compare import compare_groups, compare_practices
 from primarycare.payments.gather import Overrides, inputs_for
-from primarycare.payments.local import members, scheme_lines
+from primarycare.payments.local import members, scheme_plan
 from primarycare.payments.national import Contract
 from primarycare.payments.scheme import load_scheme
 
@@ -26,8 +26,8 @@ def calculate(economy) -> None:
     inputs = inputs_for(economy, Overrides())
     scheme = load_scheme(SCHEME)
     contract = Contract(inputs)
-    national = contract.lines()
-    local = scheme_lines(inputs, scheme, SCHEME.name, contract)
+    national = contract.plan()
+    local = scheme_plan(inputs, scheme, SCHEME.name, contract)
     compare_groups(compare_practices(economy, national, local, members(scheme, economy)))
 
 

@@ -117,7 +117,7 @@ def compare(
     from primarycare.payments.errors import PaymentsError
     from primarycare.payments.global_sum import contract_basis
     from primarycare.payments.inputs import with_gbp
-    from primarycare.payments.local import members, scheme_lines
+    from primarycare.payments.local import members, scheme_plan
     from primarycare.payments.national import Contract
     from primarycare.payments.scheme import load_scheme
 
@@ -137,8 +137,8 @@ def compare(
             protection,
         )
         contract = Contract(inputs)
-        national_rows = contract.lines()
-        local_rows = scheme_lines(inputs, plan, scheme.name, contract)
+        national_rows = contract.plan()  # lazy: the lines' formulas are written only for --lines-out
+        local_rows = scheme_plan(inputs, plan, scheme.name, contract)
     except (IngestError, PaymentsError) as error:
         raise bad_input(error) from None
     basis = contract_basis(inputs)
@@ -148,7 +148,7 @@ def compare(
     groups_out = out.with_name(out.stem + "-commissioners" + out.suffix)
     groups.write_csv(groups_out, float_precision=2)
     if lines_out:
-        with_gbp(local_rows, basis).write_csv(lines_out, float_precision=2)
+        with_gbp(local_rows.collect(), basis).write_csv(lines_out, float_precision=2)
     table = Table(title=f"{plan.name}, {inputs.economy.year}")
     for column in ("commissioner", "practices", "national £", "scheme £", "difference £", "scheme £/head"):
         table.add_column(column, justify="left" if column == "commissioner" else "right")

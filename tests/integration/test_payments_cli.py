@@ -35,9 +35,17 @@ def test_national_from_files_reconciles_to_the_penny(synth_icb, tmp_path):
     assert all(Decimal(str(a)).as_tuple().exponent >= -2 for a in table["AMOUNT_GBP"])
     compare = tmp_path / "compare.csv"
     scheme = SCHEMES / "somerset.yaml"
-    assert run("payments", "compare", "--data", synth_icb, "--scheme", scheme, "--out", compare).exit_code == 0
-    national = {r[0]: Decimal(str(r[1])) for r in pl.read_csv(compare).select("PRACTICE_CODE", "NATIONAL_GBP").rows()}
+    lines = tmp_path / "scheme-lines.csv"
+    result = run("payments", "compare", "--data", synth_icb, "--scheme", scheme, "--out", compare, "--lines-out", lines)
+    assert result.exit_code == 0, result.output
+    compared = pl.read_csv(compare)
+    national = {r[0]: Decimal(str(r[1])) for r in compared.select("PRACTICE_CODE", "NATIONAL_GBP").rows()}
     assert national == {k: v for k, v in pounds_by_practice(out).items()}
+    scheme_gbp = {r[0]: Decimal(str(r[1])) for r in compared.select("PRACTICE_CODE", "SCHEME_GBP").rows()}
+    assert scheme_gbp == pounds_by_practice(lines)  # the lines written are the lines totalled
+    written = pl.read_csv(lines)
+    assert written["FORMULA"].null_count() == 0
+    assert written.filter(pl.col("COMPONENT") == "QOF")["FORMULA"].str.contains(r" pts × £[0-9.]+ × CPI ").all()
 
 
 def test_compare_from_a_database_with_last_year_loaded(db_url, tmp_path):

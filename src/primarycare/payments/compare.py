@@ -23,13 +23,20 @@ def practice_frame(economy: Economy) -> pl.DataFrame:
 
 
 def compare_practices(
-    economy: Economy, national: pl.DataFrame, scheme: pl.DataFrame, inside: set[str], basis: pl.DataFrame | None = None
+    economy: Economy,
+    national: pl.DataFrame | pl.LazyFrame,
+    scheme: pl.DataFrame | pl.LazyFrame,
+    inside: set[str],
+    basis: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Per practice: national and scheme totals, difference, per head; CONTRACT_BASIS last when ``basis`` is given."""
-    totals = [
-        lines.group_by("PRACTICE_CODE").agg(pl.col("PENCE").sum().alias(name))
-        for lines, name in ((national, "national"), (scheme, "scheme"))
-    ]
+    """Per practice: national and scheme totals, difference, per head; CONTRACT_BASIS last when ``basis`` is given.
+    The lines may be lazy (Contract.plan, scheme_plan): only their practices and pence are then worked out."""
+    totals = pl.collect_all(
+        [
+            lines.lazy().group_by("PRACTICE_CODE").agg(pl.col("PENCE").sum().alias(name))
+            for lines, name in ((national, "national"), (scheme, "scheme"))
+        ]
+    )
     frame = (
         practice_frame(economy)
         .join(totals[0], on="PRACTICE_CODE", how="left")

@@ -8,7 +8,7 @@ import polars as pl
 from primarycare.economy.model import Economy
 from primarycare.economy.vocabulary import age_band_lower, previous_year
 from primarycare.payments.errors import PaymentsError
-from primarycare.payments.inputs import PaymentInputs, empty_lines
+from primarycare.payments.inputs import LINE_COLUMNS, PaymentInputs
 from primarycare.payments.money import fixed_expr, gbp_expr, pence_expr
 from primarycare.payments.national import Contract
 from primarycare.payments.scheme import Scheme
@@ -44,26 +44,35 @@ def scheme_lines(
     inputs: PaymentInputs, scheme: Scheme, label: str = "scheme", contract: Contract | None = None
 ) -> pl.DataFrame:
     """Every practice's lines under the scheme (pass the national Contract to reuse what it worked out)."""
+    return scheme_plan(inputs, scheme, label, contract).collect()
+
+
+def scheme_plan(
+    inputs: PaymentInputs, scheme: Scheme, label: str = "scheme", contract: Contract | None = None
+) -> pl.LazyFrame:
+    """scheme_lines, lazily (as Contract.plan: totals by practice never write the QOF formulas)."""
     economy = inputs.economy
     contract = contract or Contract(inputs)
     check_scheme(scheme, economy, label)
     inside = sorted(members(scheme, economy))
-    national = contract.lines()
+    national = contract.plan()
     kept = None if scheme.released_qof is None else set(scheme.kept_indicators)
     own = contract
     if scheme.thresholds:  # kept indicators paid on the scheme's thresholds: a contract of its own
         limits = {code: (t.lower_pct, t.upper_pct) for code, t in scheme.thresholds.items()}
         own = Contract(replace(inputs, thresholds=limits))
-    scheme_national = national if kept is None and own is contract else own.lines(kept)
+    scheme_national = national if kept is None and own is contract else own.plan(kept)
+    local = [
+        part.lazy()
+        for part in (_goal_lines(contract, scheme, kept, inside, label), _investment_lines(economy, scheme, inside))
+        if part.height
+    ]
     parts = [
         national.filter(~pl.col("PRACTICE_CODE").is_in(inside)),
         scheme_national.filter(pl.col("PRACTICE_CODE").is_in(inside)),
-        _goal_lines(contract, scheme, kept, inside, label),
-        _investment_lines(economy, scheme, inside),
+        *local,
     ]
-    return pl.concat([p.select(empty_lines().columns) for p in parts if p.height]).sort(
-        "PRACTICE_CODE", maintain_order=True
-    )
+    return pl.concat([p.select(LINE_COLUMNS) for p in parts]).sort("PRACTICE_CODE", maintain_order=True)
 
 
 def _pot(contract: Contract, scheme: Scheme, kept: set[str], inside: list[str], label: str) -> pl.DataFrame:

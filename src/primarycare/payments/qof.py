@@ -1,0 +1,135 @@
+"""QOF money for every practice and indicator at once: points x £/point x CPI x APDF, in pence.
+
+The value and its factors are worked out as numbers; the formula text a finance lead reads beside each line is
+written from those factors (``qof_formula``) only when a line is shown, not for every one of the year's
+hundreds of thousands of practice-indicator rows each time a total is wanted."""
+
+import polars as pl
+
+from primarycare.payments.inputs import PaymentInputs, whole_lists
+from primarycare.payments.money import fixed_expr, pence_expr, points_expr
+
+QOF_SCHEMA = {
+    "practice_code": pl.String,
+    "indicator_code": pl.String,
+    "pence": pl.Int64,
+    "achieved_points": pl.Float64,
+    "cpi": pl.Float64,
+    "apdf": pl.Float64,
+    "linked": pl.Boolean,
+    "protected": pl.String,
+}
+
+
+def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
+    """One row per practice and paid indicator (QOF_SCHEMA), in practice and indicator order: pence and the factors
+    it was worked out from; ``linked``: the indicator's register has a national prevalence, so APDF applies."""
+    economy, params = inputs.economy, inputs.params
+    if economy.achievement.is_empty():
+        return pl.DataFrame(schema=QOF_SCHEMA)
+    national = inputs.prevalence_by_group()
+    lists = whole_lists(economy)
+    national_frame = pl.DataFrame(
+        {"group_code": list(national), "national_prevalence": list(national.values())},
+        schema={"group_code": pl.String, "national_prevalence": pl.Float64},
+    )
+    groups = economy.indicators.select("indicator_code", "group_code").join(national_frame, on="group_code", how="left")
+    prevalence = (  # APDF: each register over the practice's whole registered list
+        economy.prevalence.join(lists, on="practice_code", how="left").select(
+            "practice_code",
+            "group_code",
+            pl.when(pl.col("patients") > 0)
+            .then(pl.col("register") / pl.col("patients"))
+            .otherwise(0.0)
+            .alias("practice_prevalence"),
+        )
+        if not economy.prevalence.is_empty()
+        else pl.DataFrame(
+            schema={"practice_code": pl.String, "group_code": pl.String, "practice_prevalence": pl.Float64}
+        )
+    )
+    cpi = pl.col("patients") / params.qof_national_average_list.value
+    practices = lists.select("practice_code", cpi.alias("cpi"))
+    rows = (
+        _protected(inputs, economy.achievement.select("practice_code", "indicator_code", _points(inputs)))
+        .filter(pl.col("achieved_points") > 0)
+        .join(groups, on="indicator_code", how="left")
+        .join(practices, on="practice_code", how="left")
+        .join(prevalence, on=["practice_code", "group_code"], how="left", nulls_equal=True)
+    )
+    linked = pl.col("national_prevalence").is_not_null() & (pl.col("national_prevalence") > 0)
+    apdf = pl.when(linked).then(pl.col("practice_prevalence").fill_null(0.0) / pl.col("national_prevalence"))
+    factors = [pl.col("cpi").fill_null(0.0), apdf.otherwise(1.0).alias("apdf")]
+    if inputs.round_factors is not None:
+        factors = [factor.round(inputs.round_factors) for factor in factors]
+    rows = rows.select(
+        "practice_code", "indicator_code", "achieved_points", *factors, linked.alias("linked"), "protected"
+    )
+    value = pl.col("achieved_points") * params.qof_price_per_point.value * pl.col("cpi") * pl.col("apdf")
+    return rows.select("practice_code", "indicator_code", pence_expr(value).alias("pence"), *list(QOF_SCHEMA)[3:]).sort(
+        "practice_code", "indicator_code"
+    )
+
+
+def qof_formula(price: float) -> pl.Expr:
+    """The line's working from qof_values' factors: '27.5 pts × £225.49 × CPI 1.0312 × APDF 0.9871'."""
+    apdf = pl.when(pl.col("linked")).then(pl.concat_str([pl.lit(" × APDF "), fixed_expr(pl.col("apdf"), 4)]))
+    return pl.concat_str(
+        [
+            points_expr(pl.col("achieved_points")),
+            pl.lit(f" pts × £{price:.2f} × CPI "),
+            fixed_expr(pl.col("cpi"), 4),
+            apdf.otherwise(pl.lit("")),
+            pl.col("protected"),
+        ]
+    )
+
+
+def protected_codes(inputs: PaymentInputs) -> set[str]:
+    """The year's income-protected indicators, when last year's achievement is there to fix them to."""
+    if inputs.protection is None or inputs.prior is None or inputs.economy.indicators.is_empty():
+        return set()
+    return inputs.protection.codes(dict(inputs.economy.indicators.select("indicator_code", "domain_code").iter_rows()))
+
+
+def _protected(inputs: PaymentInputs, rows: pl.DataFrame) -> pl.DataFrame:
+    """Protected indicators take last year's points (a practice new this year keeps its own); a `protected` note."""
+    codes = protected_codes(inputs)
+    if not codes:
+        return rows.with_columns(pl.lit("").alias("protected"))
+    prior = inputs.prior.economy.achievement
+    before = prior.select("practice_code", "indicator_code", pl.col("achieved_points").alias("prior_points"))
+    known = prior.select("practice_code").unique().with_columns(pl.lit(True).alias("in_prior"))
+    current = sorted(p.code for p in inputs.economy.practices)
+    missing = before.filter(
+        pl.col("indicator_code").is_in(sorted(codes)) & pl.col("practice_code").is_in(current)
+    ).join(rows.select("practice_code", "indicator_code"), on=["practice_code", "indicator_code"], how="anti")
+    rows = pl.concat([rows, missing.select("practice_code", "indicator_code", pl.lit(0.0).alias("achieved_points"))])
+    rows = rows.join(before, on=["practice_code", "indicator_code"], how="left").join(
+        known, on="practice_code", how="left"
+    )
+    fixed = pl.col("indicator_code").is_in(sorted(codes)) & pl.col("in_prior").fill_null(False)
+    note = f" (income protected: {inputs.prior.params.year} points)"
+    return rows.select(
+        "practice_code",
+        "indicator_code",
+        pl.when(fixed)
+        .then(pl.col("prior_points").fill_null(0.0))
+        .otherwise(pl.col("achieved_points"))
+        .alias("achieved_points"),
+        pl.when(fixed).then(pl.lit(note)).otherwise(pl.lit("")).alias("protected"),
+    )
+
+
+def _points(inputs: PaymentInputs) -> pl.Expr:
+    """ACHIEVED_POINTS, or for indicators given thresholds: maximum x where NUMERATOR / DENOMINATOR lies between."""
+    points = pl.col("achieved_points")
+    if not inputs.thresholds:
+        return points.alias("achieved_points")
+    maximum = dict(inputs.economy.indicators.select("indicator_code", "point_value").iter_rows())
+    achieved = pl.col("numerator") / pl.col("denominator") * 100
+    for code, (lower, upper) in sorted(inputs.thresholds.items()):
+        fraction = ((achieved - lower) / (upper - lower)).clip(0.0, 1.0).fill_nan(0.0).fill_null(0.0)
+        computed = pl.when(pl.col("denominator") > 0).then(maximum[code] * fraction).otherwise(0.0)
+        points = pl.when(pl.col("indicator_code") == code).then(computed).otherwise(points)
+    return points.alias("achieved_points")
