@@ -4,6 +4,7 @@ reads, and refuses exactly what it refuses, with the same problems, whatever the
 import tempfile
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -97,3 +98,33 @@ def test_a_list_file_reads_the_same_either_way(rows):
         path.write_text(header + "".join(",".join(row) + "\n" for row in rows))
         quick, careful = _both(lambda: read_table(path, LISTS))
     _same(quick, careful)
+
+
+@settings_
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.sampled_from(["A81001", "A81002", "B82005"]),
+            st.sampled_from(["AF001", "AF006", "DM012"]),
+            st.sampled_from(list(qof.MEASURE_COLUMNS)),
+            st.floats(min_value=0, max_value=1e6, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    in_order=st.booleans(),
+)
+def test_a_file_in_practice_and_indicator_order_pivots_as_any_order_does(cells, in_order):
+    """The pivot by runs (a published file's order) gives what the pivot on the whole grid gives, repeats too."""
+    if in_order:
+        cells = sorted(cells, key=lambda cell: cell[:2])
+    frame = pl.DataFrame(cells, schema=["PRACTICE_CODE", "INDICATOR_CODE", "MEASURE", "VALUE"], orient="row")
+    by_runs = qof._wide(frame)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(qof, "_in_order", lambda frame: None)
+        on_grid = qof._wide(frame)
+    assert (by_runs is None) == (on_grid is None)
+    if by_runs is not None:
+        assert by_runs.equals(on_grid)
+    if in_order:
+        assert qof._in_order(frame) is not None

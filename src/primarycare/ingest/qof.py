@@ -142,19 +142,14 @@ def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
 
 def _wide(table: pl.DataFrame) -> pl.DataFrame | None:
     """Long to wide, one row per practice and indicator in code order, by placing each value in its cell of a
-    practice x indicator x measure grid; None when a cell is given twice."""
-    practices = table["PRACTICE_CODE"].unique().sort()
-    indicators = table["INDICATOR_CODE"].unique().sort()
-    measures = list(MEASURE_COLUMNS)
+    (practice, indicator) x measure grid; None when a cell is given twice."""
+    pair, pairs, keys = _in_order(table) or _on_grid(table)
     width = len(ACHIEVEMENT_COLUMNS)
-    column_of = np.array([ACHIEVEMENT_COLUMNS.index(MEASURE_COLUMNS[m]) for m in measures])
-    codes = table.select(
-        pl.col("PRACTICE_CODE").cast(pl.Enum(practices)).to_physical().cast(pl.Int64) * len(indicators)
-        + pl.col("INDICATOR_CODE").cast(pl.Enum(indicators)).to_physical(),
-        pl.col("MEASURE").cast(pl.Enum(measures)).to_physical(),
-    )
-    cells = codes.to_series(0).to_numpy() * width + column_of[codes.to_series(1).to_numpy()]
-    counts = np.bincount(cells, minlength=len(practices) * len(indicators) * width)
+    measures = list(MEASURE_COLUMNS)
+    column = [ACHIEVEMENT_COLUMNS.index(MEASURE_COLUMNS[m]) for m in measures]
+    columns = table.select(pl.col("MEASURE").replace_strict(measures, column, return_dtype=pl.Int64))
+    cells = pair * width + columns.to_series().to_numpy()
+    counts = np.bincount(cells, minlength=pairs * width)
     if counts.max(initial=0) > 1:
         return None
     grid = np.full(counts.shape, np.nan)
@@ -162,9 +157,41 @@ def _wide(table: pl.DataFrame) -> pl.DataFrame | None:
     rows = np.flatnonzero(counts.reshape(-1, width).any(axis=1))
     grid = grid.reshape(-1, width)[rows]
     return pl.DataFrame(
-        [
+        [*keys(rows), *(pl.Series(name, grid[:, j], nan_to_null=True) for j, name in enumerate(ACHIEVEMENT_COLUMNS))]
+    )
+
+
+def _in_order(table: pl.DataFrame):
+    """(pair of each row, how many pairs, keys of chosen pairs) when the file runs in practice and indicator order,
+    each pair's measures together (as published): a pair is then a run of rows, found by comparing each row with
+    the one before. None otherwise."""
+    practice, indicator = pl.col("PRACTICE_CODE"), pl.col("INDICATOR_CODE")
+    before = (practice.shift(1), indicator.shift(1))
+    starts = table.select(((practice != before[0]) | (indicator != before[1])).fill_null(True).alias("start"))
+    heads = table.select(practice.alias("practice_code"), indicator.alias("indicator_code")).filter(starts["start"])
+    later = (pl.col("practice_code") > pl.col("practice_code").shift(1)) | (
+        (pl.col("practice_code") == pl.col("practice_code").shift(1))
+        & (pl.col("indicator_code") > pl.col("indicator_code").shift(1))
+    )
+    if not heads.select(later.fill_null(True).all()).item():
+        return None
+    pair = starts.to_series().cum_sum().to_numpy().astype(np.int64) - 1
+    return pair, heads.height, lambda rows: heads[rows].get_columns()
+
+
+def _on_grid(table: pl.DataFrame):
+    """(pair of each row, how many pairs, keys of chosen pairs) in any order: every practice x every indicator."""
+    practices = table["PRACTICE_CODE"].unique().sort()
+    indicators = table["INDICATOR_CODE"].unique().sort()
+    codes = table.select(
+        pl.col("PRACTICE_CODE").cast(pl.Enum(practices)).to_physical().cast(pl.Int64) * len(indicators)
+        + pl.col("INDICATOR_CODE").cast(pl.Enum(indicators)).to_physical()
+    )
+
+    def keys(rows):
+        return (
             practices.gather(rows // len(indicators)).alias("practice_code"),
             indicators.gather(rows % len(indicators)).alias("indicator_code"),
-            *(pl.Series(name, grid[:, j], nan_to_null=True) for j, name in enumerate(ACHIEVEMENT_COLUMNS)),
-        ]
-    )
+        )
+
+    return codes.to_series().to_numpy(), len(practices) * len(indicators), keys
