@@ -129,12 +129,18 @@ def _goal_lines(contract: Contract, scheme, kept, inside, label) -> pl.DataFrame
             )
         )
     at_risk = 1 - guaranteed
-    for goal in scheme.goals:
-        scores = (
-            achievement.filter(pl.col("indicator_code").is_in(list(goal.indicators)))
-            .group_by("practice_code")
-            .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
-        )
+    measures = pl.DataFrame(  # which goals each indicator counts towards: every goal scored in one pass
+        sorted({(number, code) for number, goal in enumerate(scheme.goals) for code in goal.indicators}),
+        schema={"goal": pl.Int64, "indicator_code": pl.String},
+        orient="row",
+    )
+    all_scores = (
+        achievement.join(measures, on="indicator_code")
+        .group_by("goal", "practice_code")
+        .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
+    )
+    for number, goal in enumerate(scheme.goals):
+        scores = all_scores.filter(pl.col("goal") == number).drop("goal")
         rows = pot.join(scores, on="practice_code", how="left").with_columns(
             pl.when(pl.col("denominator") > 0)
             .then(pl.col("numerator") / pl.col("denominator") * 100)
