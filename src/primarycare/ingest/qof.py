@@ -1,6 +1,7 @@
 """The three QOF files of a year: indicator mapping, achievement (long, one row per measure) and prevalence."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,13 +50,11 @@ def read_qof(folder: Path, era: str) -> QofData | None:
             1,
             "an ACHIEVEMENT file needs the year's MAPPING_INDICATORS file beside it",
         )
-    indicators = _indicators(mappings, era)
-    achievement = _achievement(achievements, indicators)
-    prevalence = (
-        pl.concat([read_table(p, f.PREVALENCE) for p in files[f.PREVALENCE_PREFIX]])
-        if files[f.PREVALENCE_PREFIX]
-        else pl.DataFrame()
-    )
+    with ThreadPoolExecutor(max_workers=1) as side:  # prevalence beside the achievement, the larger
+        prevalences = [side.submit(read_table, path, f.PREVALENCE) for path in files[f.PREVALENCE_PREFIX]]
+        indicators = _indicators(mappings, era)
+        achievement = _achievement(achievements, indicators)
+    prevalence = pl.concat([future.result() for future in prevalences]) if prevalences else pl.DataFrame()
     if prevalence.height:
         prevalence = prevalence.select(
             pl.col("PRACTICE_CODE").alias("practice_code"),
