@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 
 from primarycare.cli import app
 from primarycare.simulation.api import Model
-from primarycare.simulation.calendar import year_calendar
+from primarycare.simulation.calendar import in_hours_at, year_calendar
 from primarycare.simulation.deprivation import multipliers, practice_multipliers
+from primarycare.simulation.hourly_needs import daytime_times, daytime_weights
 from primarycare.simulation.kpis import AE_ROUTES, KPIS
 from primarycare.simulation.model import rate_scale, simulate
 from primarycare.simulation.parameters import load_defaults, scenario_from
@@ -459,6 +460,24 @@ def test_999_ambulances_bring_their_own_attendances_on_a_stream_of_their_own(pop
     assert base["ae_from_ambulance_999"].mean() / registered * 1000 == pytest.approx(rate, rel=0.1)
 
 
+def test_daytime_callers_bring_111_calls_in_hours_and_leave_every_out_of_hours_need_as_it_was(population):
+    """Patients who call 111 while their practice is open: more of them, more 111 calls (all starting in hours)
+    and more A&E by their own route, while every out-of-hours need meets the same fate (its id does not depend on
+    them); none of them, and their route is empty."""
+    base, double, none = (
+        run(population, {"daytime_111_per_1000_per_year": r}, replications=2).replications for r in (60.0, 120.0, 0.0)
+    )
+    assert (double["calls_111"] > base["calls_111"]).all() and (base["calls_111"] > none["calls_111"]).all()
+    assert (double["ae_from_daytime_111"] > base["ae_from_daytime_111"]).all()
+    assert (none["ae_from_daytime_111"] == 0).all()
+    unmoved = ["ae_from_straight_to_ae", "ae_from_failed_access", "ae_from_background", "practice_appointments_used"]
+    assert double.select(unmoved).equals(base.select(unmoved)) and none.select(unmoved).equals(base.select(unmoved))
+    year = year_calendar("2023-24", 52)
+    weights = daytime_weights(year)
+    times = daytime_times(year, 5.0 * weights, np.random.default_rng(1))
+    assert in_hours_at(year, times).all() and times.size == pytest.approx(5.0 * weights.sum(), rel=0.05)
+
+
 def test_network_hubs_seven_day_access_and_pooling_act_through_their_mechanisms(population):
     base = run(population).replications
     empty = run(population, {"network_hub": True, "hub_minutes_per_1000_per_week": 0.0}).replications
@@ -559,7 +578,11 @@ def test_calibration_fits_only_the_fit_targets_and_reports_the_rest(tmp_path):
     # A comparison figure never moves a parameter: change every "compare" value and the fit is the same.
     population, scenario = synthetic_population(20, seed=1), scenario_from("baseline")
     text = (Path(__file__).parents[2] / "src/primarycare/simulation/data/calibration.toml").read_text()
-    moved = text.replace("value = 243.0", "value = 900.0").replace("value = 0.25", "value = 0.9")
+    moved, compared = [], False
+    for line in text.splitlines():  # every compared figure three times what it is
+        compared = line == 'use = "compare"' if line.startswith("use = ") else compared
+        moved.append(f"value = {float(line.split('=')[1]) * 3}" if compared and line.startswith("value = ") else line)
+    moved = "\n".join(moved)
     first = calibrate(population, scenario, replications=1, calibration=load_calibration(text))
     second = calibrate(population, scenario, replications=1, calibration=load_calibration(moved))
     assert first.fitted == second.fitted and moved != text

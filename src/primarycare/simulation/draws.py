@@ -18,7 +18,15 @@ import numpy as np
 
 GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-COUNTS = ("in_hours_demand", "ooh_arrivals", "ae_background", "routine_demand", "ambulance_999", "practice_referral")
+COUNTS = (
+    "in_hours_demand",
+    "ooh_arrivals",
+    "ae_background",
+    "routine_demand",
+    "ambulance_999",
+    "practice_referral",
+    "daytime_111",
+)
 DECISIONS = (
     "in_hours_time",
     "after_failure",

@@ -11,6 +11,7 @@ AE_ROUTES = (
     "own_practice_ae",
     "ooh_referral",
     "practice_referral",
+    "daytime_111",
 )
 
 KPIS = {

@@ -29,6 +29,7 @@ from primarycare.simulation.flags import (
     palliative_chance,
     referral_chance,
 )
+from primarycare.simulation.hourly_needs import daytime_weights, needs_by_hour, ooh_weights
 from primarycare.simulation.in_hours import in_hours, network_referrals
 from primarycare.simulation.kpis import AE_ROUTES
 from primarycare.simulation.networks import WEEKEND, first_in_line, hub_appointments_per_hour, weekend_open
@@ -147,18 +148,26 @@ def simulate(
 
     # Out of hours: needs by hour of the year, each from a patient of one of the practices; some go straight to A&E.
     # Patients of practices that kept OOH responsibility call their own practice; the rest call 111.
-    profile = _ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
+    profile = ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
     ooh_weight = demand.ooh_weight
     expected = ooh_weight.sum() * v["ooh_needs_per_1000_per_year"] / 1000 * year.weeks / 52
-    needs = _ooh_needs(year, expected * profile / profile.sum(), draws, start)
+    day_profile = daytime_weights(year)  # and those who call 111 while their practice is open (hourly_needs.py)
+    calling = ooh_weight.sum() * v["daytime_111_per_1000_per_year"] / 1000 * year.weeks / 52
+    needs, ooh_count = needs_by_hour(
+        year, expected * profile / profile.sum(), draws, start, calling * day_profile / day_profile.sum()
+    )
     whose = draws.choice(needs.ids, "practice", ooh_weight)
-    practices["ooh_needs"] = np.bincount(whose[needs.counted], minlength=len(annual)).astype(np.float64)
+    index = (needs.ids & ~OOH_NEED).astype(np.int64)  # each need's id: the OOH needs first, then daytime callers
+    in_day = index >= ooh_count
+    whose_by_id = np.empty_like(whose)
+    whose_by_id[index] = whose
+    practices["ooh_needs"] = np.bincount(whose[needs.counted & ~in_day], minlength=len(annual)).astype(np.float64)
     keeps = np.zeros(len(annual), bool) if keeps_ooh is None else np.asarray(keeps_ooh, bool)
     network = np.arange(len(annual)) if network is None else np.asarray(network, np.int64)
     keeps = np.ones_like(keeps) if v["ooh_provider"] == "practices" else keeps
-    direct = draws.bernoulli(needs.ids, "straight_to_ae", v["straight_to_ae_share"])
+    direct = draws.bernoulli(needs.ids, "straight_to_ae", v["straight_to_ae_share"]) & ~in_day
     ae["straight_to_ae"].append(later(needs[direct], 1.0))
-    own = ~direct & keeps[whose]
+    own = ~direct & keeps[whose] & ~in_day
     palliative = palliative_chance(v, patients.sum(axis=1), palliative_register)  # per practice, of an OOH need
     in_care_home = flagged_share(v["care_home_ooh_ratio"], residents, list_size)  # per practice, of an OOH need
     flags = (palliative, in_care_home)
@@ -206,6 +215,8 @@ def simulate(
     first_calls = Routed.joined([needs[~direct & ~own], failed[after == 1]])
     calls, disposition, by_rule = with_repeats(first_calls, v, draws, year.hours)
     from_practice = calls.practice != NO_PRACTICE
+    need = np.where(from_practice, 0, calls.ids & ~(OOH_NEED | ATTEMPTS)).astype(np.int64)  # a need's calls: its own
+    daytime = ~from_practice & (need >= ooh_count)
 
     # NHS 111: call handling, then a disposition.
     handling = draws.exponential(calls.ids, "handling", v["call_handling_minutes"] * MINUTES)
@@ -220,9 +231,10 @@ def simulate(
     ended = answered + handling
     conveyed = (disposition == 0) & draws.bernoulli(calls.ids, "conveyed", v["ambulance_conveyed_share"])
     after_call = Routed(calls.ids, ended, calls.counted, calls.practice)
-    ae["ambulance"].append(later(after_call[conveyed & ~from_practice], 0.75))
+    ae["ambulance"].append(later(after_call[conveyed & ~from_practice & ~daytime], 0.75))
     ae["failed_access_via_111"].append(later(after_call[((disposition == 1) | conveyed) & from_practice], 1.0))
-    ae["111_ae"].append(later(after_call[(disposition == 1) & ~from_practice], 1.0))
+    ae["111_ae"].append(later(after_call[(disposition == 1) & ~from_practice & ~daytime], 1.0))
+    ae["daytime_111"].append(later(after_call[((disposition == 1) | conveyed) & daytime], 1.0))
     primary = disposition == 2
     back_to_practice = primary & in_hours_at(year, ended)
     counts["calls_111"] = float(calls.counted.sum())
@@ -240,11 +252,7 @@ def simulate(
     calendar_days = np.arange(year.working_day.size)
     open_days = weekend_open(calendar_days * 24.0 + WEEKEND[0], v)
     weekend = to_ooh & weekend_open(ended, v) & (ended < year.hours)
-    home = np.where(
-        from_practice,
-        calls.practice,
-        whose[np.where(from_practice, 0, calls.ids & ~(OOH_NEED | ATTEMPTS)).astype(np.int64)],
-    )
+    home = np.where(from_practice, calls.practice, whose_by_id[need])
     key = network[home] * calendar_days.size + (ended // 24).astype(np.int64)
     capacity = (hub_day[:, None] * open_days[None, :]).astype(np.int64).ravel()
     booked = np.zeros(calls.ids.size, bool)
@@ -369,29 +377,3 @@ def simulate(
     out = {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
     out["months"], out["queues"], out["days"], out["routine_backlog"] = months, queues, days, backlog
     return out | {"rotas": used}
-
-
-def _ooh_needs(year: Year, expected: np.ndarray, draws: Draws, start: float) -> Routed:
-    """Out-of-hours needs: a Poisson count per hour of the year (``expected``), spread evenly within the hour (from
-    18:30 in a working day's 18:00 hour, in hours until then), in time order."""
-    arrivals = draws.counts["ooh_arrivals"]
-    hours = np.repeat(np.arange(year.hours), arrivals.poisson(expected))
-    offset = arrivals.random(hours.size)
-    half = (hours % 24 == 18) & year.working_day[hours // 24]
-    times = np.sort(hours + np.where(half, 0.5 + 0.5 * offset, offset))
-    return Routed(
-        OOH_NEED | np.arange(times.size, dtype=np.uint64), times, times >= start, np.full(times.size, NO_PRACTICE)
-    )
-
-
-def _ooh_weights(year: Year, profile: tuple[tuple[float, ...], tuple[float, ...]]) -> np.ndarray:
-    """Relative OOH demand per hour of the year from 24 weights for working days and 24 for the other days."""
-    hours = np.arange(year.hours)
-    clock = hours % 24
-    working = year.working_day[hours // 24]
-    weekday = np.array(profile[0])[clock]
-    weekend = np.array(profile[1])[clock]
-    weight = np.where(working, weekday, weekend)
-    in_hours = working & (clock >= 8) & (clock < 18)
-    weight = np.where(in_hours, 0.0, weight)
-    return np.where(working & (clock == 18), weight * 0.5, weight)

@@ -18,8 +18,9 @@ from primarycare.simulation.flags import (
     palliative_chance,
     referral_chance,
 )
+from primarycare.simulation.hourly_needs import daytime_times, daytime_weights, ooh_weights
 from primarycare.simulation.in_hours import day_factors, session_factors
-from primarycare.simulation.model import _ooh_weights, practice_demand
+from primarycare.simulation.model import practice_demand
 from primarycare.simulation.own_ooh import DISPOSITIONS
 from primarycare.simulation.travel import travel_hours
 
@@ -88,7 +89,7 @@ class Reference:
         self.ae_multiplier = demand.ae_multiplier
         weight = demand.ae_weight.sum()
         self.unrouted = {"background": weight * scale["ae"], "ambulance_999": weight * scale["ambulance_999"]}
-        self.ooh_profile = _ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
+        self.ooh_profile = ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
         self.ae_hours = (defaults.ae_hour, defaults.ae_monday)
         self.trip = None if positions is None else travel_hours(v, positions, self.lists, network, v["ooh_provider"])
         self.same_day_hours = np.asarray(defaults.same_day_hours, np.float64)
@@ -110,6 +111,7 @@ class Reference:
     def run(self) -> dict[str, float]:
         self.env.process(self.practices())
         self.env.process(self.ooh_needs())
+        self.env.process(self.daytime_calls())
         for route, per_year in self.unrouted.items():
             self.env.process(self.arrivals(route, per_year))
         self.env.run(until=self.year.hours + 168)
@@ -189,7 +191,18 @@ class Reference:
                 else:
                     self.env.process(self.call(at, p, False, at, 0, counted))
 
-    def call(self, at: float, p: int, from_practice: bool, first: float, attempt: int, counted: bool):
+    def daytime_calls(self):
+        """Patients who call 111 while their practice is open (hourly_needs.py)."""
+        v, year, rng = self.v, self.year, self.rng
+        weights = daytime_weights(year)
+        expected = self.ooh_weight.sum() * v["daytime_111_per_1000_per_year"] / 1000 * year.weeks / 52
+        chance = self.ooh_weight / self.ooh_weight.sum()
+        for at in daytime_times(year, expected * weights / weights.sum(), rng):
+            yield self.until(at)
+            p = int(rng.choice(len(chance), p=chance))
+            self.env.process(self.call(at, p, False, at, 0, at >= self.start, daytime=True))
+
+    def call(self, at: float, p: int, from_practice: bool, first: float, attempt: int, counted: bool, daytime=False):
         v, rng = self.v, self.rng
         yield self.until(at)
         answered: list[float] = []
@@ -202,18 +215,17 @@ class Reference:
         disposition = int(rng.choice(5, p=[v[f"disposition_{d}"] for d in DISPOSITIONS]))
         if attempt == 2 and at - first <= 96.0:
             disposition = 2  # 111's rule: the third call within 96 hours goes to a clinician
+        via = "failed_access_via_111" if from_practice else "daytime_111" if daytime else None
         if disposition == 0 and rng.random() < v["ambulance_conveyed_share"]:
-            self.env.process(
-                self.attend(ended + 0.75, "failed_access_via_111" if from_practice else "ambulance", counted)
-            )
+            self.env.process(self.attend(ended + (1.0 if via else 0.75), via or "ambulance", counted))
         elif disposition == 1:
-            self.env.process(self.attend(ended + 1.0, "failed_access_via_111" if from_practice else "111_ae", counted))
+            self.env.process(self.attend(ended + 1.0, via or "111_ae", counted))
         elif disposition == 2 and not in_hours_at(self.year, np.array([ended]))[0]:
             self.env.process(self.case(ended, answered[0], p, counted))
         elif disposition in (3, 4) and attempt < 2 and rng.random() < v["repeat_call_share"]:
             again = ended + rng.exponential(v["repeat_call_hours"])  # from the call's end
             if again < self.year.hours:
-                self.env.process(self.call(again, p, from_practice, first, attempt + 1, counted))
+                self.env.process(self.call(again, p, from_practice, first, attempt + 1, counted, daytime))
 
     def case(self, ended: float, answered: float, p: int, counted: bool):
         v, rng = self.v, self.rng

@@ -67,6 +67,7 @@ def kpis(totals: dict, costs: dict) -> dict[str, float]:
             "failed_access",
             "failed_access_via_111",
             "111_ae",
+            "daytime_111",
             "own_practice_ae",
             "ooh_referral",
         )
