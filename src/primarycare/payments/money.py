@@ -50,12 +50,16 @@ def points_text(points: float) -> str:
     return f"{points:.0f}" if points == int(points) else f"{points:.2f}"
 
 
-def points_expr(expr: pl.Expr) -> pl.Expr:
-    """points_text for a column: each distinct value written once, then looked up (a column of QOF points repeats
-    a few thousand values over hundreds of thousands of rows)."""
+def written_once(expr: pl.Expr, write) -> pl.Expr:
+    """A column as text, ``write`` applied to each distinct value once and looked up (a column of QOF points, or of
+    each practice's CPI, repeats a few thousand values over hundreds of thousands of rows)."""
     distinct = expr.unique(maintain_order=True)
-    text = pl.when(distinct == distinct.floor()).then(fixed_expr(distinct, 0)).otherwise(fixed_expr(distinct, 2))
-    return expr.replace_strict(distinct, text, return_dtype=pl.String)
+    return expr.replace_strict(distinct, write(distinct), return_dtype=pl.String)
+
+
+def points_expr(expr: pl.Expr) -> pl.Expr:
+    """points_text for a column."""
+    return written_once(expr, lambda d: pl.when(d == d.floor()).then(fixed_expr(d, 0)).otherwise(fixed_expr(d, 2)))
 
 
 def gbp(value_pence: int) -> str:

@@ -7,7 +7,7 @@ hundreds of thousands of practice-indicator rows each time a total is wanted."""
 import polars as pl
 
 from primarycare.payments.inputs import PaymentInputs, whole_lists
-from primarycare.payments.money import fixed_expr, pence_expr, points_expr
+from primarycare.payments.money import fixed_expr, pence_expr, points_expr, written_once
 
 QOF_SCHEMA = {
     "practice_code": pl.String,
@@ -78,7 +78,7 @@ def qof_formula(price: float) -> pl.Expr:
         [
             points_expr(pl.col("achieved_points")),
             pl.lit(f" pts × £{price:.2f} × CPI "),
-            fixed_expr(pl.col("cpi"), 4),
+            written_once(pl.col("cpi"), lambda cpi: fixed_expr(cpi, 4)),
             apdf.otherwise(pl.lit("")),
             pl.col("protected"),
         ]
