@@ -203,7 +203,7 @@ def test_cli_runs_a_scenario_on_a_loaded_economy_and_compares(tmp_path, sqlite_u
     ):
         assert summary[kpi]["ci_low"] <= summary[kpi]["mean"] <= summary[kpi]["ci_high"]
     hours = pl.read_csv(outs[0] / "ae_arrivals_by_hour_of_week.csv")
-    assert hours.columns == ["hour_of_week", "arrivals"] and hours.height == 168
+    assert hours.columns == ["hour_of_week", "arrivals", "minor_unit_arrivals"] and hours.height == 168
     assert pl.read_parquet(outs[0] / "replications.parquet").height == 3
     compared = runner.invoke(app, ["simulate", "compare", str(outs[0]), str(outs[1])])
     assert compared.exit_code == 0 and "palliative_ae_referral_share" in compared.output
@@ -478,6 +478,25 @@ def test_daytime_callers_bring_111_calls_in_hours_and_leave_every_out_of_hours_n
     assert in_hours_at(year, times).all() and times.size == pytest.approx(5.0 * weights.sum(), rel=0.05)
 
 
+def test_a_minor_injury_units_opening_hours_move_attendances_between_the_types(population):
+    """Minor needs go to the unit while it is open and to type 1 A&E when it is closed: open until midnight, fewer
+    reach type 1 and as many more are seen at the unit (the same needs on the same draws); never open, every one
+    reaches type 1; every other route of A&E is the same whatever the hours."""
+    base, late, shut = (
+        run(population, hours, replications=2).replications
+        for hours in ({}, {"minor_unit_closes": 24.0}, {"minor_unit_opens": 8.0, "minor_unit_closes": 8.0})
+    )
+    minor = [pl.col("minor_unit_attendances") + pl.col("ae_from_minor_when_closed")]
+    assert late.select(minor).equals(base.select(minor)) and shut.select(minor).equals(base.select(minor))
+    assert (late["ae_from_minor_when_closed"] < base["ae_from_minor_when_closed"]).all()
+    assert (shut["minor_unit_attendances"] == 0).all() and (base["minor_unit_attendances"] > 0).all()
+    assert (late["ae_attendances"] < base["ae_attendances"]).all() and (
+        shut["ae_attendances"] > base["ae_attendances"]
+    ).all()
+    others = [f"ae_from_{route}" for route in AE_ROUTES if route != "minor_when_closed"]
+    assert late.select(others).equals(base.select(others)) and shut.select(others).equals(base.select(others))
+
+
 def test_network_hubs_seven_day_access_and_pooling_act_through_their_mechanisms(population):
     base = run(population).replications
     empty = run(population, {"network_hub": True, "hub_minutes_per_1000_per_week": 0.0}).replications
@@ -525,13 +544,15 @@ def test_sensitivity_ranks_the_assumptions_by_their_influence(tmp_path):
     assumptions = set(load_defaults().assumptions())
     assert set(tornado["parameter"]) == assumptions and "consultations_per_person_year" not in assumptions
     ae = tornado.filter(pl.col("kpi") == "ae_attendances")
-    drivers = {"background_ae_per_1000_per_year", "ooh_needs_per_1000_per_year"}  # the calibrated model's largest
-    assert set(ae["parameter"][:2]) == drivers and (ae["at_high"][:2] > ae["at_low"][:2]).all()
+    # the calibrated model's largest, and which way: a minor injury unit open later sends fewer to type 1 A&E
+    drivers = {"minor_unit_closes": -1, "ooh_needs_per_1000_per_year": 1}
+    assert set(ae["parameter"][:2]) == set(drivers)
+    assert all((r["at_high"] - r["at_low"]) * drivers[r["parameter"]] > 0 for r in ae.head(2).iter_rows(named=True))
     assert ae.filter(pl.col("parameter").str.starts_with("cost_"))["swing"].max() == 0  # prices move no attendance
     cost = tornado.filter(pl.col("kpi") == "cost_gbp")
     assert cost.filter(pl.col("parameter") == "cost_ooh_clinician_hour")["swing"][0] > 0
     top = influence.filter(pl.col("kpi") == "ae_attendances").head(2)
-    assert set(top["parameter"]) == drivers and top["src"][0] > 0.5
+    assert set(top["parameter"]) == set(drivers) and abs(top["src"][0]) > 0.5
     assert len(pl.read_csv(out / "samples.csv")) == 4 * len(assumptions)
     assert "<svg" in (out / "report.html").read_text()
     few = CliRunner().invoke(

@@ -58,7 +58,7 @@ def test_a_commissioner_runs_a_scenario_in_the_background(client):
     page = test_client.get(f"/simulation/jobs/{job}")
     assert 'id="ae-chart"' in page.text and "ooh_clock_compliance" in page.text
     csv = test_client.get(f"/simulation/jobs/{job}/ae_arrivals_by_hour_of_week.csv").text.splitlines()
-    assert csv[0] == "hour_of_week,arrivals" and len(csv) == 169
+    assert csv[0] == "hour_of_week,arrivals,minor_unit_arrivals" and len(csv) == 169
     assert test_client.post("/simulation", data={"scenario": "nope", "csrf_token": token}).status_code == 422
 
 

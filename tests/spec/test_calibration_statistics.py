@@ -10,9 +10,18 @@ from primarycare.simulation.calibrate import STATISTICS
 from primarycare.simulation.parameters import scenario_from
 
 
-def _results(arrivals_by_replication: list[np.ndarray]) -> Results:
+def _results(arrivals_by_replication: list[np.ndarray], minor: np.ndarray | None = None) -> Results:
+    """Type 1 arrivals by hour of week per replication; ``minor``: the minor injury units' (none when None)."""
+    minor = np.zeros(168) if minor is None else minor
     hours = pl.concat(
-        pl.DataFrame({"replication": r, "hour_of_week": np.arange(168), "arrivals": a.astype(float)})
+        pl.DataFrame(
+            {
+                "replication": r,
+                "hour_of_week": np.arange(168),
+                "arrivals": a.astype(float),
+                "minor_unit_arrivals": minor.astype(float),
+            }
+        )
         for r, a in enumerate(arrivals_by_replication)
     )
     empty = pl.DataFrame()
@@ -43,6 +52,13 @@ MONDAYS = _week(lambda h: 2 if h < 24 else 1)  # 48 of 192 on Mondays
 )
 def test_ae_timing_statistics(statistic, week, expected):
     assert STATISTICS[statistic](_results([week]), 1000.0) == pytest.approx(expected)
+
+
+def test_ae_timing_counts_the_minor_injury_units_arrivals_too():
+    """The published timing is of all types: a unit open 09:00-18:00 adding 2 arrivals an hour to an even type 1
+    week (24 a day) brings 9 x 3 of the day's 42 into working hours."""
+    unit = _week(lambda h: 2 if 9 <= h % 24 < 18 else 0)
+    assert STATISTICS["ae_working_hours_share"](_results([EVEN], unit), 1000.0) == pytest.approx(27 / 42)
 
 
 def test_ae_timing_is_the_mean_of_the_replications_arrivals():

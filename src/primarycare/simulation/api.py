@@ -66,7 +66,7 @@ def _chunk(job: tuple) -> dict:
 class Results:
     scenario: Scenario
     replications: pl.DataFrame  # one row per replication, a column per KPI
-    ae_by_hour: pl.DataFrame  # replication, hour_of_week, arrivals (mean per week)
+    ae_by_hour: pl.DataFrame  # replication, hour_of_week, arrivals (type 1 A&E), minor_unit_arrivals (a week's mean)
     practices: pl.DataFrame  # replication, practice_code, same-day needs, failed access, A&E after it (counted weeks)
     months: pl.DataFrame  # replication, month (YYYY-MM), calls_111, ooh_cases, clock_met, ae_attendances, failed_access
     queues: pl.DataFrame  # replication, station, hour_of_week, waiting (mean number waiting at the hour's start)
@@ -121,7 +121,8 @@ class Results:
         return self.queues.group_by("station", "hour_of_week", maintain_order=True).agg(pl.col("waiting").mean())
 
     def ae_mean_by_hour(self) -> pl.DataFrame:
-        return self.ae_by_hour.group_by("hour_of_week").agg(pl.col("arrivals").mean()).sort("hour_of_week")
+        means = pl.col("arrivals", "minor_unit_arrivals").mean()
+        return self.ae_by_hour.group_by("hour_of_week").agg(means).sort("hour_of_week")
 
 
 class Model:
@@ -231,7 +232,8 @@ class Model:
             chunks = outputs[(r - first) * per_replication : (r - first + 1) * per_replication]
             totals, by_hour, weeks = add_up(chunks)
             rows.append({"replication": r, **kpis(totals, costs)})
-            hours.append(pl.DataFrame({"replication": r, "hour_of_week": np.arange(168), "arrivals": by_hour / weeks}))
+            arrivals = {"arrivals": by_hour[0] / weeks, "minor_unit_arrivals": by_hour[1] / weeks}
+            hours.append(pl.DataFrame({"replication": r, "hour_of_week": np.arange(168), **arrivals}))
             practices.append(practice_frame(r, self.codes, chunks))
             months.append(month_frame(r, labels, chunks))
             queues.append(queue_frame(r, chunks))

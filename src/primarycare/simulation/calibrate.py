@@ -33,13 +33,14 @@ def _share(part: str, whole: str):
 
 
 def _ae_hours(hours_of_week) -> Callable[[Results, float], float]:
-    """The share of A&E arrivals in the given hours of the week (0 = Monday 00:00-01:00), mean over replications."""
+    """The share of A&E arrivals of all types (type 1 and minor injury units) in the given hours of the week (0 =
+    Monday 00:00-01:00), mean over replications."""
     chosen = np.zeros(168, dtype=bool)
     chosen[list(hours_of_week)] = True
 
     def share(results, _registered) -> float:
         by_hour = results.ae_mean_by_hour()
-        arrivals = by_hour["arrivals"].to_numpy()
+        arrivals = (by_hour["arrivals"] + by_hour["minor_unit_arrivals"]).to_numpy()
         return _ratio(arrivals[chosen[by_hour["hour_of_week"].to_numpy()]].sum(), arrivals.sum())
 
     return share
@@ -59,9 +60,10 @@ STATISTICS = {
     "ae_attendances_per_1000": _per_1000("ae_attendances"),
     "ooh_cases_per_1000": _per_1000("ooh_cases"),
     "calls_111_per_1000": _per_1000("calls_111"),
-    "ae_ambulance_share": lambda results, _registered: _ratio(
+    "ae_all_types_per_1000": lambda results, registered: _all_types(results) / registered * 1000,
+    "ae_ambulance_share": lambda results, _registered: _ratio(  # of all types, as published
         results.replications["ae_from_ambulance"].mean() + results.replications["ae_from_ambulance_999"].mean(),
-        results.replications["ae_attendances"].mean(),
+        _all_types(results),
     ),
     "ooh_home_visit_share": _share("ooh_home_visits", "ooh_cases"),
     "failed_access_to_ae_share": lambda results, _registered: float(
@@ -84,6 +86,11 @@ STATISTICS = {
         sum(results.replications[f"ae_from_{route}"].mean() for route in OUT_OF_HOURS_TO_AE), _ooh_needs(results)
     ),
 }
+
+
+def _all_types(results) -> float:
+    """A&E attendances of all types a replication, the mean: type 1 and minor injury units."""
+    return float(results.replications["ae_attendances"].mean() + results.replications["minor_unit_attendances"].mean())
 
 
 def _ooh_needs(results) -> float:

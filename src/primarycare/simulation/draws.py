@@ -26,6 +26,7 @@ COUNTS = (
     "ambulance_999",
     "practice_referral",
     "daytime_111",
+    "minor_needs",
 )
 DECISIONS = (
     "in_hours_time",

@@ -12,10 +12,12 @@ AE_ROUTES = (
     "ooh_referral",
     "practice_referral",
     "daytime_111",
+    "minor_when_closed",
 )
 
 KPIS = {
-    "ae_attendances": "A&E attendances in the year, every route",
+    "ae_attendances": "A&E (type 1) attendances in the year, every route",
+    "minor_unit_attendances": "attendances at minor injury units (type 3 A&E) while they are open",
     "ae_in_hours_share": "share of A&E attendances arriving in hours (08:00-18:30 on working days)",
     "ae_after_failed_practice_access_share": "share of A&E attendances after a failed attempt to see the practice",
     "ae_avoidable_share": "share of A&E attendances from routes primary care could have met "
@@ -57,7 +59,8 @@ KPIS = {
     "care_home_ooh_cases": "OOH cases of care-home residents (counted in ooh_cases too)",
     "care_home_ae_referral_share": "share of care-home residents' OOH cases referred to A&E",
     "cost_gbp": "cost of the staff hours rostered (appointments offered in hours, 111 call handlers, OOH clinicians, "
-    "practices' GPs on call and their time on cases) and of A&E attendances and ambulances, each at its unit cost "
-    "converted from its own price year to cost_price_year with the NHS Cost Inflation Index (parameters.toml)",
+    "practices' GPs on call and their time on cases) and of A&E and minor injury unit attendances and ambulances, "
+    "each at its unit cost converted from its own price year to cost_price_year with the NHS Cost Inflation Index "
+    "(parameters.toml)",
     **{f"ae_from_{route}": f"A&E attendances arriving by the route: {route.replace('_', ' ')}" for route in AE_ROUTES},
 }

@@ -32,6 +32,7 @@ from primarycare.simulation.flags import (
 from primarycare.simulation.hourly_needs import daytime_weights, needs_by_hour, ooh_weights
 from primarycare.simulation.in_hours import in_hours, network_referrals
 from primarycare.simulation.kpis import AE_ROUTES
+from primarycare.simulation.minor_unit import minor_split
 from primarycare.simulation.networks import WEEKEND, first_in_line, hub_appointments_per_hour, weekend_open
 from primarycare.simulation.own_ooh import own_cover
 from primarycare.simulation.parameters import Defaults, Scenario
@@ -66,6 +67,7 @@ def rate_scale(patients: np.ndarray, defaults: Defaults, v: dict) -> dict[str, f
         ("consultations", defaults.age_rates, v["consultations_per_person_year"]),
         ("ae", defaults.ae_age_rates, v["background_ae_per_1000_per_year"] / 1000),
         ("ambulance_999", defaults.ae_age_rates, v["ambulance_999_per_1000_per_year"] / 1000),
+        ("minor", defaults.ae_age_rates, v["minor_needs_per_1000_per_year"] / 1000),
     ):
         weighted = (patients * np.array([weights[b] for b in AGE_BANDS])).sum()
         scales[name] = rate * patients.sum() / max(weighted, 1e-9)
@@ -352,6 +354,10 @@ def simulate(
             year, weights, by_practice.sum() * scale["ambulance_999"], draws, "ambulance_999"
         ),
     }
+    minor = background_arrivals(year, weights, by_practice.sum() * scale["minor"], draws, "minor_needs")
+    to_ae, at_unit = minor_split(minor, v, start)  # minor injury units (type 3): type 1 while they are closed
+    ae["minor_when_closed"].append(to_ae)
+    counts["minor_unit_attendances"] = float(at_unit.sum())
     attending, by_hour = attendances(ae, unrouted, start, year, counts, practices)
     months["ae_attendances"] = by_month(attending.times[attending.counted])
     months["failed_access"] = by_month(failed.times[failed.counted])
@@ -375,5 +381,6 @@ def simulate(
     counts["events"] += float(2 * mine.ids.size)
     counts["events"] += float(2 * attending.ids.size)
     out = {"counts": counts, "practices": practices, "ae_by_hour_of_week": by_hour, "weeks": counted_weeks}
+    out["minor_unit_by_hour_of_week"] = at_unit
     out["months"], out["queues"], out["days"], out["routine_backlog"] = months, queues, days, backlog
     return out | {"rotas": used}

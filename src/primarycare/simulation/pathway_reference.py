@@ -20,6 +20,7 @@ from primarycare.simulation.flags import (
 )
 from primarycare.simulation.hourly_needs import daytime_times, daytime_weights, ooh_weights
 from primarycare.simulation.in_hours import day_factors, session_factors
+from primarycare.simulation.minor_unit import unit_open
 from primarycare.simulation.model import practice_demand
 from primarycare.simulation.own_ooh import DISPOSITIONS
 from primarycare.simulation.travel import travel_hours
@@ -89,6 +90,7 @@ class Reference:
         self.ae_multiplier = demand.ae_multiplier
         weight = demand.ae_weight.sum()
         self.unrouted = {"background": weight * scale["ae"], "ambulance_999": weight * scale["ambulance_999"]}
+        self.minor_per_year = weight * scale["minor"]
         self.ooh_profile = ooh_weights(year, scenario.ooh_profile or (defaults.ooh_weekday, defaults.ooh_weekend))
         self.ae_hours = (defaults.ae_hour, defaults.ae_monday)
         self.trip = None if positions is None else travel_hours(v, positions, self.lists, network, v["ooh_provider"])
@@ -114,6 +116,7 @@ class Reference:
         self.env.process(self.daytime_calls())
         for route, per_year in self.unrouted.items():
             self.env.process(self.arrivals(route, per_year))
+        self.env.process(self.arrivals("minor_when_closed", self.minor_per_year, minor=True))
         self.env.run(until=self.year.hours + 168)
         return self.kpis()
 
@@ -260,7 +263,8 @@ class Reference:
         self.add("home_visits" if outcome == 2 else "base_visits", counted)
 
     # A&E: every route, the background and 999 ambulances through the department.
-    def arrivals(self, route: str, per_year: float):
+    def arrivals(self, route: str, per_year: float, minor: bool = False):
+        """Arrivals no route makes; ``minor``: minor needs, seen at a minor injury unit while it is open."""
         year, rng = self.year, self.rng
         hours = np.arange(year.hours)
         weights = np.array(self.ae_hours[0])[hours % 24] * np.where((hours // 24) % 7 == 0, self.ae_hours[1], 1.0)
@@ -268,7 +272,10 @@ class Reference:
         for hour in np.flatnonzero(per_hour):
             for at in np.sort(hour + rng.random(per_hour[hour])):
                 yield self.until(at)
-                self.env.process(self.attend(at, route, at >= self.start))
+                if minor and unit_open(np.array([at]), self.v)[0]:
+                    self.add("minor_unit", at >= self.start)
+                else:
+                    self.env.process(self.attend(at, route, at >= self.start))
 
     def attend(self, at: float, route: str, counted: bool):
         self.add(f"ae_{route}", counted)

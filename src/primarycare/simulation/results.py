@@ -8,12 +8,13 @@ from primarycare.simulation.stats import mean_ci
 
 
 def add_up(chunks: list[dict]) -> tuple[dict, np.ndarray, int]:
+    """The chunks' counts added up, and their arrivals by hour of week: type 1 A&E (row 0), minor units (row 1)."""
     totals: dict[str, float] = {}
-    by_hour = np.zeros(168)
+    by_hour = np.zeros((2, 168))
     for chunk in chunks:
         for key, value in chunk["counts"].items():
             totals[key] = totals.get(key, 0.0) + value
-        by_hour += chunk["ae_by_hour_of_week"]
+        by_hour += (chunk["ae_by_hour_of_week"], chunk["minor_unit_by_hour_of_week"])
     return totals, by_hour, chunks[0]["weeks"]
 
 
@@ -81,10 +82,12 @@ def kpis(totals: dict, costs: dict) -> dict[str, float]:
         + (totals["provider_clinician_hours"] + totals["on_call_busy_hours"]) * costs["cost_ooh_clinician_hour"]
         + totals["on_call_hours"] * costs["cost_on_call_hour"]
         + ae * costs["cost_ae_attendance"]
+        + totals["minor_unit_attendances"] * costs["cost_minor_unit_attendance"]
         + totals["ambulance_dispatches"] * costs["cost_ambulance"]
     )
     return {
         "ae_attendances": ae,
+        "minor_unit_attendances": totals["minor_unit_attendances"],
         "ae_in_hours_share": share(in_hours, ae),
         "ae_after_failed_practice_access_share": share(
             totals["ae_failed_access"] + totals["ae_failed_access_via_111"], ae
