@@ -147,23 +147,25 @@ def _wide(table: pl.DataFrame) -> pl.DataFrame | None:
     measures = list(MEASURE_COLUMNS)
     column = [ACHIEVEMENT_COLUMNS.index(MEASURE_COLUMNS[m]) for m in measures]
     columns = table.select(pl.col("MEASURE").replace_strict(measures, column, return_dtype=pl.Int64))
-    cells = pair * width + columns.to_series().to_numpy()
+    cells = columns.to_series().to_numpy() * pairs + pair  # measure by measure: each a contiguous column
     counts = np.bincount(cells, minlength=pairs * width)
     if counts.max(initial=0) > 1:
         return None
-    grid = np.full(counts.shape, np.nan)
+    grid = np.full(pairs * width, np.nan)
     grid[cells] = table["VALUE"].to_numpy()
-    rows = np.flatnonzero(counts.reshape(-1, width).any(axis=1))
-    grid = grid.reshape(-1, width)[rows]
+    grid = grid.reshape(width, pairs)
+    present = counts.reshape(width, pairs).any(axis=0)
+    rows = None if present.all() else np.flatnonzero(present)  # None: every pair has a value (always, in order)
+    kept = grid if rows is None else grid[:, rows]
     return pl.DataFrame(
-        [*keys(rows), *(pl.Series(name, grid[:, j], nan_to_null=True) for j, name in enumerate(ACHIEVEMENT_COLUMNS))]
+        [*keys(rows), *(pl.Series(name, kept[j], nan_to_null=True) for j, name in enumerate(ACHIEVEMENT_COLUMNS))]
     )
 
 
 def _in_order(table: pl.DataFrame):
-    """(pair of each row, how many pairs, keys of chosen pairs) when the file runs in practice and indicator order,
-    each pair's measures together (as published): a pair is then a run of rows, found by comparing each row with
-    the one before. None otherwise."""
+    """(pair of each row, how many pairs, keys of chosen pairs (None: all)) when the file runs in practice and
+    indicator order, each pair's measures together (as published): a pair is then a run of rows, found by comparing
+    each row with the one before. None otherwise."""
     practice, indicator = pl.col("PRACTICE_CODE"), pl.col("INDICATOR_CODE")
     before = (practice.shift(1), indicator.shift(1))
     starts = table.select(((practice != before[0]) | (indicator != before[1])).fill_null(True).alias("start"))
@@ -175,11 +177,12 @@ def _in_order(table: pl.DataFrame):
     if not heads.select(later.fill_null(True).all()).item():
         return None
     pair = starts.to_series().cum_sum().to_numpy().astype(np.int64) - 1
-    return pair, heads.height, lambda rows: heads[rows].get_columns()
+    return pair, heads.height, lambda rows: (heads if rows is None else heads[rows]).get_columns()
 
 
 def _on_grid(table: pl.DataFrame):
-    """(pair of each row, how many pairs, keys of chosen pairs) in any order: every practice x every indicator."""
+    """(pair of each row, how many pairs, keys of chosen pairs (None: all)) in any order: every practice x every
+    indicator."""
     practices = table["PRACTICE_CODE"].unique().sort()
     indicators = table["INDICATOR_CODE"].unique().sort()
     codes = table.select(
@@ -188,6 +191,7 @@ def _on_grid(table: pl.DataFrame):
     )
 
     def keys(rows):
+        rows = np.arange(len(practices) * len(indicators)) if rows is None else rows
         return (
             practices.gather(rows // len(indicators)).alias("practice_code"),
             indicators.gather(rows % len(indicators)).alias("indicator_code"),
