@@ -14,47 +14,46 @@ from primarycare.simulation.draws import OOH_NEED, Draws
 from primarycare.simulation.routed import NO_PRACTICE, Routed
 
 
+def _clock(year: Year) -> tuple[np.ndarray, np.ndarray]:
+    """Each hour of the year's hour of the day, and whether its day is a working day."""
+    hours = np.arange(year.hours)
+    return hours % 24, year.working_day[hours // 24]
+
+
+def _times(year: Year, expected: np.ndarray, stream: np.random.Generator, late: bool) -> np.ndarray:
+    """Sorted times: a Poisson count per hour (``expected``), spread evenly within the hour; in a working day's 18:00
+    hour over 18:30-19:00 (``late``: out of hours) or 18:00-18:30 (in hours)."""
+    hours = np.repeat(np.arange(year.hours), stream.poisson(expected))
+    offset = stream.random(hours.size)
+    half = (hours % 24 == 18) & year.working_day[hours // 24]
+    return np.sort(hours + np.where(half, (0.5 if late else 0.0) + 0.5 * offset, offset))
+
+
 def daytime_weights(year: Year) -> np.ndarray:
     """Relative daytime 111 calls per hour of the year: 1 for each whole hour in hours, a half for 18:00-18:30."""
-    hours = np.arange(year.hours)
-    clock = hours % 24
-    working = year.working_day[hours // 24]
+    clock, working = _clock(year)
     return np.where(working & (clock >= 8) & (clock < 18), 1.0, 0.0) + np.where(working & (clock == 18), 0.5, 0.0)
 
 
 def daytime_times(year: Year, expected: np.ndarray, stream: np.random.Generator) -> np.ndarray:
-    """Sorted call times: a Poisson count per hour (``expected``), spread evenly within the hour (18:00-18:30 in a
-    working day's 18:00 hour)."""
-    hours = np.repeat(np.arange(year.hours), stream.poisson(expected))
-    offset = stream.random(hours.size)
-    half = (hours % 24 == 18) & year.working_day[hours // 24]
-    return np.sort(hours + np.where(half, 0.5 * offset, offset))
+    """Sorted daytime 111 call times (``expected`` per hour of the year)."""
+    return _times(year, expected, stream, late=False)
 
 
 def needs_by_hour(year: Year, expected: np.ndarray, draws: Draws, start: float, daytime: np.ndarray):
-    """Out-of-hours needs: a Poisson count per hour of the year (``expected``), spread evenly within the hour (from
-    18:30 in a working day's 18:00 hour), with the daytime 111 callers (``daytime``: expected per hour), all in time
-    order; and how many are out of hours. Ids: an OOH need's is its place among the OOH needs (so it meets the same
-    fate however many call in the day), a daytime caller's follows them."""
-    arrivals = draws.counts["ooh_arrivals"]
-    hours = np.repeat(np.arange(year.hours), arrivals.poisson(expected))
-    offset = arrivals.random(hours.size)
-    half = (hours % 24 == 18) & year.working_day[hours // 24]
-    calls = daytime_times(year, daytime, draws.counts["daytime_111"])
-    times = np.concatenate([np.sort(hours + np.where(half, 0.5 + 0.5 * offset, offset)), calls])
+    """Out-of-hours needs (``expected`` per hour of the year) with the daytime 111 callers (``daytime``: expected per
+    hour), all in time order; and how many are out of hours. Ids: an OOH need's is its place among the OOH needs (so
+    it meets the same fate however many call in the day), a daytime caller's follows them."""
+    ooh = _times(year, expected, draws.counts["ooh_arrivals"], late=True)
+    times = np.concatenate([ooh, daytime_times(year, daytime, draws.counts["daytime_111"])])
     order = np.argsort(times, kind="stable")
     times, ids = times[order], OOH_NEED | order.astype(np.uint64)
-    return Routed(ids, times, times >= start, np.full(times.size, NO_PRACTICE)), hours.size
+    return Routed(ids, times, times >= start, np.full(times.size, NO_PRACTICE)), ooh.size
 
 
 def ooh_weights(year: Year, profile: tuple[tuple[float, ...], tuple[float, ...]]) -> np.ndarray:
     """Relative OOH demand per hour of the year from 24 weights for working days and 24 for the other days."""
-    hours = np.arange(year.hours)
-    clock = hours % 24
-    working = year.working_day[hours // 24]
-    weekday = np.array(profile[0])[clock]
-    weekend = np.array(profile[1])[clock]
-    weight = np.where(working, weekday, weekend)
-    in_hours = working & (clock >= 8) & (clock < 18)
-    weight = np.where(in_hours, 0.0, weight)
+    clock, working = _clock(year)
+    weight = np.where(working, np.array(profile[0])[clock], np.array(profile[1])[clock])
+    weight = np.where(working & (clock >= 8) & (clock < 18), 0.0, weight)
     return np.where(working & (clock == 18), weight * 0.5, weight)
