@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from playwright.sync_api import expect
 
+from primarycare.economy.calendar import month_of
 from primarycare.store.tokens import issue_token
 from tests.browser.test_sign_in import sign_in
 
@@ -13,7 +14,8 @@ from tests.browser.test_sign_in import sign_in
 def test_a_111_case_from_queue_to_the_commissioners_report(browser, server):
     base = server["base"]
     practice = server["economy"].practices[3].code
-    month = datetime.now(UTC).strftime("%Y-%m")
+    received = datetime.now(UTC) - timedelta(minutes=3)
+    month = month_of(received)  # the UK month the case is received in
     commissioner_api = {"Authorization": f"Bearer {issue_token(server['engine'], 'commissioner')}"}
     report_url = f"{base}/api/reports/quality?provider=OOH01&month={month}"
     before = httpx.get(report_url, headers=commissioner_api).json()
@@ -23,7 +25,6 @@ def test_a_111_case_from_queue_to_the_commissioners_report(browser, server):
     handler.goto(f"{base}/ooh/queue")
     expect(handler.get_by_test_id("queue")).to_be_visible()
 
-    received = datetime.now(UTC) - timedelta(minutes=3)
     case = {
         "source": "111",
         "nhs_number": "9434765919",

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from primarycare.economy.calendar import month_of
 from primarycare.store.cases import case_count
 from tests.integration.ooh_site import VALID_NHS, case_body
 
@@ -38,7 +39,7 @@ def test_a_case_from_111_is_opened_timed_and_closed(ooh):
     assert done["status"] == "closed" and done["outcome"] == "base_visit"
     assert {c["clock"]: c["status"] for c in done["clocks"]}["face_to_face"] == "met"
     assert [e["kind"] for e in done["events"]][0] == "opened"
-    month = datetime.now(UTC).strftime("%Y-%m")
+    month = month_of(datetime.fromisoformat(case["times"]["received_at"]))  # the UK month it was received in
     report = client.get(f"/api/reports/quality?provider=OOH1&month={month}", headers=tokens["comm"])
     assert report.status_code == 200, report.text
     counts = {row["clock"]: row for row in report.json()["compliance"]}

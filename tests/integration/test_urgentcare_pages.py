@@ -6,6 +6,7 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 
+from primarycare.economy.calendar import month_of
 from primarycare.store.cases import case_count
 from tests.integration.ooh_site import case_body
 from tests.integration.test_web import sign_in
@@ -53,9 +54,10 @@ def test_the_new_case_form_checks_every_field_and_keeps_what_was_typed(ooh):
 
 def test_the_report_downloads_and_prints(ooh):
     client, engine, tokens, practice = ooh
-    client.post("/api/cases", json=case_body(practice), headers=tokens["handler"])
+    body = case_body(practice)
+    client.post("/api/cases", json=body, headers=tokens["handler"])
     sign_in(client, "comm")
-    month = datetime.now(UTC).strftime("%Y-%m")
+    month = month_of(datetime.fromisoformat(body["received_at"]))  # the UK month it was received in
     compliance = client.get(f"/ooh/reports/compliance.csv?provider=OOH1&month={month}")
     rows = list(csv.DictReader(io.StringIO(compliance.text)))
     assert [r["CLOCK"] for r in rows] == [
