@@ -47,6 +47,7 @@ def test_bad_scenarios_name_file_and_field(tmp_path, what, text, words):
         "ageing-2030",
         "network-hubs",
         "seven-day-access",
+        "telephone-first",
     ],
 )
 def test_example_scenarios_load(name):

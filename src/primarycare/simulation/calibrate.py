@@ -66,6 +66,9 @@ STATISTICS = {
         _all_types(results),
     ),
     "ooh_home_visit_share": _share("ooh_home_visits", "ooh_cases"),
+    "home_visit_appointment_share": lambda results, _registered: float(
+        results.replications["home_visit_appointment_share"].mean()
+    ),
     "failed_access_to_ae_share": lambda results, _registered: float(
         results.replications["failed_access_to_ae_share"].mean()
     ),

@@ -22,8 +22,16 @@ import numpy as np
 from primarycare.simulation.calendar import Year
 from primarycare.simulation.choice import TRIES_AGAIN
 from primarycare.simulation.draws import Draws
+from primarycare.simulation.modes import appointments_by_mode, needs_per_appointment
 from primarycare.simulation.networks import EVENING, first_in_line, hub_appointments_per_hour
 from primarycare.simulation.routed import Routed
+
+
+def practice_appointments(v: dict, list_size: np.ndarray, year: Year, days: int) -> np.ndarray:
+    """Per practice: its clinicians' time on a working day, in appointments at England's published mix of modes
+    (practice_capacity_per_1000_per_week, and its change under the scenario)."""
+    per_week = v["practice_capacity_per_1000_per_week"] * list_size / 1000 * (1 + v["practice_capacity_change"])
+    return per_week * year.weeks / days
 
 
 def day_factors(year: Year, working: np.ndarray, v: dict) -> np.ndarray:
@@ -107,6 +115,7 @@ def in_hours(
     series: dict | None = None,
     backlog: np.ndarray | None = None,
     week=(1.0,) * 5,
+    visit_share: np.ndarray | None = None,
 ) -> tuple[Routed, np.ndarray, Routed]:
     """Returns the needs that failed (id = practice-day cell << 16 | place in the day) and what each did
     (``choose``'s answer: 0 waits, 1 calls 111, 2 goes to A&E; without ``choose``, 0 for all), and the same-day
@@ -118,10 +127,14 @@ def in_hours(
     given, gets per working day of the whole run (the warm-up too) the routine book's queue at the day's end, the
     same-day requests and the requests that failed, and per practice its routine book's queue at the end
     (``routine_backlog``); ``backlog``: each practice's routine book at the start (RoutineBook); ``week``: how
-    practices spread their appointments over Monday to Friday (session_factors)."""
+    practices spread their appointments over Monday to Friday (session_factors); ``visit_share``: of each
+    practice's consultations, its care-home residents' (None: none), for the needs its clinicians' time meets
+    (modes.py)."""
     working = np.flatnonzero(year.working_day)
-    capacity = v["practice_capacity_per_1000_per_week"] * list_size / 1000 * year.weeks / working.size
-    capacity = (capacity * (1 + v["practice_capacity_change"]))[:, None] * session_factors(year, working, week)
+    visit_share = np.zeros(len(annual)) if visit_share is None else visit_share
+    per_appointment = needs_per_appointment(v, visit_share)
+    time = practice_appointments(v, list_size, year, working.size)[:, None] * session_factors(year, working, week)
+    capacity = time * per_appointment[:, None]  # needs the clinicians' time meets (before rounding to slots)
     same_day = v["same_day_share"]
     new = draws.counts["in_hours_demand"].poisson(
         (annual * same_day / working.size)[:, None] * day_factors(year, working, v), (len(annual), working.size)
@@ -198,6 +211,9 @@ def in_hours(
     served = np.minimum(demand, slots)
     counts["practice_used"] = float(served[:, days].sum() + routine.served[:, days].sum())
     counts["practice_capacity"] = float(slots[:, days].sum() + routine.slots[:, days].sum())
+    counts["practice_time_appointments"] = float(time[:, days].sum())  # what the practices' clinicians are paid for
+    met = served[:, days].sum(axis=1) + routine.served[:, days].sum(axis=1)
+    counts |= {f"appointments_{mode}": n for mode, n in appointments_by_mode(v, met, visit_share).items()}
     counts["routine_requests"] = float(routine.new[:, days].sum() + routine.booked[:, days].sum())
     counts["routine_waiting_days"] = float(routine.waiting[days].sum())  # requests waiting, summed over days
     counts["routine_unbooked"] = float(routine.unbooked[:, days].sum())

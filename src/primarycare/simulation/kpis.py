@@ -31,8 +31,13 @@ KPIS = {
     "ae_four_hour_share": "share of A&E attendances leaving within 4 hours of arriving (the 4-hour standard)",
     "ae_mean_wait_minutes": "mean wait in A&E from arrival to a clinician",
     "ae_clinician_utilisation": "A&E clinicians' treating hours / rostered hours",
-    "practice_utilisation": "appointments used / appointments offered in hours",
-    "practice_appointments_used": "practice appointments used in hours (same-day and routine), in the year",
+    "practice_utilisation": "needs met / needs the practices' appointments could meet in hours",
+    "practice_appointments_used": "practice appointments used in hours (same-day and routine, each need met one and "
+    "a telephone consultation's surgery follow-up another), in the year",
+    "telephone_appointment_share": "share of practice appointments in hours held by telephone (each need met "
+    "is an appointment, and a telephone one needing a surgery follow-up two: modes.py)",
+    "home_visit_appointment_share": "share of practice appointments in hours that are visits to the patient's "
+    "home (care-home residents' face-to-face consultations)",
     "hub_appointments": "network hub appointments used: evenings (needs practices could not meet that day) and "
     "weekends (booked by 111)",
     "hub_utilisation": "hub appointments used / offered",
@@ -58,7 +63,8 @@ KPIS = {
     "palliative_ae_referral_share": "share of palliative OOH cases referred to A&E",
     "care_home_ooh_cases": "OOH cases of care-home residents (counted in ooh_cases too)",
     "care_home_ae_referral_share": "share of care-home residents' OOH cases referred to A&E",
-    "cost_gbp": "cost of the staff hours rostered (appointments offered in hours, 111 call handlers, OOH clinicians, "
+    "cost_gbp": "cost of the staff hours rostered (the practices' clinicians' time in hours, in appointments at the "
+    "published mix of modes, 111 call handlers, OOH clinicians, "
     "practices' GPs on call and their time on cases) and of A&E and minor injury unit attendances and ambulances, "
     "each at its unit cost converted from its own price year to cost_price_year with the NHS Cost Inflation Index "
     "(parameters.toml)",

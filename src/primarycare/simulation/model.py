@@ -33,6 +33,7 @@ from primarycare.simulation.hourly_needs import daytime_weights, needs_by_hour, 
 from primarycare.simulation.in_hours import in_hours, network_referrals
 from primarycare.simulation.kpis import AE_ROUTES
 from primarycare.simulation.minor_unit import minor_split
+from primarycare.simulation.modes import needs_per_consultation
 from primarycare.simulation.networks import WEEKEND, first_in_line, hub_appointments_per_hour, weekend_open
 from primarycare.simulation.own_ooh import own_cover
 from primarycare.simulation.parameters import Defaults, Scenario
@@ -78,12 +79,13 @@ def rate_scale(patients: np.ndarray, defaults: Defaults, v: dict) -> dict[str, f
 class Demand:
     """Each practice's demand under the scenario (the fast model and its reference both start from it)."""
 
-    annual: np.ndarray  # same-day and routine consultations in the run
+    annual: np.ndarray  # same-day and routine needs in the run (consultations, less telephone follow-ups)
     lists: np.ndarray  # patients
     residents: np.ndarray  # care-home residents
     ooh_weight: np.ndarray  # relative out-of-hours needs (list x deprivation x care homes)
     ae_multiplier: np.ndarray  # deprivation's multiplier of A&E
     ae_weight: np.ndarray  # relative background and 999 A&E attendances
+    visit_share: np.ndarray  # of its consultations, its care-home residents' (seen at home face to face: modes.py)
 
 
 def practice_demand(v: dict, defaults: Defaults, year: Year, patients, scale, fifth, female, care_home) -> Demand:
@@ -92,16 +94,19 @@ def practice_demand(v: dict, defaults: Defaults, year: Year, patients, scale, fi
     pop = aged_population(patients, v)
     weights = np.array([defaults.age_rates[b] for b in AGE_BANDS])
     sex = 1.0 if female is None else sex_factor(female, v["consultations_female_to_male"])
-    annual = (pop * weights * sex).sum(axis=1) * scale["consultations"] * year.weeks / 52
+    per_year = (pop * weights * sex).sum(axis=1)
+    annual = per_year * scale["consultations"] * year.weeks / 52 * needs_per_consultation(v)  # needs (modes.py)
     lists = pop.sum(axis=1)
     residents = care_home_residents(v, pop, care_home)
+    visits = residents * defaults.age_rates["85_89"]  # residents consult at their age's rate (mean age 85-86)
+    visit_share = np.minimum(np.divide(visits, per_year, out=np.zeros(lists.size), where=per_year > 0), 1.0)
     fifth = np.zeros(len(lists), np.int64) if fifth is None else np.asarray(fifth, np.int64)
     ooh_weight = lists * practice_multipliers(fifth, v["deprivation_ooh_ratio"])
     ooh_weight = ooh_weight * care_home_ooh_multiplier(v, residents, lists)
     ae_multiplier = practice_multipliers(fifth, v["deprivation_ae_ratio"])
     ae_weights = np.array([defaults.ae_age_rates[b] for b in AGE_BANDS])
     ae_weight = (pop * ae_weights).sum(axis=1) + care_home_ae_weight(v, residents, defaults.ae_age_rates["85_89"])
-    return Demand(annual, lists, residents, ooh_weight, ae_multiplier, ae_weight * ae_multiplier)
+    return Demand(annual, lists, residents, ooh_weight, ae_multiplier, ae_weight * ae_multiplier, visit_share)
 
 
 def simulate(
@@ -205,6 +210,7 @@ def simulate(
         days,
         routine_backlog,
         scenario.practice_week or defaults.practice_week,
+        demand.visit_share,
     )
     backlog = days.pop("routine_backlog")
     before_closed = (next_working[(failed.times // 24).astype(np.int64)] > 1) & failed.counted

@@ -42,6 +42,10 @@ PROBABILITIES = (
     "care_home_share_england",
     "care_home_ae_referral",
     "care_home_ae_referral_with_notes",
+    "telephone_share",
+    "telephone_follow_up_share",
+    "published_telephone_share",
+    "published_home_visit_share",
 )
 
 

@@ -19,9 +19,10 @@ from primarycare.simulation.flags import (
     referral_chance,
 )
 from primarycare.simulation.hourly_needs import daytime_times, daytime_weights, ooh_weights
-from primarycare.simulation.in_hours import day_factors, session_factors
+from primarycare.simulation.in_hours import day_factors, practice_appointments, session_factors
 from primarycare.simulation.minor_unit import unit_open
 from primarycare.simulation.model import practice_demand
+from primarycare.simulation.modes import needs_per_appointment
 from primarycare.simulation.own_ooh import DISPOSITIONS
 from primarycare.simulation.travel import travel_hours
 
@@ -85,6 +86,7 @@ class Reference:
         self.start = warmup_weeks * 168
         demand = practice_demand(v, defaults, year, patients, scale, fifth, female, care_home)
         self.annual, self.lists, self.ooh_weight = demand.annual, demand.lists, demand.ooh_weight
+        self.visits = demand.visit_share
         self.palliative = palliative_chance(v, patients.sum(axis=1), palliative_register)
         self.in_care_home = flagged_share(v["care_home_ooh_ratio"], demand.residents, self.lists)
         self.ae_multiplier = demand.ae_multiplier
@@ -124,8 +126,7 @@ class Reference:
     def practices(self):
         v, year, rng = self.v, self.year, self.rng
         working = np.flatnonzero(year.working_day)
-        capacity = v["practice_capacity_per_1000_per_week"] * self.lists / 1000 * year.weeks / working.size
-        capacity = capacity * (1 + v["practice_capacity_change"])
+        capacity = practice_appointments(v, self.lists, year, working.size) * needs_per_appointment(v, self.visits)
         same_day, sessions = v["same_day_share"], session_factors(year, working, self.week)
         routine_slots = [np.floor(capacity * f * (1 - same_day) + 0.5).astype(np.int64) for f in sessions]
         room = np.floor(np.mean(routine_slots, axis=0) * v["routine_patience_days"]).astype(np.int64)

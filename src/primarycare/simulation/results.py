@@ -4,6 +4,7 @@ import numpy as np
 import polars as pl
 
 from primarycare.simulation.kpis import AE_ROUTES, KPIS
+from primarycare.simulation.modes import MODES
 from primarycare.simulation.stats import mean_ci
 
 
@@ -74,10 +75,11 @@ def kpis(totals: dict, costs: dict) -> dict[str, float]:
         )
     )
     share = lambda part, whole: part / whole if whole else 0.0  # noqa: E731
+    appointments = sum(totals[f"appointments_{mode}"] for mode in MODES)
     hub_capacity = totals["hub_evening_capacity"] + totals["hub_weekend_capacity"]
     hub_used = totals["hub_evening_appointments"] + totals["hub_weekend_appointments"]
     cost = (  # staff where the model rosters them, unit costs per attendance where it does not
-        (totals["practice_capacity"] + hub_capacity) * costs["cost_gp_appointment"]
+        (totals["practice_time_appointments"] + hub_capacity) * costs["cost_gp_appointment"]
         + totals["call_handler_hours"] * costs["cost_call_handler_hour"]
         + (totals["provider_clinician_hours"] + totals["on_call_busy_hours"]) * costs["cost_ooh_clinician_hour"]
         + totals["on_call_hours"] * costs["cost_on_call_hour"]
@@ -104,7 +106,9 @@ def kpis(totals: dict, costs: dict) -> dict[str, float]:
         "ae_mean_wait_minutes": share(totals["ae_wait_hours"], totals["ae_seen"]) * 60,
         "ae_clinician_utilisation": share(totals["ae_treatment_hours"], totals["ae_clinician_hours"]),
         "practice_utilisation": share(totals["practice_used"], totals["practice_capacity"]),
-        "practice_appointments_used": totals["practice_used"],
+        "practice_appointments_used": appointments,
+        "telephone_appointment_share": share(totals["appointments_telephone"], appointments),
+        "home_visit_appointment_share": share(totals["appointments_home_visit"], appointments),
         "hub_appointments": hub_used,
         "hub_utilisation": share(hub_used, hub_capacity),
         "pooled_appointments": totals["pooled_appointments"],

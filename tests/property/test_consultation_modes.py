@@ -1,0 +1,85 @@
+"""How practices consult (modes.py): the clinicians' time is fixed, the needs it meets follow from the mix of modes.
+A hand-worked table, then the mechanism: telephone consultations shorter than surgery ones (with their follow-ups)
+never raise failed access, longer ones never lower it, and the clinicians' time, which the cost counts, stays put."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from primarycare.simulation.modes import appointments_by_mode, need_minutes, needs_per_appointment, published_minutes
+from primarycare.simulation.parameters import scenario_from
+from tests.property.test_network_access import economies, run
+
+MINUTES = {
+    "consultation_minutes_surgery": 12.0,
+    "consultation_minutes_telephone": 6.0,
+    "consultation_minutes_home_visit": 24.0,
+    "published_telephone_share": 0.1,
+    "published_home_visit_share": 0.1,
+}
+
+
+@pytest.mark.parametrize(
+    ("telephone", "follow_up", "visit", "published", "per_need", "ratio"),
+    [
+        # published: 0.8 x 12 + 0.1 x 6 + 0.1 x 24 = 12.6 minutes an appointment
+        (0.0, 0.0, 0.0, 12.6, 12.0, 1.05),  # all in the surgery: 12 minutes a need
+        (0.5, 0.0, 0.0, 12.6, 9.0, 1.4),  # half by telephone, no follow-ups: 0.5 x 12 + 0.5 x 6
+        (0.5, 0.5, 0.0, 12.6, 12.0, 1.05),  # half of those need 12 more: 0.5 x 12 + 0.5 x (6 + 6)
+        (0.0, 0.0, 0.5, 12.6, 18.0, 0.7),  # half are care-home residents, seen at home: 0.5 x 12 + 0.5 x 24
+        (0.5, 0.0, 0.5, 12.6, 12.0, 1.05),  # half of all by telephone; of the rest, half at home: 0.25 x 12 + ...
+    ],
+)
+def test_minutes_worked_by_hand(telephone, follow_up, visit, published, per_need, ratio):
+    v = MINUTES | {"telephone_share": telephone, "telephone_follow_up_share": follow_up}
+    assert published_minutes(v) == pytest.approx(published)
+    assert need_minutes(v, np.array([visit]))[0] == pytest.approx(per_need)
+    assert needs_per_appointment(v, np.array([visit]))[0] == pytest.approx(ratio)
+
+
+def test_appointments_by_mode_count_each_need_once_and_each_follow_up_again():
+    v = MINUTES | {"telephone_share": 0.5, "telephone_follow_up_share": 0.2}
+    modes = appointments_by_mode(v, np.array([100.0, 200.0]), np.array([0.0, 0.5]))
+    # telephone: half of 300; home: the second practice's face-to-face half, half at home; surgery: the rest + 30
+    assert modes == pytest.approx({"telephone": 150.0, "home_visit": 50.0, "surgery": 50.0 + 50.0 + 30.0})
+
+
+def test_at_englands_published_mix_a_practice_meets_one_need_per_appointment():
+    """With the published telephone share, no follow-ups and the published home visits among the face-to-face
+    ones, the clinicians' time meets exactly the published appointments."""
+    v = dict(scenario_from("p", {"telephone_follow_up_share": 0.0}).values)
+    visit = v["published_home_visit_share"] / (1 - v["telephone_share"])
+    assert needs_per_appointment(v, np.array([visit]))[0] == pytest.approx(1.0)
+
+
+def _failed(economy, **overrides):
+    lists, network, capacity = economy
+    _failed, _after, _referred, counts, _ = run(lists, network, capacity, **overrides)
+    return counts
+
+
+@settings(max_examples=30, deadline=None)
+@given(economies, st.floats(0.0, 0.4), st.floats(0.01, 0.5))
+def test_telephone_first_meets_more_needs_only_when_a_telephone_need_takes_less_time(economy, before, more):
+    """Surgery 11.7 minutes, telephone 7.1: with no follow-ups telephone first frees time; when every telephone
+    consultation needs a surgery appointment after it, it uses more."""
+    after = before + more
+    for follow_up, better in ((0.0, True), (1.0, False)):
+        base = _failed(economy, telephone_share=before, telephone_follow_up_share=follow_up)
+        first = _failed(economy, telephone_share=after, telephone_follow_up_share=follow_up)
+        if better:
+            assert first["unmet_in_hours"] <= base["unmet_in_hours"]
+            assert first["practice_capacity"] >= base["practice_capacity"]
+        else:
+            assert first["unmet_in_hours"] >= base["unmet_in_hours"]
+            assert first["practice_capacity"] <= base["practice_capacity"]
+        # the clinicians' time (what the cost counts) is the practices' staff's, whatever the mix
+        assert first["practice_time_appointments"] == pytest.approx(base["practice_time_appointments"], rel=1e-9)
+        assert first["appointments_telephone"] / max(_total(first), 1) >= (
+            base["appointments_telephone"] / max(_total(base), 1) - 1e-12
+        )
+
+
+def _total(counts: dict) -> float:
+    return counts["appointments_surgery"] + counts["appointments_telephone"] + counts["appointments_home_visit"]
