@@ -4,11 +4,13 @@ from pathlib import Path
 
 import yaml
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where built: the same documents, parsed in C
+
 
 def read_yaml(path: Path, error: type[Exception], what: str):
     path = Path(path)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError:
         raise error(f"{path}: no such {what} file") from None
     except yaml.YAMLError as exc:
