@@ -22,7 +22,7 @@ from primarycare.simulation.hourly_needs import daytime_times, daytime_weights, 
 from primarycare.simulation.in_hours import day_factors, practice_appointments, session_factors
 from primarycare.simulation.minor_unit import unit_open
 from primarycare.simulation.model import practice_demand
-from primarycare.simulation.modes import needs_per_appointment
+from primarycare.simulation.modes import appointments_by_mode, needs_per_appointment
 from primarycare.simulation.own_ooh import DISPOSITIONS
 from primarycare.simulation.travel import travel_hours
 
@@ -87,6 +87,7 @@ class Reference:
         demand = practice_demand(v, defaults, year, patients, scale, fifth, female, care_home)
         self.annual, self.lists, self.ooh_weight = demand.annual, demand.lists, demand.ooh_weight
         self.visits = demand.visit_share
+        self.met = np.zeros(len(self.lists))  # needs met in hours, same-day and routine, per practice
         self.palliative = palliative_chance(v, patients.sum(axis=1), palliative_register)
         self.in_care_home = flagged_share(v["care_home_ooh_ratio"], demand.residents, self.lists)
         self.ae_multiplier = demand.ae_multiplier
@@ -141,7 +142,9 @@ class Reference:
             joining = np.minimum(asking, np.maximum(room - backlog, 0))
             self.add("routine_requests", counted_day, float(asking.sum()))
             self.add("routine_unbooked", counted_day, float((asking - joining).sum()))
-            backlog = backlog + joining - np.minimum(backlog + joining, routine_slots[d])
+            served = np.minimum(backlog + joining, routine_slots[d])
+            backlog = backlog + joining - served
+            self.met += served if counted_day else 0
             self.add("routine_waiting_days", counted_day, float(backlog.sum()))
             new = rng.poisson(self.annual * same_day / working.size * factors[d])
             self.add("same_day_needs", counted_day, float(new.sum()))
@@ -161,6 +164,7 @@ class Reference:
         yield self.until(at)
         if free[p] > 0:  # seen today; the GP may send the patient to A&E
             free[p] -= 1
+            self.met[p] += at >= self.start
             if self.rng.random() < self.v["practice_ae_referral"]:
                 self.env.process(self.attend(at + 1.0, "practice_referral", at >= self.start))
             return
@@ -311,4 +315,5 @@ class Reference:
             else 0.0,
             "failed_access_share": share("unmet_in_hours", "same_day_needs"),
             "routine_wait_working_days": c("routine_waiting_days") / booked if booked else 0.0,
+            "practice_appointments_used": sum(appointments_by_mode(self.v, self.met, self.visits).values()),
         }
