@@ -7,9 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from primarycare.simulation.draws import Draws
+from primarycare.simulation.in_hours import in_hours
 from primarycare.simulation.modes import appointments_by_mode, need_minutes, needs_per_appointment, published_minutes
 from primarycare.simulation.parameters import scenario_from
-from tests.property.test_network_access import economies, run
+from tests.property.test_network_access import YEAR, economies, run
 
 MINUTES = {
     "consultation_minutes_surgery": 12.0,
@@ -83,3 +85,23 @@ def test_telephone_first_meets_more_needs_only_when_a_telephone_need_takes_less_
 
 def _total(counts: dict) -> float:
     return counts["appointments_surgery"] + counts["appointments_telephone"] + counts["appointments_home_visit"]
+
+
+@pytest.mark.parametrize("telephone", [0.0, 0.13, 0.5])
+def test_a_session_given_up_after_night_work_is_a_sessions_clinician_time(telephone):
+    """The practice loses appointments_per_session appointments of time, which meet more needs at a telephone-heavy
+    mix: the slots lost are that time's needs (to within the whole slot the book rounds down to)."""
+    v = dict(scenario_from("p", {"telephone_share": telephone, "telephone_follow_up_share": 0.0}).values)
+    lists = np.array([6000.0])
+    working = int(YEAR.working_day.sum())
+
+    def capacity(lost_sessions: float) -> float:
+        lost = np.zeros((1, working))
+        lost[0, 3] = lost_sessions
+        counts: dict = {}
+        args = (lists * 5.16 * YEAR.weeks / 52, lists, np.zeros(1, np.int64), Draws(3, 0, 0), 0.0, counts, {}, lost)
+        in_hours(v, YEAR, *args, [1.0] * 11)
+        return counts["practice_capacity"]
+
+    session = v["appointments_per_session"] * needs_per_appointment(v, np.zeros(1))[0]
+    assert session - 1 < capacity(0.0) - capacity(1.0) <= session + 1

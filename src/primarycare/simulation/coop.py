@@ -5,8 +5,9 @@ Mechanism: on the night before each working day, the co-operative's clinicians o
 (the most on duty in any of those hours, over the assessment, base-visit and home-visit rotas) are GPs of its member
 practices, each from a member drawn in proportion to its registered list (a keyed draw per night and GP); each
 takes ``night_rest_sessions`` off that morning (the working-time rest rule, an assumption with a range), so the
-member offers ``appointments_per_session`` fewer same-day appointments for each. A remote provider's clinicians are
-its own staff and cost the practices nothing in hours."""
+member loses a session's clinician time (``appointments_per_session`` appointments at the published mix of modes,
+the needs it would meet at the member's own mix: modes.py) from the same-day book for each. A remote provider's
+clinicians are its own staff and cost the practices nothing in hours."""
 
 import numpy as np
 

@@ -139,7 +139,8 @@ def in_hours(
     new = draws.counts["in_hours_demand"].poisson(
         (annual * same_day / working.size)[:, None] * day_factors(year, working, v), (len(annual), working.size)
     )
-    slots = np.floor(capacity * same_day + 0.5) - lost * v["appointments_per_session"]
+    given_up = lost * v["appointments_per_session"] * per_appointment[:, None]  # a session's time, in needs met
+    slots = np.floor(capacity * same_day + 0.5) - given_up
     slots = np.maximum(slots, 0).astype(np.int64)
     networks = int(network.max()) + 1 if network.size else 0
     per_hour = hub_appointments_per_hour(v, np.bincount(network, weights=list_size, minlength=networks))

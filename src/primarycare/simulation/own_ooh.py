@@ -7,8 +7,9 @@ notes to hand. The clinical need is the one 111 would have found (the same keyed
 A&E need goes there, advice ends the call, and a primary-care need is an OOH case the GP sees through (at the
 surgery or at home where it needs it), one call after another. A GP
 who was working between 00:00 and 07:00 before a working day takes the next morning's session off (a working-time
-rest rule: an assumption with a range, ``night_rest_sessions``), so the practice offers
-``appointments_per_session`` fewer same-day appointments that day. The in-hours cost of taking OOH back therefore
+rest rule: an assumption with a range, ``night_rest_sessions``), so the practice loses a session's clinician time
+(``appointments_per_session`` appointments at the published mix of modes, the needs it would meet at the practice's
+own mix: modes.py) from that day's same-day book. The in-hours cost of taking OOH back therefore
 follows from the night work the practice's own patients actually cause."""
 
 from dataclasses import dataclass
