@@ -7,10 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from primarycare.economy.vocabulary import AGE_BANDS
 from primarycare.simulation.draws import Draws
 from primarycare.simulation.in_hours import in_hours
+from primarycare.simulation.model import practice_demand, rate_scale
 from primarycare.simulation.modes import appointments_by_mode, need_minutes, needs_per_appointment, published_minutes
-from primarycare.simulation.parameters import scenario_from
+from primarycare.simulation.parameters import load_defaults, scenario_from
 from tests.property.test_network_access import YEAR, economies, run
 
 MINUTES = {
@@ -105,3 +107,22 @@ def test_a_session_given_up_after_night_work_is_a_sessions_clinician_time(teleph
 
     session = v["appointments_per_session"] * needs_per_appointment(v, np.zeros(1))[0]
     assert session - 1 < capacity(0.0) - capacity(1.0) <= session + 1
+
+
+@pytest.mark.parametrize(
+    ("ages", "residents", "female", "expected"),
+    [
+        ({"85_89": 1000}, 100, None, 0.1),  # everyone 85-89: the residents' share of the list
+        ({"85_89": 1000}, 100, 0.7, 0.1),  # the residents consult as the practice's 85-89s do, so the sex cancels
+        ({"85_89": 500, "40_44": 500}, 50, None, 50 * 13.5 / (500 * 13.5 + 500 * 5.0)),  # the 85-89s consult more
+        ({"40_44": 1000}, 0, None, 0.0),
+    ],
+)
+def test_the_share_of_consultations_that_are_home_visits_follows_from_the_residents(ages, residents, female, expected):
+    defaults = load_defaults()
+    v = dict(scenario_from("p").values)
+    patients = np.array([[ages.get(band, 0) for band in AGE_BANDS]], dtype=float)
+    female_share = None if female is None else np.full((1, len(AGE_BANDS)), female)
+    scale = rate_scale(patients, defaults, v)
+    demand = practice_demand(v, defaults, YEAR, patients, scale, None, female_share, np.array([residents]))
+    assert demand.visit_share[0] == pytest.approx(expected)

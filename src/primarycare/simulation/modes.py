@@ -7,10 +7,11 @@ surgery): the time is fixed by the practice's staff, the appointments it yields 
 meets, ``telephone_share`` are held by telephone (a lever: "telephone first" raises it), and
 ``telephone_follow_up_share`` of those need a surgery appointment afterwards; the others are seen face to face, in
 the surgery, or at home for the practice's care-home residents (they do not travel to the surgery: flags.py), whose
-share of its consultations follows from their number and the consultation rate of their age. Each need met takes
-the practice's mean minutes per need; the appointments it is counted as (one each, and a follow-up where one is
-needed) are split by mode in those shares. Demand is published as consultations, which count a follow-up as one of
-their own: the needs behind them are fewer (needs_per_consultation)."""
+share of its consultations follows from their number and the consultation rate of the practice's patients aged
+85-89 (by age and sex). Each need met takes the practice's mean minutes per need; the appointments it is counted as
+(one each, and a follow-up where one is needed) are split by mode in those shares. Demand is published as
+consultations, which count a follow-up as one of their own: the needs behind them are fewer
+(needs_per_consultation)."""
 
 import numpy as np
 
