@@ -24,6 +24,11 @@ def _per_1000(kpi: str):
     return lambda results, registered: float(results.replications[kpi].mean()) / registered * 1000
 
 
+def _mean(kpi: str):
+    """A KPI that is already the statistic (a share the model works out itself): its mean over replications."""
+    return lambda results, _registered: float(results.replications[kpi].mean())
+
+
 def _share(part: str, whole: str):
     def share(results, _registered):
         whole_total = float(results.replications[whole].mean())
@@ -66,12 +71,8 @@ STATISTICS = {
         _all_types(results),
     ),
     "ooh_home_visit_share": _share("ooh_home_visits", "ooh_cases"),
-    "home_visit_appointment_share": lambda results, _registered: float(
-        results.replications["home_visit_appointment_share"].mean()
-    ),
-    "failed_access_to_ae_share": lambda results, _registered: float(
-        results.replications["failed_access_to_ae_share"].mean()
-    ),
+    "home_visit_appointment_share": _mean("home_visit_appointment_share"),
+    "failed_access_to_ae_share": _mean("failed_access_to_ae_share"),
     "ooh_calls_per_1000": lambda results, registered: _ratio(
         _ooh_needs(results) - results.replications["ae_from_straight_to_ae"].mean(), registered / 1000
     ),
