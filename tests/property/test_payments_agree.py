@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from primarycare.ingest.folder import read_folder
@@ -98,6 +98,7 @@ def inputs_for(practices, seed, start, indices=None, prior=False, thresholds=Non
     thresholds=st.none() | st.just({"AF008": (40.0, 70.0), "DM020": (35.0, 75.0)}),
     extras=st.booleans(),
 )
+@example(practices=11, seed=594, start=2016, indices=None, prior=False, thresholds=None, extras=False)  # CPI 0.95
 def test_fast_and_reference_agree_to_the_penny(practices, seed, start, indices, prior, thresholds, extras):
     """extras: published quarterly weighted lists, local PMS/APMS contracts and income protection too."""
     inputs = inputs_for(practices, seed, start, indices, prior, thresholds, extras)

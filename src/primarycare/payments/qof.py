@@ -48,8 +48,10 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
             schema={"practice_code": pl.String, "group_code": pl.String, "practice_prevalence": pl.Float64}
         )
     )
-    cpi = pl.col("patients") / params.qof_national_average_list.value
-    practices = lists.select("practice_code", cpi.alias("cpi"))
+    # numpy divides each list exactly; polars divides a column by a number as a product with its reciprocal, which
+    # can land a value such as 7,087 / 7,460 an ulp off the true quotient and a line on the other side of a half penny
+    cpi = lists["patients"].to_numpy() / params.qof_national_average_list.value
+    practices = lists.select("practice_code").with_columns(pl.Series("cpi", cpi, dtype=pl.Float64))
     rows = (
         _protected(inputs, economy.achievement.select("practice_code", "indicator_code", _points(inputs)))
         .filter(pl.col("achieved_points") > 0)
