@@ -27,9 +27,16 @@ def economy(practices: int, seed: int, year: str):
 
 
 def published_lists(codes: list[str], start: int, rng: random.Random) -> pl.DataFrame:
-    """Some practices' weighted lists for some quarters (the rest fall back to the estimate)."""
+    """Some practices' weighted lists for some quarters (the rest fall back to the estimate); some in whole patients,
+    whose quarter's global sum is often an exact half penny."""
     quarters = [date(start, 4, 1), date(start, 7, 1), date(start, 10, 1), date(start + 1, 1, 1)]
-    rows = [(c, q, rng.uniform(500, 20_000)) for c in codes for q in quarters if rng.random() < 0.6]
+    whole = rng.random() < 0.5
+    rows = [
+        (c, q, float(rng.randint(500, 20_000)) if whole else rng.uniform(500, 20_000))
+        for c in codes
+        for q in quarters
+        if rng.random() < 0.6
+    ]
     return pl.DataFrame(rows, schema=["practice_code", "quarter_start", "weighted"], orient="row")
 
 

@@ -275,3 +275,30 @@ def test_packaged_protection_lists_2024_25():
     protection = protection_for("2024-25")
     assert len(protection.indicators) == 26 and protection.domains == {"QI"}  # 26 codes + 6 QI indicators = 32
     assert protection.codes({"AF001": "CL", "AF008": "CL", "QIECD005": "QI"}) == {"AF001", "QIECD005"}
+
+
+# Half a penny rounds away from zero however the binary product lands: (weighted list, £ a year, pence a quarter)
+HALF_PENNIES = [
+    (1_201, 99.70, 2_993_493),  # 1,201 x £99.70 x 3 / 12 = £29,934.925
+    (1_203, 99.70, 2_998_478),  # £29,984.775
+    (35, 96.78, 84_683),  # £846.825
+    (2, 104.73, 5_237),  # £52.365
+]
+
+
+@pytest.mark.parametrize(("weighted", "rate", "quarter"), HALF_PENNIES)
+def test_a_quarter_worth_an_exact_half_penny_rounds_up_in_both_engines(weighted, rate, quarter):
+    year = "2022-23"
+    published = pl.DataFrame(
+        {"practice_code": ["A81001"], "quarter_start": [date(2022, 4, 1)], "weighted": [float(weighted)]}
+    )
+    params = flat(year)
+    params = replace(
+        params,
+        global_sum_per_weighted_patient=replace(params.global_sum_per_weighted_patient, value=rate),
+        dated={name: values for name, values in params.dated.items() if name != "global_sum_per_weighted_patient"},
+    )
+    inputs = PaymentInputs(
+        one_practice(year=year, patients=1_000), params, service_rates(year), weighted_lists=published
+    )
+    assert both_engines(inputs)[("GLOBAL_SUM", "global sum Apr–Jun")] == quarter

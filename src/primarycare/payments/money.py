@@ -1,20 +1,26 @@
 """Rounding and number formats shared by the fast engine (polars expressions) and the reference (plain Python).
 
-Both round the same way on the same IEEE operations, so they agree to the penny:
-pence = sign(x) * floor(|x| * 100 + 0.5), i.e. half a penny rounds away from zero.
+Both round the same way, so they agree to the penny: half a penny rounds away from zero,
+pence = sign(x) * floor(|x| * 100 + 0.5 + HALF_PENNY_TOLERANCE). Money worked out from decimal figures (£104.73 x a
+whole weighted list x 3 / 12) often comes to an exact half penny, which binary floating point holds a hair above or
+below, and the two engines' products can land an ulp apart (polars divides a column by a number as a product with
+its reciprocal): the tolerance, a millionth of a penny, far above that error (an ulp of £10 million is an eighth of
+a millionth of a penny) and far below any amount that is not a half, sends every such half the same way in both.
 """
 
 import math
 
 import polars as pl
 
+HALF_PENNY_TOLERANCE = 1e-6  # of a penny
+
 
 def pence(value: float) -> int:
-    return int(math.copysign(math.floor(abs(value) * 100 + 0.5), value))
+    return int(math.copysign(math.floor(abs(value) * 100 + (0.5 + HALF_PENNY_TOLERANCE)), value))
 
 
 def pence_expr(expr: pl.Expr) -> pl.Expr:
-    return ((expr.abs() * 100 + 0.5).floor() * expr.sign()).cast(pl.Int64)
+    return ((expr.abs() * 100 + (0.5 + HALF_PENNY_TOLERANCE)).floor() * expr.sign()).cast(pl.Int64)
 
 
 SHARE_SCALE = 1_000_000
