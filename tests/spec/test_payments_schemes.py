@@ -160,3 +160,19 @@ def test_the_somerset_example_keeps_the_practices_qof_money(tmp_path):
     ]
     differences = (totals[1]["PENCE"] - totals[0]["PENCE"]).abs()
     assert differences.max() <= 2
+
+
+# Released money and no goals: (guaranteed share, expected pence of released money paid); the pot is 618,947
+NO_GOALS = [(1.0, 618_947), (0.5, 309_474), (0.0, 0)]
+
+
+@pytest.mark.parametrize(("guaranteed", "paid"), NO_GOALS)
+def test_the_guaranteed_share_is_paid_when_the_scheme_sets_no_goals(tmp_path, guaranteed, paid):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "name: t\nsource: spec\npractices: {all: true}\n"
+        f"released_qof: {{baseline: current_value, guaranteed_share: {guaranteed}}}\n"
+    )
+    given = inputs(patients=9_639, register=200, points=29, numerator=60, denominator=100, band="70_74")
+    local = scheme_lines(given, load_scheme(path)).filter(pl.col("COMPONENT") == "LOCAL_SCHEME")
+    assert local["PENCE"].sum() == paid

@@ -104,7 +104,8 @@ def _pot(contract: Contract, scheme: Scheme, kept: set[str], inside: list[str], 
 
 
 def _goal_lines(contract: Contract, scheme, kept, inside, label) -> pl.DataFrame:
-    if scheme.released_qof is None or not scheme.goals or not inside:
+    """The released money: its guaranteed share (paid with or without goals), the rest by each goal's achievement."""
+    if scheme.released_qof is None or not inside:
         return pl.DataFrame()
     pot = _pot(contract, scheme, kept, inside, label).filter(pl.col("practice_code").is_in(inside))
     achievement = contract.inputs.economy.achievement
@@ -128,6 +129,8 @@ def _goal_lines(contract: Contract, scheme, kept, inside, label) -> pl.DataFrame
                 ).alias("FORMULA"),
             )
         )
+    if not scheme.goals:
+        return pl.concat(frames) if frames else pl.DataFrame()
     at_risk = 1 - guaranteed
     measures = pl.DataFrame(  # which goals each indicator counts towards: every goal scored in one pass
         sorted({(number, code) for number, goal in enumerate(scheme.goals) for code in goal.indicators}),

@@ -13,7 +13,8 @@ from primarycare.payments.points import points_from_achievement
 Line = tuple[str, str, str, int]  # practice, component, item, pence
 
 
-def reference_lines(inputs: PaymentInputs, kept: set[str] | None = None) -> list[Line]:
+def reference_lists(inputs: PaymentInputs) -> tuple[dict[str, int], dict[str, float]]:
+    """Each practice's registered patients and estimated weighted list (patients x age/sex index x indices)."""
     economy, params = inputs.economy, inputs.params
     patients, workload = defaultdict(int), defaultdict(int)
     for code, sex, band, count in economy.lists.iter_rows():
@@ -28,21 +29,29 @@ def reference_lines(inputs: PaymentInputs, kept: set[str] | None = None) -> list
                 if row.get(column) is not None:
                     product = product * row[column]
             index[row["practice_code"]] = product
+    weighted = {}
+    for practice in economy.practices:
+        code = practice.code
+        age_sex = workload[code] / patients[code] / national_mean if patients[code] > 0 else 1.0
+        weighted[code] = patients[code] * age_sex * index[code]
+    return patients, weighted
+
+
+def reference_lines(inputs: PaymentInputs, kept: set[str] | None = None) -> list[Line]:
+    economy, params = inputs.economy, inputs.params
+    patients, weighted = reference_lists(inputs)
     published = {}
     if inputs.weighted_lists is not None:
-        for code, quarter, weighted in inputs.weighted_lists.iter_rows():
-            published[(code, quarter)] = weighted
+        for code, quarter, listed in inputs.weighted_lists.iter_rows():
+            published[(code, quarter)] = listed
     local = {}
     if inputs.local_contracts is not None:
         for row in inputs.local_contracts.iter_rows(named=True):
             local[row["practice_code"]] = row
     rates = month_rates(params.year, params.values_of("global_sum_per_weighted_patient"))
     lines: list[Line] = []
-    weighted = {}
     for practice in economy.practices:
         code = practice.code
-        age_sex = workload[code] / patients[code] / national_mean if patients[code] > 0 else 1.0
-        weighted[code] = patients[code] * age_sex * index[code]
         if code in local:
             lines += _local_contract(code, local[code], patients[code])
             continue
