@@ -218,7 +218,9 @@ def schedule(
 @app.command()
 def reconcile(
     paid: Annotated[Path, typer.Option(help="NHS Digital's 'NHS Payments to General Practice' CSV for the year")],
-    out: Annotated[Path, typer.Option(help="Folder for reconcile.csv and reconcile-summary.csv")],
+    out: Annotated[
+        Path, typer.Option(help="Folder for reconcile.csv, reconcile-summary.csv and reconcile-global-sum.csv")
+    ],
     data: Data = None,
     db: Db = None,
     year: Year = None,
@@ -257,19 +259,19 @@ def reconcile(
         )
         contract = Contract(inputs)
         basis = contract_basis(inputs)
-        rows = r.reconcile(
-            contract.lines(), r.practice_context(inputs, contract.lists, basis), published, threshold_pct
-        )
+        context = r.practice_context(inputs, contract.lists, basis)
+        rows = r.reconcile(contract.lines(), context, published, threshold_pct)
     except (IngestError, PaymentsError) as error:
         raise bad_input(error) from None
     out.mkdir(parents=True, exist_ok=True)
     rows.write_csv(out / "reconcile.csv", float_precision=2)
     totals = r.summary(rows)
     totals.write_csv(out / "reconcile-summary.csv", float_precision=2)
+    r.global_sum_rates(rows, context, published).write_csv(out / "reconcile-global-sum.csv")
     table = Table(title=f"{inputs.params.year}: computed against paid (flag over {threshold_pct:g}%)")
     for column in totals.columns:
         table.add_column(column.replace("_", " ").lower(), justify="left" if column == "ITEM" else "right")
     for row in totals.iter_rows():
         table.add_row(*(f"{v:,.2f}" if isinstance(v, float) else str(v) for v in row))
     Console(width=160).print(table)
-    print(f"-> {out / 'reconcile.csv'}, {out / 'reconcile-summary.csv'}")
+    print(f"-> {out / 'reconcile.csv'}, {out / 'reconcile-summary.csv'}, {out / 'reconcile-global-sum.csv'}")

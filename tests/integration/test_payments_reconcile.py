@@ -53,9 +53,10 @@ def national(folder: Path, tmp_path: Path) -> dict[str, dict[str, Decimal]]:
     return items
 
 
-def write_paid(path: Path, computed: dict[str, dict[str, Decimal]], tweaks: dict) -> None:
+def write_paid(path: Path, computed: dict[str, dict[str, Decimal]], tweaks: dict, weighted: str = "") -> None:
     """What was 'paid': the computed figures, changed where ``tweaks`` says, plus premises money and a practice
-    the economy does not hold; a byte-order mark first, as the published files have."""
+    the economy does not hold; a byte-order mark first, as the published files have. ``weighted``: each practice's
+    weighted list as published (blank: not published)."""
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(PUBLISHED)
@@ -75,7 +76,7 @@ def write_paid(path: Path, computed: dict[str, dict[str, Decimal]], tweaks: dict
                     "Surgery",
                     kind,
                     "5000",
-                    "",
+                    weighted,
                     f"{gs:.2f}",
                     "0",
                     f"{qof:.2f}",
@@ -121,6 +122,34 @@ def test_reconcile_flags_differences_with_reasons_and_lists_one_sided_practices(
     assert "not in the loaded economy" in only_paid["REASON"][0]
     summary = pl.read_csv(out / "reconcile-summary.csv")
     assert summary.filter(pl.col("ITEM") == "GLOBAL_SUM")["PAID_ONLY"][0] == 1
+
+
+def test_reconcile_gives_the_global_sum_per_weighted_patient_computed_and_paid(synth_icb, tmp_path):
+    """The rate once the lists are set aside: paid on the same weighted list, 10% less paid is 10% less a head."""
+    computed = national(synth_icb, tmp_path)
+    codes = sorted(computed)
+    paid = tmp_path / "paid.csv"
+    write_paid(paid, computed, {(codes[0], "GLOBAL_SUM"): Decimal("0.9")}, weighted="4000")
+    out = tmp_path / "reconciled"
+    assert run("payments", "reconcile", "--data", synth_icb, "--paid", paid, "--out", out).exit_code == 0
+    rates = pl.read_csv(out / "reconcile-global-sum.csv")
+    assert rates.columns == [
+        "PRACTICE_CODE",
+        "WEIGHTED_USED",
+        "PAID_WEIGHTED",
+        "COMPUTED_GBP_PER_WEIGHTED_PATIENT",
+        "PAID_GBP_PER_WEIGHTED_PATIENT",
+        "DIFFERENCE_PCT",
+    ]
+    assert sorted(rates["PRACTICE_CODE"]) == codes  # the practices in both files
+    first = rates.row(0, named=True)
+    assert first["PAID_WEIGHTED"] == 4_000  # the paid file's weighted list
+    gs = float(computed[codes[0]]["GLOBAL_SUM"])
+    assert first["COMPUTED_GBP_PER_WEIGHTED_PATIENT"] == pytest.approx(gs / first["WEIGHTED_USED"], abs=0.01)
+    assert first["PAID_GBP_PER_WEIGHTED_PATIENT"] == pytest.approx(gs * 0.9 / 4_000, abs=0.01)
+    rows = pl.read_csv(out / "reconcile.csv", infer_schema_length=0)
+    reason = rows.filter((pl.col("PRACTICE_CODE") == codes[0]) & (pl.col("ITEM") == "GLOBAL_SUM"))["REASON"][0]
+    assert f"£{gs * 0.9 / 4_000:,.2f} paid" in reason and "per weighted patient computed" in reason
 
 
 def test_reconcile_threshold_option(synth_icb, tmp_path):

@@ -73,8 +73,10 @@ def reconcile(
     context = {r["PRACTICE_CODE"]: r for r in practices.iter_rows(named=True)}
     published = {r["practice_code"]: r for r in paid.iter_rows(named=True)}
     reasons = [
-        reason(item, context.get(code), published.get(code)) if flag == "Y" else ""
-        for code, item, flag in rows.select("PRACTICE_CODE", "ITEM", "FLAG").iter_rows()
+        reason(item, context.get(code), published.get(code), computed, paid) if flag == "Y" else ""
+        for code, item, flag, computed, paid in rows.select(
+            "PRACTICE_CODE", "ITEM", "FLAG", "COMPUTED_GBP", "PAID_GBP"
+        ).iter_rows()
     ]
     order = pl.col("ITEM").replace_strict({item: i for i, item in enumerate(ITEMS)}, return_dtype=pl.Int64)
     return (
@@ -88,8 +90,11 @@ def _far(ours: float | None, theirs: float | None) -> bool:
     return ours is not None and theirs is not None and theirs > 0 and abs(ours - theirs) / theirs > LIST_TOLERANCE
 
 
-def reason(item: str, ours: dict | None, theirs: dict | None) -> str:
-    """The likely reasons for one flagged difference, most likely first."""
+def reason(
+    item: str, ours: dict | None, theirs: dict | None, computed: float | None = None, paid: float | None = None
+) -> str:
+    """The likely reasons for one flagged difference, most likely first (for the global sum, its £ per weighted
+    patient computed and paid: the rate once the lists are set aside)."""
     if ours is None:
         return "in the paid file only: not in the loaded economy (opened or merged since, or another year's list)"
     if theirs is None:
@@ -106,6 +111,8 @@ def reason(item: str, ours: dict | None, theirs: dict | None) -> str:
         found.append(
             f"weighted list: {theirs['weighted']:,.0f} when paid, {ours['WEIGHTED']:,.0f} used (load --weighted-lists)"
         )
+    if item == "GLOBAL_SUM" and (rates := _per_weighted(ours.get("WEIGHTED"), theirs.get("weighted"), computed, paid)):
+        found.append(f"£{rates[0]:,.2f} per weighted patient computed, £{rates[1]:,.2f} paid")
     if item == "GLOBAL_SUM" and (theirs.get("mpig") or 0) > 0:
         found.append(f"MPIG correction factor £{theirs['mpig']:,.2f} paid")
     if item == "ENHANCED_SERVICES" and not ours.get("SERVICES"):
@@ -117,6 +124,33 @@ def reason(item: str, ours: dict | None, theirs: dict | None) -> str:
     if item == "TOTAL":
         found.append("the paid total includes premises, IT, dispensing, PCN and other payments not computed here")
     return "; ".join(found)
+
+
+def _per_weighted(used, published, computed, paid) -> tuple[float, float] | None:
+    """(computed, paid) global sum per weighted patient, when both lists and both amounts are known."""
+    if not used or not published or computed is None or paid is None:
+        return None
+    return computed / used, paid / published
+
+
+def global_sum_rates(rows: pl.DataFrame, practices: pl.DataFrame, paid: pl.DataFrame) -> pl.DataFrame:
+    """Per practice in both files: the global sum per weighted patient computed (on the weighted list used) and paid
+    (on the paid file's last known weighted list), and the difference in %: whether the rate or the list differs."""
+    sums = rows.filter(
+        pl.col("ITEM") == "GLOBAL_SUM", pl.col("COMPUTED_GBP").is_not_null(), pl.col("PAID_GBP").is_not_null()
+    )
+    lists = paid.select(pl.col("practice_code").alias("PRACTICE_CODE"), pl.col("weighted").alias("PAID_WEIGHTED"))
+    both = sums.join(practices.select("PRACTICE_CODE", "WEIGHTED"), on="PRACTICE_CODE").join(lists, on="PRACTICE_CODE")
+    computed = pl.when(pl.col("WEIGHTED") > 0).then(pl.col("COMPUTED_GBP") / pl.col("WEIGHTED"))
+    published = pl.when(pl.col("PAID_WEIGHTED") > 0).then(pl.col("PAID_GBP") / pl.col("PAID_WEIGHTED"))
+    return both.select(
+        "PRACTICE_CODE",
+        pl.col("WEIGHTED").round(1).alias("WEIGHTED_USED"),
+        "PAID_WEIGHTED",
+        computed.round(2).alias("COMPUTED_GBP_PER_WEIGHTED_PATIENT"),
+        published.round(2).alias("PAID_GBP_PER_WEIGHTED_PATIENT"),
+        ((computed - published) / published * 100).round(1).alias("DIFFERENCE_PCT"),
+    ).sort("PRACTICE_CODE")
 
 
 def summary(rows: pl.DataFrame) -> pl.DataFrame:
