@@ -41,8 +41,7 @@ def month_frame(inputs: PaymentInputs) -> pl.DataFrame:
 def practice_months(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.DataFrame:
     """One row per practice (paid on the national formula) and month: its weighted list and the month's rates."""
     practices = lists.filter(~pl.col("practice_code").is_in(sorted(local_codes(inputs))))
-    months = practices.join(month_frame(inputs), how="cross")
-    estimate = pl.concat_str(
+    estimate = pl.concat_str(  # written once per practice, not per month
         [
             pl.lit("estimated: "),
             pl.col("patients").cast(pl.String),
@@ -53,13 +52,17 @@ def practice_months(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.DataFrame:
             .otherwise(pl.lit("")),
         ]
     )
+    months = practices.with_columns(estimate.alias("estimate")).join(month_frame(inputs), how="cross")
     published = inputs.weighted_lists
     if published is not None and published.height:
         months = months.join(published, on=["practice_code", "quarter_start"], how="left")
     else:
         months = months.with_columns(pl.lit(None, pl.Float64).alias("weighted"))
     return months.with_columns(
-        pl.when(pl.col("weighted").is_null()).then(estimate).otherwise(pl.lit("published list")).alias("source"),
+        pl.when(pl.col("weighted").is_null())
+        .then(pl.col("estimate"))
+        .otherwise(pl.lit("published list"))
+        .alias("source"),
         pl.col("weighted").fill_null(pl.col("weighted_list")),
     ).sort("practice_code", "month")
 
