@@ -67,6 +67,10 @@ def test_a_commissioner_reconciles_with_what_was_paid(page, server, tmp_path):
     expect(flagged).to_contain_text("Z99999")
     expect(flagged).to_contain_text("not in the loaded economy")
     expect(flagged).to_contain_text("list size change")  # 1,000 registered when paid
+    expect(flagged).to_contain_text("per weighted patient computed, £0.00 paid")  # £1 on 1,000 weighted
+    rates = page.get_by_test_id("reconcile-rates")
+    expect(rates).to_contain_text(codes[0])
+    expect(rates).to_contain_text("1,000.0")  # the list it was paid on
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('reconcile-chart'))")
     page.select_option("#reconcile-item", "TOTAL")
     page.set_input_files("#paid", str(paid))  # the result page asks for the file again

@@ -11,13 +11,14 @@ from fastapi.responses import Response
 
 from primarycare.ingest.errors import IngestError
 from primarycare.payments.paid import read_paid
-from primarycare.payments.reconcile import reconcile, summary
+from primarycare.payments.reconcile import global_sum_rates, reconcile, summary
 from primarycare.web import payments_views as pv
 from primarycare.web.deps import CsrfChecked, PageUser
 from primarycare.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 200  # flagged rows listed on the page; the CSV has them all
+RATES_SHOWN = 20  # practices whose global sum per weighted patient differs most
 
 
 def _payments(request: Request, user, year: str | None) -> pv.Payments:
@@ -67,8 +68,11 @@ async def reconcile_upload(
         .to_dict(as_series=False)
         for item in ("GLOBAL_SUM", "QOF", "ENHANCED_SERVICES", "TOTAL")
     }
+    rates = global_sum_rates(rows, payments.context, published).filter(pl.col("DIFFERENCE_PCT").is_not_null())
     result = {
         "file": name,
+        "rates": rates.sort(pl.col("DIFFERENCE_PCT").abs(), descending=True).head(RATES_SHOWN).to_dicts(),
+        "rates_count": rates.height,
         "summary": summary(rows).to_dicts(),
         "flagged": flagged.head(SHOWN).to_dicts(),
         "flagged_count": flagged.height,
