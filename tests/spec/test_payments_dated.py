@@ -302,3 +302,33 @@ def test_a_quarter_worth_an_exact_half_penny_rounds_up_in_both_engines(weighted,
         one_practice(year=year, patients=1_000), params, service_rates(year), weighted_lists=published
     )
     assert both_engines(inputs)[("GLOBAL_SUM", "global sum Apr–Jun")] == quarter
+
+
+# What a published weighted-lists file leaves estimated or unused, said as warnings: (rows, warnings expected)
+Q = [date(2022, 4, 1), date(2022, 7, 1), date(2022, 10, 1), date(2023, 1, 1)]
+WEIGHTED_NOTES = [
+    ([("A81001", q, 1_000.0) for q in Q], []),
+    ([("A81001", Q[0], 1_000.0)], ["1 practices have published weighted lists for some quarters of 2022-23 only"]),
+    (
+        [("A81001", date(2021, 4, 1), 1_000.0), ("Z99999", Q[0], 1_000.0)],
+        [
+            "1 practices in the weighted lists are not loaded",
+            "1 weighted-list rows are for quarters outside 2022-23",
+            "1 practices have no published weighted list for 2022-23",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("rows", "expected"), WEIGHTED_NOTES)
+def test_weighted_lists_say_what_they_leave_estimated_or_unused(rows, expected):
+    from primarycare.payments.gather import warnings_for
+
+    published = pl.DataFrame(rows, schema=["practice_code", "quarter_start", "weighted"], orient="row")
+    year = "2022-23"
+    inputs = PaymentInputs(
+        one_practice(year=year, patients=1_000), flat(year), service_rates(year), weighted_lists=published
+    )
+    notes = [n for n in warnings_for(inputs) if "weighted" in n]
+    assert len(notes) == len(expected)
+    assert all(any(e in n for n in notes) for e in expected)

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from primarycare.economy.model import Economy
 from primarycare.economy.vocabulary import previous_year
 from primarycare.payments.errors import PaymentsError
@@ -13,6 +15,7 @@ from primarycare.payments.files import (
     read_weighted_lists,
 )
 from primarycare.payments.inputs import PaymentInputs
+from primarycare.payments.months import month_start
 from primarycare.payments.parameters import national_parameters
 from primarycare.payments.protection import protection_for
 from primarycare.payments.rates import service_rates
@@ -102,10 +105,34 @@ def warnings_for(inputs: PaymentInputs) -> list[str]:
         elif not protection.verified:
             notes.append(f"unverified list of income-protected QOF indicators used for {protection.year}")
     if inputs.weighted_lists is not None:
-        given = set(inputs.weighted_lists["practice_code"])
-        estimated = [p.code for p in economy.practices if p.code not in given]
-        if estimated:
-            notes.append(f"{len(estimated)} practices have no published weighted list: their lists are estimated")
+        notes += _weighted_list_notes(inputs.weighted_lists, economy)
+    return notes
+
+
+def _weighted_list_notes(published, economy) -> list[str]:
+    """Rows the year cannot use (practices not loaded, quarters of other years), and the practices whose quarters
+    are estimated for want of a published list."""
+    year = economy.year
+    quarters = sorted({month_start(year, month) for month in (1, 4, 7, 10)})
+    loaded = {p.code for p in economy.practices}
+    notes = []
+    strangers = published.filter(~pl.col("practice_code").is_in(sorted(loaded)))["practice_code"].n_unique()
+    if strangers:
+        notes.append(f"{strangers} practices in the weighted lists are not loaded: their rows are not used")
+    outside = published.filter(~pl.col("quarter_start").is_in(quarters)).height
+    if outside:
+        notes.append(f"{outside} weighted-list rows are for quarters outside {year}: not used")
+    covered = published.filter(pl.col("quarter_start").is_in(quarters)).group_by("practice_code").len()
+    full = {code for code, count in covered.iter_rows() if count == len(quarters)}
+    partly = set(covered["practice_code"]) - full
+    none = loaded - full - partly
+    if none:
+        notes.append(f"{len(none)} practices have no published weighted list for {year}: their lists are estimated")
+    if partly & loaded:
+        notes.append(
+            f"{len(partly & loaded)} practices have published weighted lists for some quarters of {year} only: "
+            "the other quarters are estimated"
+        )
     return notes
 
 
