@@ -115,8 +115,14 @@ def test_users_own_files_override_and_are_checked(synth_icb, tmp_path):
     result = run("payments", "national", "--data", synth_icb, "--indices", indices, "--out", out)
     assert result.exit_code == 2 and "indices.csv:2:2:" in result.output and not out.exists()
     prevalence = tmp_path / "national.csv"
-    prevalence.write_text("GROUP_CODE,PREVALENCE_PCT\nAF,2.05\n")
-    assert (
-        run("payments", "national", "--data", synth_icb, "--national-prevalence", prevalence, "--out", out).exit_code
-        == 0
-    )
+    prevalence.write_text("GROUP_CODE,PREVALENCE_PCT\nAF,2.05\nNOPE,1\n")
+    result = run("payments", "national", "--data", synth_icb, "--national-prevalence", prevalence, "--out", out)
+    assert result.exit_code == 0
+    said = " ".join(result.output.split())  # the console wraps long warnings
+    assert "the national prevalence given has no figure for AST," in said and "(APDF 1)" in said
+    assert "names NOPE, not a register loaded: not used" in said
+    out.unlink()
+    prevalence.write_text("GROUP_CODE,PREVALENCE_PCT\nAF,205\n")
+    result = run("payments", "national", "--data", synth_icb, "--national-prevalence", prevalence, "--out", out)
+    assert result.exit_code == 2 and "national.csv:2:2: PREVALENCE_PCT '205' is not a percentage" in result.output
+    assert not out.exists()

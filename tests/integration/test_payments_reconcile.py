@@ -237,4 +237,9 @@ def test_weighted_lists_and_local_contracts_change_the_lines(synth_icb, tmp_path
     contracts.write_text(f"PRACTICE_CODE,CONTRACT_TYPE,BASIS,VALUE_GBP,OOH_DEDUCTION_PCT\n{codes[0]},APMS,FIXED,1,\n")
     result = run("payments", "national", "--data", synth_icb, "--out", out, "--contracts", contracts)
     assert result.exit_code == 2 and "local.csv:2:2" in result.output  # the economy says otherwise
+    contracts.write_text(
+        f"PRACTICE_CODE,CONTRACT_TYPE,BASIS,VALUE_GBP,OOH_DEDUCTION_PCT\n{local_code},{kind},FIXED,1,150\n"
+    )
+    result = run("payments", "national", "--data", synth_icb, "--out", out, "--contracts", contracts)
+    assert result.exit_code == 2 and "local.csv:2:5: OOH_DEDUCTION_PCT '150' is not a percentage" in result.output
     assert "GMS-equivalent" not in set(table.filter(pl.col("PRACTICE_CODE") == codes[0])["CONTRACT_BASIS"])

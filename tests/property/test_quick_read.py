@@ -128,3 +128,29 @@ def test_a_file_in_practice_and_indicator_order_pivots_as_any_order_does(cells, 
         assert by_runs.equals(on_grid)
     if in_order:
         assert qof._in_order(frame) is not None
+
+
+@settings_
+@given(
+    rows=_rows(
+        [
+            PRACTICES,
+            ["PMS", "APMS", "GMS", " PMS"],
+            ["FIXED", "PER_PATIENT", "fixed"],
+            ["500000", "12.5", "0", "-3", "", "x"],
+            ["4.75", "", "100", "100.5", "150", "-1", "nan"],
+        ],
+        weights=True,
+    )
+)
+@example(rows=[("A81001", "PMS", "FIXED", "500000", "")])  # a percentage column left blank throughout
+def test_a_percentage_column_reads_the_same_either_way(rows):
+    """OOH_DEDUCTION_PCT, a percentage from 0 to 100 (blank allowed), in the local contracts file."""
+    from primarycare.payments.files import LOCAL_CONTRACTS
+
+    header = "PRACTICE_CODE,CONTRACT_TYPE,BASIS,VALUE_GBP,OOH_DEDUCTION_PCT\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "contracts.csv"
+        path.write_text(header + "".join(",".join(row) + "\n" for row in rows))
+        quick, careful = _both(lambda: read_table(path, LOCAL_CONTRACTS))
+    _same(quick, careful)

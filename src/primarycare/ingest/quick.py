@@ -12,7 +12,7 @@ PATTERNS = {
     "date": r"^[0-9]{2}(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[0-9]{4}$",
     "quarter": r"^[0-9]{4}-(01|04|07|10)-01$",
 }
-_TYPES = {"count": pl.Int64, "number": pl.Float64}
+_TYPES = {"count": pl.Int64, "number": pl.Float64, "percent": pl.Float64}
 
 
 def quick_read(path: Path, names: list[str], columns: list, header: bool, key: tuple[str, ...]) -> pl.DataFrame | None:
@@ -37,7 +37,10 @@ def _passes(values: pl.Series, column) -> bool:
         return False
     if column.kind in _TYPES:
         present = values.drop_nulls()
-        return not present.len() or bool(present.min() >= 0 and (column.kind == "count" or present.is_finite().all()))
+        if not present.len():
+            return True
+        within = column.kind != "percent" or present.max() <= 100
+        return bool(present.min() >= 0 and within and (column.kind == "count" or present.is_finite().all()))
     distinct = values.drop_nulls().unique()
     if (distinct == "").any() or (distinct != distinct.str.strip_chars()).any():
         return False  # blank or padded cells: the careful pass strips them

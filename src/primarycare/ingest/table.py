@@ -17,8 +17,8 @@ LINE = "_line"
 
 @dataclass(frozen=True)
 class Column:
-    """A column a file must carry. kind: text, count (whole number >= 0), number (>= 0), practice, choice, date,
-    quarter (the first day of a quarter of the financial year: YYYY-04-01, -07-01, -10-01 or -01-01)."""
+    """A column a file must carry. kind: text, count (whole number >= 0), number (>= 0), percent (0 to 100), practice,
+    choice, date, quarter (the first day of a quarter of the financial year: YYYY-04-01, -07-01, -10-01 or -01-01)."""
 
     name: str
     kind: str = "text"
@@ -165,11 +165,14 @@ def _check(column: Column) -> tuple[Column, pl.Expr, pl.Expr, str]:
     blank = raw.is_null()
     missing = pl.lit(False) if column.blank_ok else blank
     missing_message = "{column} is empty"
-    if column.kind in ("count", "number"):
+    if column.kind in ("count", "number", "percent"):
         number = raw.cast(pl.Float64, strict=False)
         typed = number.cast(pl.Int64) if column.kind == "count" else number
         whole = number.round(0) == number if column.kind == "count" else pl.lit(True)
-        failing = missing | (~blank & (number.is_null() | ~number.is_finite() | (number < 0) | ~whole))
+        within = number <= 100 if column.kind == "percent" else pl.lit(True)
+        failing = missing | (~blank & (number.is_null() | ~number.is_finite() | (number < 0) | ~whole | ~within))
+        if column.kind == "percent":
+            return column, typed.alias(column.name), failing, "{column} {value!r} is not a percentage from 0 to 100"
         what = "a whole number" if column.kind == "count" else "a number"
         return column, typed.alias(column.name), failing, "{column} {value!r} is not " + what + " of zero or more"
     if column.kind == "practice":

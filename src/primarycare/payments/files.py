@@ -27,12 +27,12 @@ LOCAL_CONTRACTS = TableSpec(
         Column("CONTRACT_TYPE", "choice", ("PMS", "APMS")),
         Column("BASIS", "choice", CONTRACT_BASES),
         Column("VALUE_GBP", "number"),
-        Column("OOH_DEDUCTION_PCT", "number", blank_ok=True),
+        Column("OOH_DEDUCTION_PCT", "percent", blank_ok=True),
     ),
     key=("PRACTICE_CODE",),
 )
 NATIONAL_PREVALENCE = TableSpec(
-    columns=(Column("GROUP_CODE"), Column("PREVALENCE_PCT", "number")),
+    columns=(Column("GROUP_CODE"), Column("PREVALENCE_PCT", "percent")),
     key=("GROUP_CODE",),
 )
 

@@ -87,6 +87,19 @@ def warnings_for(inputs: PaymentInputs) -> list[str]:
         if not rate.rate.verified
     ]
     economy = inputs.economy
+    if inputs.national_prevalence is not None and not economy.prevalence.is_empty():
+        registers = set(economy.prevalence["group_code"])
+        missing, unknown = (
+            sorted(registers - set(inputs.national_prevalence)),
+            sorted(set(inputs.national_prevalence) - registers),
+        )
+        if missing:
+            notes.append(
+                f"the national prevalence given has no figure for {', '.join(missing)}: "
+                "their indicators are paid without the prevalence adjustment (APDF 1)"
+            )
+        if unknown:
+            notes.append(f"the national prevalence given names {', '.join(unknown)}, not a register loaded: not used")
     if inputs.national_prevalence is None and not economy.prevalence.is_empty():
         counted = economy.prevalence["practice_code"].n_unique()
         notes.append(
