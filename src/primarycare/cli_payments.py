@@ -117,7 +117,7 @@ def compare(
     from primarycare.payments.errors import PaymentsError
     from primarycare.payments.global_sum import contract_basis
     from primarycare.payments.inputs import with_gbp
-    from primarycare.payments.local import members, scheme_plan
+    from primarycare.payments.local import members, scheme_notes, scheme_plan
     from primarycare.payments.national import Contract
     from primarycare.payments.scheme import load_scheme
 
@@ -141,6 +141,8 @@ def compare(
         local_rows = scheme_plan(inputs, plan, scheme.name, contract)
     except (IngestError, PaymentsError) as error:
         raise bad_input(error) from None
+    for note in scheme_notes(plan, inputs.economy):
+        err.print(f"warning: {note}")
     basis = contract_basis(inputs)
     comparison = compare_practices(inputs.economy, national_rows, local_rows, members(plan, inputs.economy), basis)
     groups = compare_groups(comparison)

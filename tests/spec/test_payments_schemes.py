@@ -176,3 +176,28 @@ def test_the_guaranteed_share_is_paid_when_the_scheme_sets_no_goals(tmp_path, gu
     given = inputs(patients=9_639, register=200, points=29, numerator=60, denominator=100, band="70_74")
     local = scheme_lines(given, load_scheme(path)).filter(pl.col("COMPONENT") == "LOCAL_SCHEME")
     assert local["PENCE"].sum() == paid
+
+
+# Who is in, said plainly: (practices the scheme names, the notes expected); the spec practice is A81001
+WHO = [
+    ("{all: true}", []),
+    ("{codes: [A81001]}", []),
+    ("{codes: [A81001, Z99999]}", ["the scheme names practices not loaded for 2023-24: Z99999"]),
+    (
+        "{commissioners: [NOPE], networks: [U99999]}",
+        [
+            "the scheme names commissioners not loaded for 2023-24: NOPE",
+            "the scheme names networks not loaded for 2023-24: U99999",
+            "no loaded practice is in the scheme: every practice keeps its national lines",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("practices", "notes"), WHO)
+def test_a_scheme_says_whom_it_names_that_is_not_loaded(tmp_path, practices, notes):
+    from primarycare.payments.local import scheme_notes
+
+    path = tmp_path / "s.yaml"
+    path.write_text(GOOD.replace("practices: {all: true}", f"practices: {practices}"))
+    assert scheme_notes(load_scheme(path), inputs(patients=100).economy) == notes

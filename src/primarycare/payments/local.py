@@ -28,6 +28,28 @@ def members(scheme: Scheme, economy: Economy) -> set[str]:
     }
 
 
+def scheme_notes(scheme: Scheme, economy: Economy) -> list[str]:
+    """What a reader must know about who is in: practices, commissioners or networks the scheme names that are not
+    loaded, and a scheme no loaded practice is in (every practice then keeps its national lines)."""
+    chosen, notes = scheme.practices, []
+    loaded = {
+        "practices": {p.code for p in economy.practices},
+        "commissioners": {p.commissioner_code for p in economy.practices},
+        "networks": {p.network_code for p in economy.practices if p.network_code},
+    }
+    for kind, named in (
+        ("practices", chosen.codes),
+        ("commissioners", chosen.commissioners),
+        ("networks", chosen.networks),
+    ):
+        missing = sorted(set(named) - loaded[kind])
+        if missing:
+            notes.append(f"the scheme names {kind} not loaded for {economy.year}: {', '.join(missing)}")
+    if not members(scheme, economy):
+        notes.append("no loaded practice is in the scheme: every practice keeps its national lines")
+    return notes
+
+
 def check_scheme(scheme: Scheme, economy: Economy, label: str) -> None:
     """Every indicator the scheme names must be a national indicator of the year."""
     known = set(economy.indicators["indicator_code"]) if not economy.indicators.is_empty() else set()

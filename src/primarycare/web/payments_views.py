@@ -13,7 +13,7 @@ from primarycare.payments.errors import PaymentsError
 from primarycare.payments.gather import Overrides, inputs_for, stored_economies, warnings_for
 from primarycare.payments.global_sum import contract_basis
 from primarycare.payments.inputs import with_gbp
-from primarycare.payments.local import members, scheme_lines
+from primarycare.payments.local import members, scheme_lines, scheme_notes
 from primarycare.payments.national import Contract
 from primarycare.payments.reconcile import practice_context
 from primarycare.payments.scheme import Scheme, load_scheme
@@ -59,6 +59,7 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
             national = contract.lines()
             scheme = load_scheme(path) if path else None
             local = scheme_lines(inputs, scheme, path.name, contract) if scheme else national
+            notes += tuple(scheme_notes(scheme, economy)) if scheme else ()
         except PaymentsError as error:
             raise HTTPException(422, str(error)) from None
         inside = members(scheme, economy) if scheme else set()
