@@ -214,7 +214,26 @@ def demo(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as error:  # a database that was never loaded or upgraded: say so, not a traceback
+        if not _missing_table(error):
+            raise
+        err.print(
+            "[red]error:[/red] the database holds no primarycare tables yet, or not all of this version's: "
+            "run primarycare load FOLDER --db URL, or primarycare db upgrade --db URL",
+            highlight=False,
+        )
+        raise SystemExit(2) from None
+
+
+def _missing_table(error: Exception) -> bool:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    if not isinstance(error, OperationalError | ProgrammingError):
+        return False
+    cause = error.orig
+    return getattr(cause, "sqlstate", None) == "42P01" or "no such table" in str(cause)  # PostgreSQL, SQLite
 
 
 _payments()

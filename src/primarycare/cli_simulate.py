@@ -24,10 +24,13 @@ def _population(economy: str | None, db: str | None, year: str | None):
         return synthetic_population(practices, seed=1), economy, None
     if not db:
         raise ValueError("give --db URL (a loaded economy) or --economy synth:england / synth:N")
-    from primarycare.store.economy import read_economy
+    from primarycare.store.economy import NoEconomyLoaded, read_economy
     from primarycare.store.engine import make_engine
 
-    loaded = read_economy(make_engine(db), year, with_qof=True)  # the palliative care registers
+    try:
+        loaded = read_economy(make_engine(db), year, with_qof=True)  # the palliative care registers
+    except NoEconomyLoaded as missing:
+        raise ValueError(str(missing)) from None
     return population_from_economy(loaded), f"{db} ({loaded.year})", loaded.year
 
 

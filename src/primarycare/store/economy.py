@@ -1,7 +1,7 @@
 """Reading the economy back: the whole Economy for the domain's functions, and the narrow views pages need."""
 
 import polars as pl
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, inspect, select
 
 from primarycare.economy.model import Commissioner, Economy, Network, Practice
 from primarycare.store import tables as t
@@ -14,6 +14,8 @@ class NoEconomyLoaded(LookupError):
 
 def find_period(conn: Connection, year: str | None = None) -> tuple[int, str, str, str]:
     """(id, year, era, extract_date) of the asked year, or of the latest loaded year."""
+    if not inspect(conn).has_table(t.period.name):
+        raise NoEconomyLoaded("the database holds no primarycare tables yet: run primarycare load FOLDER --db URL")
     query = select(t.period.c.id, t.period.c.year, t.period.c.era, t.period.c.extract_date)
     query = query.where(t.period.c.year == year) if year else query.order_by(t.period.c.year.desc())
     row = conn.execute(query.limit(1)).first()
