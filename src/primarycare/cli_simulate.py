@@ -1,5 +1,6 @@
 """`primarycare simulate ...`: run a scenario and write its results; compare two runs."""
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,8 @@ def _population(economy: str | None, db: str | None, year: str | None):
         if not economy.startswith("synth:"):
             raise ValueError("--economy takes synth:england or synth:N (N practices)")
         size = economy.split(":", 1)[1]
+        if size != "england" and not size.isdigit():
+            raise ValueError(f"--economy {economy}: give synth:england or synth:N, N a number of practices")
         practices = 6500 if size == "england" else int(size)
         return synthetic_population(practices, seed=1), economy, None
     if not db:
@@ -372,12 +375,13 @@ def compare_runs(first: Path, second: Path) -> None:
         cells = [row["kpi"], f"{row['first_mean']:,.4g}", row["first_ci"], f"{row['second_mean']:,.4g}"]
         cells += [row["second_ci"], f"{row['difference']:+,.4g}"]
         if by_method:
-            cells += [
-                f"{row['difference_ci_low']:+,.4g} to {row['difference_ci_high']:+,.4g}",
-                _yes(row["significant"]),
-            ]
+            low, high = row["difference_ci_low"], row["difference_ci_high"]
+            interval = "–" if math.isnan(low) else f"{low:+,.4g} to {high:+,.4g}"
+            cells += [interval, _yes(row["significant"])]
         table.add_row(*cells, _yes(row["intervals_overlap"]))
     Console(width=180).print(table)
+    if min(a["run"].get("replications", 2), b["run"].get("replications", 2)) < 2:
+        err.print("warning: a run of one replication gives no intervals: run 2 or more to compare them")
     if by_method:
         how = frame["method"][0]
         print(

@@ -2,6 +2,7 @@
 KPIs the way their mechanism says, runners that agree, and the CLI's files."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -221,6 +222,19 @@ def test_cli_runs_a_scenario_on_a_loaded_economy_and_compares(tmp_path, sqlite_u
         ],
     )
     assert bad.exit_code == 2 and "synth:england" in bad.output
+    scenario = str(SCENARIOS / "baseline.yaml")
+    bad = runner.invoke(
+        app, ["simulate", "--scenario", scenario, "--economy", "synth:abc", "--out", str(tmp_path / "x")]
+    )
+    assert bad.exit_code == 2 and "synth:N, N a number of practices" in bad.output
+    singles = []
+    for n in (1, 2):  # one replication each: no intervals, said so (they showed as "nan")
+        singles.append(tmp_path / f"one{n}")
+        args = ["simulate", "--scenario", scenario, "--economy", "synth:2", "--replications", "1", "--out"]
+        assert runner.invoke(app, [*args, str(singles[-1])]).exit_code == 0
+    compared = runner.invoke(app, ["simulate", "compare", *map(str, singles)])
+    assert compared.exit_code == 0 and not re.search(r"\bnan\b", compared.output)
+    assert "a run of one replication gives no intervals" in compared.output
     synthetic = runner.invoke(
         app,
         [

@@ -122,9 +122,9 @@ def compare(
         row = {
             "kpi": name,
             "first_mean": a["mean"],
-            "first_ci": f"{a['ci_low']:.4g}-{a['ci_high']:.4g}",
+            "first_ci": _interval(a),
             "second_mean": b["mean"],
-            "second_ci": f"{b['ci_low']:.4g}-{b['ci_high']:.4g}",
+            "second_ci": _interval(b),
             "difference": b["mean"] - a["mean"],
             "intervals_overlap": not (a["ci_high"] < b["ci_low"] or b["ci_high"] < a["ci_low"]),
         }
@@ -141,6 +141,13 @@ def compare(
             }
         rows.append(row)
     return pl.DataFrame(rows)
+
+
+def _interval(kpi: dict) -> str:
+    """'low-high', or a dash where one replication gives no interval."""
+    if math.isnan(kpi["ci_low"]) or math.isnan(kpi["ci_high"]):
+        return "–"
+    return f"{kpi['ci_low']:.4g}-{kpi['ci_high']:.4g}"
 
 
 def report(results: Results, summary: dict) -> str:
