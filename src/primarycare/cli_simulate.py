@@ -92,7 +92,7 @@ def simulate(
     from primarycare.ingest.errors import IngestError
     from primarycare.ingest.practice_files import read_care_homes, read_deprivation, read_locations
     from primarycare.simulation.api import Model
-    from primarycare.simulation.outputs import write_results
+    from primarycare.simulation.outputs import interval_text, write_results
     from primarycare.simulation.parameters import ScenarioError, load_scenario
     from primarycare.simulation.population import with_practice_columns
     from primarycare.simulation.rotas import read_workforce
@@ -149,7 +149,7 @@ def simulate(
     for column in ("KPI", "mean", "95% CI"):
         table.add_column(column)
     for name, s in results.summary().items():
-        table.add_row(name, f"{s['mean']:,.4g}", f"{s['ci_low']:,.4g} to {s['ci_high']:,.4g}")
+        table.add_row(name, f"{s['mean']:,.4g}", interval_text(s, number=",.4g"))
     Console(width=120).print(table)
     print(f"{results.events:,.0f} events in {results.seconds:.1f} s -> {out}")
 

@@ -232,6 +232,13 @@ def test_cli_runs_a_scenario_on_a_loaded_economy_and_compares(tmp_path, sqlite_u
         singles.append(tmp_path / f"one{n}")
         args = ["simulate", "--scenario", scenario, "--economy", "synth:2", "--replications", "1", "--out"]
         assert runner.invoke(app, [*args, str(singles[-1])]).exit_code == 0
+
+    def strict(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    one = json.loads((singles[0] / "summary.json").read_text(), parse_constant=strict)  # no NaN: null
+    assert one["ae_attendances"]["ci_low"] is None and one["ae_attendances"]["mean"] > 0
+    assert not re.search(r"\bnan\b", (singles[0] / "report.html").read_text())
     compared = runner.invoke(app, ["simulate", "compare", *map(str, singles)])
     assert compared.exit_code == 0 and not re.search(r"\bnan\b", compared.output)
     assert "a run of one replication gives no intervals" in compared.output

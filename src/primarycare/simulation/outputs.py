@@ -59,7 +59,7 @@ def write_results(
         out / "months.csv",
         out / "queues_by_hour_of_week.csv",
     ]
-    written[0].write_text(json.dumps(document, indent=2))
+    written[0].write_text(json.dumps(_strict(document), indent=2, allow_nan=False))
     results.replications.write_csv(written[1])
     results.replications.write_parquet(written[2])
     results.ae_mean_by_hour().write_csv(written[3])
@@ -88,11 +88,25 @@ def write_results(
     return written
 
 
+def _strict(value):
+    """The document as strict JSON: a number that is not one (one replication's interval) is null."""
+    if isinstance(value, dict):
+        return {key: _strict(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(inner) for inner in value]
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
 def read_summary(folder: Path) -> dict:
+    """summary.json, each KPI's missing interval (null) read back as NaN."""
     path = Path(folder) / "summary.json"
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no summary.json (run primarycare simulate --out {folder} first)")
-    return json.loads(path.read_text())
+    document = json.loads(path.read_text())
+    for name in KPIS:
+        if isinstance(document.get(name), dict):
+            document[name] = {k: math.nan if v is None else v for k, v in document[name].items()}
+    return document
 
 
 def read_replications(folder: Path) -> pl.DataFrame | None:
@@ -144,10 +158,14 @@ def compare(
 
 
 def _interval(kpi: dict) -> str:
-    """'low-high', or a dash where one replication gives no interval."""
+    return interval_text(kpi, "-", ".4g")
+
+
+def interval_text(kpi: dict, between: str = " to ", number: str = ".4g") -> str:
+    """A KPI's 95% interval as text, or a dash where one replication gives no interval."""
     if math.isnan(kpi["ci_low"]) or math.isnan(kpi["ci_high"]):
         return "–"
-    return f"{kpi['ci_low']:.4g}-{kpi['ci_high']:.4g}"
+    return f"{kpi['ci_low']:{number}}{between}{kpi['ci_high']:{number}}"
 
 
 def report(results: Results, summary: dict) -> str:
@@ -161,7 +179,7 @@ def report(results: Results, summary: dict) -> str:
         "utilisation": results.replications["practice_utilisation"].to_list(),
     }
     rows = "".join(
-        f"<tr><td>{escape(name)}</td><td>{s['mean']:.4g}</td><td>{s['ci_low']:.4g} to {s['ci_high']:.4g}</td>"
+        f"<tr><td>{escape(name)}</td><td>{s['mean']:.4g}</td><td>{interval_text(s)}</td>"
         f"<td>{escape(KPIS[name])}</td></tr>"
         for name, s in summary.items()
     )
