@@ -88,11 +88,8 @@ def warnings_for(inputs: PaymentInputs) -> list[str]:
     ]
     economy = inputs.economy
     if inputs.national_prevalence is not None and not economy.prevalence.is_empty():
-        registers = set(economy.prevalence["group_code"])
-        missing, unknown = (
-            sorted(registers - set(inputs.national_prevalence)),
-            sorted(set(inputs.national_prevalence) - registers),
-        )
+        registers, given = set(economy.prevalence["group_code"]), set(inputs.national_prevalence)
+        missing, unknown = sorted(registers - given), sorted(given - registers)
         if missing:
             notes.append(
                 f"the national prevalence given has no figure for {', '.join(missing)}: "
