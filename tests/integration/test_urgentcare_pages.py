@@ -46,6 +46,8 @@ def test_the_new_case_form_checks_every_field_and_keeps_what_was_typed(ooh):
     with engine.connect() as conn:
         assert case_count(conn) == 0
     assert client.post("/ooh/cases", data={**form, "csrf_token": "forged"}).status_code == 403
+    skipped = client.post("/ooh/cases", data={**form, "nhs_number": "943 476 5919", "received_at": "2026-03-29T01:30"})
+    assert skipped.status_code == 422 and "the clocks go forward" in skipped.text  # an hour that never happened
     made = client.post("/ooh/cases", data={**form, "nhs_number": "943 476 5919"}, follow_redirects=False)
     assert made.status_code == 303 and made.headers["location"].startswith("/ooh/cases/")
     page = client.get(made.headers["location"]).text

@@ -72,6 +72,24 @@ BAD = [
     ("face-to-face type without a time", {"FACE_TO_FACE_STARTED_AT": ""}, 2, "FACE_TO_FACE_TYPE", "go together"),
     ("no received time", {"RECEIVED_AT": ""}, 2, "RECEIVED_AT", "empty"),
     ("no reference", {"CASE_REF": ""}, 2, "CASE_REF", "empty"),
+    (  # 29 March 2026: the clocks go from 01:00 to 02:00, so 01:30 never happens in the UK
+        "an hour the clocks skip",
+        {"MESSAGE_DELIVERED_AT": "2026-03-29 01:30"},
+        2,
+        "MESSAGE_DELIVERED_AT",
+        "01:30 on 29 Mar 2026 is not a UK local time: the clocks go forward",
+    ),
+    (  # in summer time the message gives the time as written (20:00), not the UTC instant (19:00)
+        "the times in a message are UK local",
+        {
+            "RECEIVED_AT": "2026-07-01 20:00",
+            "ANSWERED_AT": "2026-07-01 20:01",
+            "ASSESSMENT_STARTED_AT": "2026-07-01 20:00",
+        },
+        2,
+        "ASSESSMENT_STARTED_AT",
+        "the assessment started (20:00 01 Jul) cannot come before",
+    ),
 ]
 
 

@@ -32,9 +32,14 @@ def uk_local(instant: datetime) -> datetime:
 
 
 def from_uk_local(value: datetime) -> datetime:
-    """A naive UK wall-clock time as a UTC instant; an aware one is simply converted."""
+    """A naive UK wall-clock time as a UTC instant; an aware one is simply converted. A wall-clock time the clocks
+    skip (01:00-01:59 on the last Sunday of March) is refused (ValueError); one they pass twice (01:00-01:59 on the
+    last Sunday of October) is the first, in summer time."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=UK)
+        local = value.replace(tzinfo=UK)
+        if local.astimezone(UTC).astimezone(UK).replace(tzinfo=None) != value:
+            raise ValueError(f"{value:%H:%M on %d %b %Y} is not a UK local time: the clocks go forward an hour then")
+        value = local
     return value.astimezone(UTC)
 
 

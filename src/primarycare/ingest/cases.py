@@ -52,11 +52,6 @@ FIELD_COLUMN = {field: column for column, field in TIMES.items()} | {
 }
 
 
-def parse_instant(text: str) -> datetime:
-    """ISO 8601; UK local time when it carries no offset."""
-    return from_uk_local(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
-
-
 def read_cases(
     path: Path, *, provider_code: str, rules: Rules, known_practices: set[str], existing_refs: set[str], now: datetime
 ) -> list[Case]:
@@ -132,9 +127,13 @@ def _case(values: dict[str, str], provider_code: str, rules: Rules, known: set[s
         if not text:
             continue
         try:
-            times[field] = parse_instant(text)
+            wall_clock = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise _Bad(column, f"{column} {text!r} is not an ISO 8601 date and time") from None
+        try:
+            times[field] = from_uk_local(wall_clock)
+        except ValueError as skipped:
+            raise _Bad(column, f"{column} {text}: {skipped}") from None
         if times[field] > now:
             raise _Bad(column, f"{column} {text} is in the future")
     if "received_at" not in times:

@@ -5,7 +5,7 @@ recording order itself is free: a late entry is fine if the times make sense).""
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from primarycare.economy.calendar import require_aware
+from primarycare.economy.calendar import require_aware, uk_local
 from primarycare.urgentcare.vocabulary import (
     EVENTS,
     FACE_TO_FACE_TYPES,
@@ -132,7 +132,7 @@ class Case:
             first, second = getattr(self, earlier), getattr(self, later)
             if first is not None and second is not None and second < first:
                 raise EventRefused(
-                    later, f"{LABELS[later]} ({second:%H:%M %d %b}) cannot come before {LABELS[earlier]}"
+                    later, f"{LABELS[later]} ({uk_local(second):%H:%M %d %b}) cannot come before {LABELS[earlier]}"
                 )
 
     @property
@@ -172,9 +172,9 @@ class Case:
 def record(case: Case, event: Event, now: datetime) -> Case:
     """The case after ``event``, or EventRefused saying why not."""
     if event.at > now:
-        raise EventRefused("at", f"{event.kind} at {event.at:%H:%M %d %b %Y} is in the future")
+        raise EventRefused("at", f"{event.kind} at {uk_local(event.at):%H:%M %d %b %Y} is in the future")
     if not case.is_open:
-        raise EventRefused("kind", f"the case closed at {case.closed_at:%H:%M %d %b %Y}: nothing can follow")
+        raise EventRefused("kind", f"the case closed at {uk_local(case.closed_at):%H:%M %d %b %Y}: nothing can follow")
     field = EVENT_FIELD[event.kind]
     if event.kind not in REPEATABLE_EVENTS and getattr(case, field) is not None:
         raise EventRefused("kind", f"{event.kind} is recorded already")

@@ -4,7 +4,7 @@ are ISO 8601 (UK local time when they carry no offset); instants out are UK loca
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from primarycare.economy.calendar import from_uk_local, uk_local
@@ -63,22 +63,25 @@ def uk(value):
     return value
 
 
-def _instant(value: datetime | None) -> datetime | None:
-    return None if value is None else from_uk_local(value)
+def _instant(value: datetime | None, field: str) -> datetime | None:
+    try:
+        return None if value is None else from_uk_local(value)
+    except ValueError as skipped:  # an hour the clocks skip in March
+        raise HTTPException(422, f"{field}: {skipped}") from None
 
 
 @router.post("/cases", status_code=201, summary="Open a case (from NHS 111 or a direct call)")
 def open_case(request: Request, engine: EngineDep, user: ApiUser, body: CaseIn) -> dict:
     fields = body.model_dump(exclude={"provider"})
     for name in ("received_at", "passed_at", "answered_at"):
-        fields[name] = _instant(fields[name])
+        fields[name] = _instant(fields[name], name)
     return uk(views.open_case(engine, user, request.app.state.ooh_rules, body.provider, fields))
 
 
 @router.post("/cases/{case_id}/events", summary="Record what happened to a case, with its own time")
 def add_event(request: Request, engine: EngineDep, user: ApiUser, case_id: int, body: EventIn) -> dict:
     rules = request.app.state.ooh_rules
-    return uk(views.add_event(engine, user, rules, case_id, body.kind, _instant(body.at), body.value))
+    return uk(views.add_event(engine, user, rules, case_id, body.kind, _instant(body.at, "at"), body.value))
 
 
 @router.get("/cases/{case_id}", summary="One case with its clocks and events")

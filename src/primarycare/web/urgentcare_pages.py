@@ -26,9 +26,13 @@ def _form_instant(text: str, field: str) -> datetime | None:
     if not text.strip():
         return None
     try:
-        return from_uk_local(datetime.fromisoformat(text.strip()))
+        wall_clock = datetime.fromisoformat(text.strip())
     except ValueError:
         raise HTTPException(422, f"{field}: {text!r} is not a date and time") from None
+    try:
+        return from_uk_local(wall_clock)
+    except ValueError as skipped:  # an hour the clocks skip in March
+        raise HTTPException(422, f"{field}: {skipped}") from None
 
 
 @router.get("/ooh")
