@@ -67,3 +67,22 @@ def test_other_roles_cannot_run_scenarios(client):
     sign_in(test_client, "clin")
     assert test_client.get("/simulation").status_code == 403
     assert test_client.get("/simulation/jobs/abc").status_code == 403
+
+
+def test_a_run_of_one_replication_gives_null_intervals_in_the_api(client):
+    test_client, engine = client
+    sign_in(test_client, "comm")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', test_client.get("/simulation").text).group(1)
+    started = test_client.post(
+        "/simulation", data={"scenario": "baseline", "replications": 1, "csrf_token": token}, follow_redirects=False
+    )
+    job = started.headers["location"].rsplit("/", 1)[-1]
+    api = {"Authorization": f"Bearer {issue_token(engine, 'comm')}"}
+    deadline = time.monotonic() + 120
+    while (response := test_client.get(f"/api/simulation/jobs/{job}", headers=api)).json()["status"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert response.status_code == 200
+    kpi = response.json()["summary"]["ae_attendances"]
+    assert kpi["mean"] > 0 and kpi["ci_low"] is None and kpi["half_width"] is None
+    assert "one replication" in test_client.get(f"/simulation/jobs/{job}").text
