@@ -79,6 +79,18 @@ BAD = [
         "MESSAGE_DELIVERED_AT",
         "01:30 on 29 Mar 2026 is not a UK local time: the clocks go forward",
     ),
+    (  # 25 October 2026: 01:00-01:59 happens twice; written without offsets, 01:50 then 01:10 reads as going back
+        "a case across the hour the clocks go back",
+        {
+            "RECEIVED_AT": "2026-10-25 01:50",
+            "ANSWERED_AT": "2026-10-25 01:51",
+            "ASSESSMENT_STARTED_AT": "2026-10-25 01:10",
+            "FACE_TO_FACE_STARTED_AT": "2026-10-25 02:30",
+        },
+        2,
+        "ASSESSMENT_STARTED_AT",
+        "cannot come before the call was answered (the clocks go back that night: give each time its offset",
+    ),
     (  # in summer time the message gives the time as written (20:00), not the UTC instant (19:00)
         "the times in a message are UK local",
         {

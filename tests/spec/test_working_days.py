@@ -1,9 +1,11 @@
 """The working-day calendar both OOH parts use: 08:00 (UK local) on the first working day whose 08:00 comes after
 an instant, across weekends, England's bank holidays (Christmas, Easter) and the clock changes."""
 
+from datetime import UTC, datetime
+
 import pytest
 
-from primarycare.economy.calendar import next_working_day_at, uk_local
+from primarycare.economy.calendar import from_uk_local, in_repeated_hour, next_working_day_at, uk_local
 from tests.spec.ooh_cases import uk
 
 ROWS = [
@@ -33,3 +35,31 @@ ROWS = [
 @pytest.mark.parametrize(("what", "closed", "due"), [r for r in ROWS], ids=[r[0] for r in ROWS])
 def test_next_working_day_0800(what, closed, due):
     assert uk_local(next_working_day_at(uk(closed))).isoformat() == due
+
+
+# UK wall-clock time to UTC: (wall-clock time, the UTC instant, or None where the clocks skip it)
+WALL_CLOCK = [
+    (datetime(2026, 1, 15, 9, 0), datetime(2026, 1, 15, 9, 0, tzinfo=UTC)),  # GMT
+    (datetime(2026, 7, 1, 20, 0), datetime(2026, 7, 1, 19, 0, tzinfo=UTC)),  # BST
+    (datetime(2026, 3, 29, 0, 59), datetime(2026, 3, 29, 0, 59, tzinfo=UTC)),  # the last minute of GMT
+    (datetime(2026, 3, 29, 1, 30), None),  # the clocks go from 01:00 to 02:00: never happens
+    (datetime(2026, 3, 29, 2, 0), datetime(2026, 3, 29, 1, 0, tzinfo=UTC)),
+    (datetime(2026, 10, 25, 1, 30), datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),  # happens twice: the first (BST)
+    (datetime(2026, 10, 25, 2, 0), datetime(2026, 10, 25, 2, 0, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize(("wall_clock", "instant"), WALL_CLOCK)
+def test_uk_wall_clock_times_become_instants(wall_clock, instant):
+    if instant is None:
+        with pytest.raises(ValueError, match="the clocks go forward"):
+            from_uk_local(wall_clock)
+    else:
+        assert from_uk_local(wall_clock) == instant
+
+
+def test_the_hour_the_clocks_go_back_is_named():
+    assert in_repeated_hour(datetime(2026, 10, 25, 0, 30, tzinfo=UTC))  # 01:30 BST
+    assert in_repeated_hour(datetime(2026, 10, 25, 1, 30, tzinfo=UTC))  # 01:30 GMT
+    assert not in_repeated_hour(datetime(2026, 10, 25, 2, 30, tzinfo=UTC))
+    assert not in_repeated_hour(datetime(2026, 7, 1, 0, 30, tzinfo=UTC))

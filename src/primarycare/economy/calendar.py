@@ -43,6 +43,12 @@ def from_uk_local(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def in_repeated_hour(instant: datetime) -> bool:
+    """The instant's UK wall-clock time happens twice (01:00-01:59 on the last Sunday of October)."""
+    local = uk_local(instant)
+    return local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset()
+
+
 def require_aware(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         raise ValueError(f"{instant.isoformat()} carries no time zone: instants are aware (UTC inside)")

@@ -5,7 +5,7 @@ recording order itself is free: a late entry is fine if the times make sense).""
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from primarycare.economy.calendar import require_aware, uk_local
+from primarycare.economy.calendar import in_repeated_hour, require_aware, uk_local
 from primarycare.urgentcare.vocabulary import (
     EVENTS,
     FACE_TO_FACE_TYPES,
@@ -131,8 +131,12 @@ class Case:
         for earlier, later in ORDER:
             first, second = getattr(self, earlier), getattr(self, later)
             if first is not None and second is not None and second < first:
+                hint = ""
+                if in_repeated_hour(first) or in_repeated_hour(second):
+                    hint = " (the clocks go back that night: give each time its offset, +01:00 or +00:00)"
                 raise EventRefused(
-                    later, f"{LABELS[later]} ({uk_local(second):%H:%M %d %b}) cannot come before {LABELS[earlier]}"
+                    later,
+                    f"{LABELS[later]} ({uk_local(second):%H:%M %d %b}) cannot come before {LABELS[earlier]}{hint}",
                 )
 
     @property
