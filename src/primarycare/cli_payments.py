@@ -244,6 +244,8 @@ def reconcile(
     from primarycare.payments.national import Contract
     from primarycare.payments.paid import read_paid
 
+    if not threshold_pct >= 0:  # NaN too
+        raise bad_input(f"--threshold-pct {threshold_pct}: give a percentage of zero or more")
     try:
         published = read_paid(paid)
         inputs = _inputs(

@@ -166,6 +166,10 @@ def test_reconcile_threshold_option(synth_icb, tmp_path):
         rows = pl.read_csv(out / "reconcile.csv", infer_schema_length=0)
         row = rows.filter((pl.col("PRACTICE_CODE") == code) & (pl.col("ITEM") == "GLOBAL_SUM"))
         assert row["FLAG"][0] == expected
+    for bad in ("-5", "nan"):
+        out = tmp_path / f"bad{bad}"
+        result = run("payments", "reconcile", "--data", synth_icb, "--paid", paid, "--out", out, "--threshold-pct", bad)
+        assert result.exit_code == 2 and "percentage of zero or more" in result.output and not out.exists()
 
 
 def test_a_bad_paid_file_names_line_and_column_and_writes_nothing(synth_icb, tmp_path):
