@@ -136,9 +136,9 @@ def compare(
         row = {
             "kpi": name,
             "first_mean": a["mean"],
-            "first_ci": _interval(a),
+            "first_ci": interval_text(a, "-"),
             "second_mean": b["mean"],
-            "second_ci": _interval(b),
+            "second_ci": interval_text(b, "-"),
             "difference": b["mean"] - a["mean"],
             "intervals_overlap": not (a["ci_high"] < b["ci_low"] or b["ci_high"] < a["ci_low"]),
         }
@@ -155,10 +155,6 @@ def compare(
             }
         rows.append(row)
     return pl.DataFrame(rows)
-
-
-def _interval(kpi: dict) -> str:
-    return interval_text(kpi, "-", ".4g")
 
 
 def interval_text(kpi: dict, between: str = " to ", number: str = ".4g") -> str:
