@@ -1,9 +1,11 @@
 """National parameters per year, read from a data file where every value carries its source and a verified flag.
 A user's own file (same layout) overrides any value; unverified values in use are listed for a warning."""
 
+import copy
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -62,7 +64,7 @@ class YearParameters:
 
 def read_toml(name: str, override: Path | None = None) -> tuple[dict, str]:
     """The packaged data file, with a user's file merged over it (two levels deep)."""
-    data = _parse(resources.files("primarycare.payments").joinpath("data", name).read_text(encoding="utf-8"), name)
+    data = copy.deepcopy(_packaged(name))  # the merge below writes into it
     label = name
     if override is not None:
         extra = _parse(Path(override).read_text(encoding="utf-8"), Path(override).name)
@@ -77,6 +79,12 @@ def read_toml(name: str, override: Path | None = None) -> tuple[dict, str]:
                 data[key] = value
         label = f"{name} overridden by {Path(override).name}"
     return data, label
+
+
+@cache
+def _packaged(name: str) -> dict:
+    """A data file shipped with the package, parsed once per process (it cannot change while the process runs)."""
+    return _parse(resources.files("primarycare.payments").joinpath("data", name).read_text(encoding="utf-8"), name)
 
 
 def _parse(text: str, name: str) -> dict:
