@@ -1,6 +1,5 @@
 """`primarycare simulate ...`: run a scenario and write its results; compare two runs."""
 
-import math
 from pathlib import Path
 from typing import Annotated
 
@@ -358,7 +357,7 @@ def warmup_command(
 def compare_runs(first: Path, second: Path) -> None:
     """Two runs' KPIs side by side: the difference with its own 95% CI (paired replication by replication when the
     runs share their seed, Welch's otherwise) and whether it excludes zero; also whether the runs' CIs overlap."""
-    from primarycare.simulation.outputs import compare, read_replications, read_summary
+    from primarycare.simulation.outputs import compare, interval_text, read_replications, read_summary
 
     try:
         a, b = read_summary(first), read_summary(second)
@@ -375,9 +374,8 @@ def compare_runs(first: Path, second: Path) -> None:
         cells = [row["kpi"], f"{row['first_mean']:,.4g}", row["first_ci"], f"{row['second_mean']:,.4g}"]
         cells += [row["second_ci"], f"{row['difference']:+,.4g}"]
         if by_method:
-            low, high = row["difference_ci_low"], row["difference_ci_high"]
-            interval = "–" if math.isnan(low) else f"{low:+,.4g} to {high:+,.4g}"
-            cells += [interval, _yes(row["significant"])]
+            difference = {"ci_low": row["difference_ci_low"], "ci_high": row["difference_ci_high"]}
+            cells += [interval_text(difference, number="+,.4g"), _yes(row["significant"])]
         table.add_row(*cells, _yes(row["intervals_overlap"]))
     Console(width=180).print(table)
     if min(a["run"].get("replications", 2), b["run"].get("replications", 2)) < 2:
