@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from primarycare.economy.vocabulary import QOF_MEASURES
 from primarycare.ingest import qof, table
 from primarycare.ingest.errors import IngestError
 from primarycare.ingest.formats import LISTS
@@ -124,6 +125,7 @@ def test_a_file_in_practice_and_indicator_order_pivots_as_any_order_does(cells, 
     if in_order:
         cells = sorted(cells, key=lambda cell: cell[:2])
     frame = pl.DataFrame(cells, schema=["PRACTICE_CODE", "INDICATOR_CODE", "MEASURE", "VALUE"], orient="row")
+    frame = frame.with_columns(pl.col("MEASURE").cast(pl.Enum(QOF_MEASURES)))  # as the read gives it (coded)
     by_runs = qof._wide(frame)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(qof, "_in_order", lambda frame: None)

@@ -105,7 +105,7 @@ ACHIEVEMENT = TableSpec(
     columns=(
         Column("PRACTICE_CODE", "practice"),
         Column("INDICATOR_CODE"),
-        Column("MEASURE", "choice", QOF_MEASURES),
+        Column("MEASURE", "choice", QOF_MEASURES, coded=True),
         Column("VALUE", "number"),
     ),
     key=("PRACTICE_CODE", "INDICATOR_CODE", "MEASURE"),

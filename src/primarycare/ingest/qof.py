@@ -129,7 +129,7 @@ def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
         long = table.select(
             pl.col("PRACTICE_CODE").alias("practice_code"),
             pl.col("INDICATOR_CODE").alias("indicator_code"),
-            pl.col("MEASURE").replace_strict(MEASURE_COLUMNS).alias("measure"),
+            pl.col("MEASURE").cast(pl.String).replace_strict(MEASURE_COLUMNS).alias("measure"),
             pl.col("VALUE").alias("value"),
         )
         wide = long.pivot(
@@ -144,10 +144,9 @@ def _wide(table: pl.DataFrame) -> pl.DataFrame | None:
     (practice, indicator) x measure grid; None when a cell is given twice."""
     pair, pairs, keys = _in_order(table) or _on_grid(table)
     width = len(ACHIEVEMENT_COLUMNS)
-    measures = list(MEASURE_COLUMNS)
-    column = [ACHIEVEMENT_COLUMNS.index(MEASURE_COLUMNS[m]) for m in measures]
-    columns = table.select(pl.col("MEASURE").replace_strict(measures, column, return_dtype=pl.Int64))
-    cells = columns.to_series().to_numpy() * pairs + pair  # measure by measure: each a contiguous column
+    measure = table["MEASURE"]  # an Enum of the measures (read coded): each row's position among them
+    column = np.array([ACHIEVEMENT_COLUMNS.index(MEASURE_COLUMNS[m]) for m in measure.dtype.categories])
+    cells = column[measure.to_physical().to_numpy()] * pairs + pair  # measure by measure: each a contiguous column
     counts = np.bincount(cells, minlength=pairs * width)
     if counts.max(initial=0) > 1:
         return None

@@ -20,7 +20,7 @@ def quick_read(path: Path, names: list[str], columns: list, header: bool, key: t
 
     names: the file's columns in file order; columns: the spec's Column objects present in the file."""
     by_name = {column.name: column for column in columns}
-    schema = {name: _TYPES.get(by_name[name].kind, pl.String) if name in by_name else pl.String for name in names}
+    schema = {name: _type(by_name[name]) if name in by_name else pl.String for name in names}
     try:
         frame = pl.read_csv(path, has_header=header, schema=schema, encoding="utf8")
     except (pl.exceptions.PolarsError, UnicodeDecodeError):
@@ -32,9 +32,16 @@ def quick_read(path: Path, names: list[str], columns: list, header: bool, key: t
     return frame.select(column.name for column in columns)
 
 
+def _type(column) -> pl.DataType:
+    """A coded choice column is parsed as an Enum: the parse itself refuses any other value."""
+    return pl.Enum(column.choices) if column.coded else _TYPES.get(column.kind, pl.String)
+
+
 def _passes(values: pl.Series, column) -> bool:
     if values.null_count() and (not column.blank_ok or column.kind in PATTERNS):
         return False
+    if column.coded:
+        return True
     if column.kind in _TYPES:
         present = values.drop_nulls()
         if not present.len():

@@ -18,12 +18,14 @@ LINE = "_line"
 @dataclass(frozen=True)
 class Column:
     """A column a file must carry. kind: text, count (whole number >= 0), number (>= 0), percent (0 to 100), practice,
-    choice, date, quarter (the first day of a quarter of the financial year: YYYY-04-01, -07-01, -10-01 or -01-01)."""
+    choice, date, quarter (the first day of a quarter of the financial year: YYYY-04-01, -07-01, -10-01 or -01-01).
+    coded: a choice column read as an Enum of its choices (a small number per row, for a caller that indexes by it)."""
 
     name: str
     kind: str = "text"
     choices: tuple[str, ...] = ()
     blank_ok: bool = False
+    coded: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,8 @@ def _check(column: Column) -> tuple[Column, pl.Expr, pl.Expr, str]:
     if column.kind == "choice":
         allowed = ", ".join(column.choices)
         failing = missing | (~blank & ~raw.is_in(list(column.choices)))
-        return column, raw, failing, "{column} {value!r} is not one of " + allowed
+        typed = raw.cast(pl.Enum(column.choices), strict=False).alias(column.name) if column.coded else raw
+        return column, typed, failing, "{column} {value!r} is not one of " + allowed
     if column.kind == "date":
         failing = blank | ~raw.str.contains(PATTERNS["date"])
         return column, raw, failing, "{column} {value!r} is not a date like 01JAN2024"
