@@ -279,3 +279,47 @@ def reconcile(
         table.add_row(*(f"{v:,.2f}" if isinstance(v, float) else str(v) for v in row))
     Console(width=160).print(table)
     print(f"-> {out / 'reconcile.csv'}, {out / 'reconcile-summary.csv'}, {out / 'reconcile-global-sum.csv'}")
+
+
+@app.command("synthetic-paid")
+def synthetic_paid(
+    out: Annotated[Path, typer.Option(help="The synthetic 'NHS Payments to General Practice' CSV to write")],
+    data: Data = None,
+    db: Db = None,
+    year: Year = None,
+    prior_data: PriorData = None,
+    parameters: Parameters = None,
+    rates: Rates = None,
+    seed: Annotated[int, typer.Option(help="Same seed, same file")] = 1,
+    synthetic_parameters: Annotated[
+        Path | None, typer.Option(help="Your own synthetic_paid.toml (TOML), over the defaults")
+    ] = None,
+) -> None:
+    """A synthetic paid file in the published layout, to try `payments reconcile` (demo data, never real pay)."""
+    from primarycare.payments import synthetic_paid as s
+    from primarycare.payments.compare import practice_frame
+    from primarycare.payments.errors import PaymentsError
+    from primarycare.payments.gather import prior_lines
+    from primarycare.payments.global_sum import contract_basis
+    from primarycare.payments.national import Contract
+    from primarycare.payments.reconcile import practice_context
+    from primarycare.store.engine import make_engine
+
+    try:
+        params, label = s.paid_parameters(synthetic_parameters)
+        inputs = _inputs(data, db, year, prior_data, parameters, rates, None, None)
+        contract = Contract(inputs)
+        context = practice_context(inputs, contract.lists, contract_basis(inputs))
+        before = prior_lines(make_engine(db), inputs.params.year) if db else None
+        practices = s.paid_practices(context, practice_frame(inputs.economy))
+        paid = s.synthetic_paid(inputs.params.year, contract.lines(), practices, params, seed, before, label)
+    except PaymentsError as error:
+        raise bad_input(error) from None
+    if s.unverified(params):
+        err.print(f"note: unverified parameters used from {label}: {', '.join(s.unverified(params))}")
+    if before is None or "QOF_ACHIEVEMENT" not in set(before["COMPONENT"]):
+        err.print("note: QOF paid is this year's QOF as computed; cash in the year needs the two years before (--db)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(s.published_csv(paid))
+    total = paid[paid.columns[-1]].sum()
+    print(f"{inputs.params.year}: {paid.height} practices, £{total:,.2f} 'paid' (synthetic) -> {out}")

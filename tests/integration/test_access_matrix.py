@@ -63,6 +63,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "GET /api/payments/practices/{code}": MONEY,
     "GET /payments/reconcile": COMMISSIONING,
     "POST /payments/reconcile": COMMISSIONING,
+    "GET /payments/reconcile/demo-paid.csv": COMMISSIONING,  # demo mode, as here; 404 outside it
     "GET /simulation": COMMISSIONING,
     "POST /simulation": COMMISSIONING,
     "POST /simulation/sensitivity": COMMISSIONING,

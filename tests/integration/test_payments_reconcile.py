@@ -247,3 +247,48 @@ def test_weighted_lists_and_local_contracts_change_the_lines(synth_icb, tmp_path
     result = run("payments", "national", "--data", synth_icb, "--out", out, "--contracts", contracts)
     assert result.exit_code == 2 and "local.csv:2:5: OOH_DEDUCTION_PCT '150' is not a percentage" in result.output
     assert "GMS-equivalent" not in set(table.filter(pl.col("PRACTICE_CODE") == codes[0])["CONTRACT_BASIS"])
+
+
+def test_a_synthetic_paid_file_reconciles_with_its_mechanisms_named(synth_icb, tmp_path):
+    """From files: QOF as computed (no two years before), lists moved, one practice closed and one opened."""
+    paid = tmp_path / "synthetic.csv"
+    result = run("payments", "synthetic-paid", "--data", synth_icb, "--out", paid, "--seed", 5)
+    assert result.exit_code == 0, result.output
+    assert "QOF paid is this year's QOF as computed" in result.output
+    again = tmp_path / "again.csv"
+    assert run("payments", "synthetic-paid", "--data", synth_icb, "--out", again, "--seed", 5).exit_code == 0
+    assert again.read_bytes() == paid.read_bytes()  # same seed, same file
+    out = tmp_path / "reconciled"
+    assert run("payments", "reconcile", "--data", synth_icb, "--paid", paid, "--out", out).exit_code == 0
+    rows = pl.read_csv(out / "reconcile.csv", infer_schema_length=0)
+    qof = rows.filter(pl.col("ITEM") == "QOF", pl.col("COMPUTED_GBP").is_not_null(), pl.col("PAID_GBP").is_not_null())
+    assert set(qof["FLAG"]) == {"N"}  # QOF paid as computed
+    reasons = rows.filter(pl.col("ITEM") == "GLOBAL_SUM")["REASON"].to_list()
+    assert sum("not in the paid file" in r for r in reasons) == 1
+    assert sum("in the paid file only" in r for r in reasons) == 1
+
+
+def test_a_synthetic_paid_file_from_a_database_pays_qof_in_cash(tmp_path):
+    """With the two years before loaded, QOF paid is this year's aspiration and last year's achievement balance."""
+    url = f"sqlite:///{tmp_path / 'three.db'}"
+    for year in ("2021-22", "2022-23", "2023-24"):
+        folder = tmp_path / year
+        result = run("synth", "--out", folder, "--practices", 12, "--seed", 9, "--year", year)
+        assert result.exit_code == 0, result.output
+        assert run("load", folder, "--db", url).exit_code == 0
+    paid = tmp_path / "synthetic.csv"
+    result = run("payments", "synthetic-paid", "--db", url, "--year", "2023-24", "--out", paid)
+    assert result.exit_code == 0, result.output
+    assert "QOF paid is this year's QOF as computed" not in result.output
+    lines = {}
+    for year in ("2022-23", "2023-24"):
+        out = tmp_path / f"{year}.csv"
+        assert run("payments", "national", "--db", url, "--year", year, "--out", out).exit_code == 0
+        lines[year] = pl.read_csv(out)
+    aspiration = lines["2023-24"].filter(pl.col("COMPONENT") == "QOF_ASPIRATION")
+    balance = lines["2022-23"].filter(pl.col("COMPONENT") == "QOF_ACHIEVEMENT")
+    cash = pl.concat([aspiration, balance]).group_by("PRACTICE_CODE").agg(pl.col("AMOUNT_GBP").sum())
+    published = pl.read_csv(paid, encoding="utf8-lossy").rename({"\ufeffPractice Code": "Practice Code"}, strict=False)
+    both = cash.join(published, left_on="PRACTICE_CODE", right_on="Practice Code")
+    assert both.height >= 10
+    assert (both["AMOUNT_GBP"] - both["Total QOF Payments"]).abs().max() < 0.011

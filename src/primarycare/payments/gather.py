@@ -174,3 +174,17 @@ def stored_economies(engine, year: str | None) -> tuple[Economy, Economy | None]
         before = previous_year(economy.year)
         prior = read_economy(engine, before, with_qof=True) if before in loaded_years(conn) else None
     return economy, prior
+
+
+def prior_lines(engine, year: str) -> pl.DataFrame | None:
+    """From a database: the year before ``year``'s national lines, worked out with its own year before when loaded
+    (so that its QOF is split into aspiration and achievement); None when that year is not loaded."""
+    from primarycare.payments.national import Contract
+    from primarycare.store.economy import loaded_years
+
+    before = previous_year(year)
+    with engine.connect() as conn:
+        if before not in loaded_years(conn):
+            return None
+    economy, prior = stored_economies(engine, before)
+    return Contract(inputs_for(economy, Overrides(), prior)).lines()

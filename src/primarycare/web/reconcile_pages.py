@@ -10,6 +10,8 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 
 from primarycare.ingest.errors import IngestError
+from primarycare.payments import synthetic_paid as synthetic
+from primarycare.payments.gather import prior_lines
 from primarycare.payments.paid import read_paid
 from primarycare.payments.reconcile import global_sum_rates, reconcile, summary
 from primarycare.web import payments_views as pv
@@ -32,6 +34,20 @@ def _payments(request: Request, user, year: str | None) -> pv.Payments:
 def reconcile_form(request: Request, user: PageUser, year: str | None = None):
     payments = _payments(request, user, year)
     return render(request, "reconcile.html", user=user, payments=payments, threshold=5.0, result=None, errors=[])
+
+
+@router.get("/payments/reconcile/demo-paid.csv")
+def demo_paid(request: Request, user: PageUser, year: str | None = None):
+    """In demo mode: a synthetic paid file for the year (payments/synthetic_paid.py), to upload above."""
+    if not request.app.state.settings.demo:
+        raise HTTPException(404, "a synthetic paid file is offered in demo mode only")
+    payments = _payments(request, user, year)
+    params, label = synthetic.paid_parameters()
+    practices = synthetic.paid_practices(payments.context, payments.comparison)
+    before = prior_lines(request.app.state.engine, payments.year)
+    paid = synthetic.synthetic_paid(payments.year, payments.national, practices, params, 1, before, label)
+    headers = {"Content-Disposition": f'attachment; filename="synthetic-nhs-payments-{payments.year}.csv"'}
+    return Response(synthetic.published_csv(paid), media_type="text/csv", headers=headers)
 
 
 @router.post("/payments/reconcile", dependencies=[CsrfChecked])
