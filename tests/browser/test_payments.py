@@ -5,7 +5,13 @@ from playwright.sync_api import expect
 from .test_sign_in import sign_in
 
 
+def fits_the_width(page) -> bool:
+    """No table wider than the page pushes the page sideways (a wide one scrolls on its own)."""
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
 def test_a_commissioner_compares_a_scheme_and_groups_practices(page, server):
+    page.set_viewport_size({"width": 1024, "height": 800})
     sign_in(page, server, "commissioner")
     page.click("nav >> text=Payments")
     expect(page.get_by_test_id("payments-scope")).to_contain_text("National contract only")
@@ -13,6 +19,7 @@ def test_a_commissioner_compares_a_scheme_and_groups_practices(page, server):
     page.click("form.pc-filters button")
     expect(page.get_by_test_id("payments-scope")).to_contain_text("Somerset-style")
     expect(page.get_by_test_id("losers").locator("li").first).to_be_visible()
+    assert fits_the_width(page)
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('difference-chart'))")
     network = server["economy"].practices[0].network_code
     page.select_option("#group", f"network:{network}")
@@ -89,6 +96,7 @@ def test_a_commissioner_reconciles_with_what_was_paid(page, server, tmp_path):
 
 
 def test_in_the_demo_a_commissioner_reconciles_a_synthetic_paid_file(page, server, tmp_path):
+    page.set_viewport_size({"width": 1024, "height": 800})
     sign_in(page, server, "commissioner")
     page.goto(f"{server['base']}/payments/reconcile")
     with page.expect_download() as download:
@@ -104,3 +112,4 @@ def test_in_the_demo_a_commissioner_reconciles_a_synthetic_paid_file(page, serve
     expect(flagged).to_contain_text("in the paid file only")  # a practice opened since
     expect(flagged).to_contain_text("not in the paid file")  # one closed
     expect(flagged).to_contain_text("premises")  # the paid total holds money not computed here
+    assert fits_the_width(page)
