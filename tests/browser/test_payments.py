@@ -39,6 +39,9 @@ def test_a_practice_user_sees_its_own_payment_lines(page, server):
     expect(page).to_have_url(f"{server['base']}/payments/practices/{own}")
     expect(page.get_by_test_id("national-lines")).to_contain_text("pts × £213.43 × CPI")
     expect(page.get_by_test_id("national-lines")).to_contain_text("global sum")
+    total = page.get_by_test_id("national-total").inner_text().split(" (")[0]
+    expect(page.get_by_test_id("cash-total")).to_have_text(total)  # cash month by month adds up to the year
+    expect(page.get_by_test_id("cash-schedule")).to_contain_text("Jun 2024 (after the year)")
     response = page.goto(f"{server['base']}/payments/practices/{other}")
     assert response.status == 403
 

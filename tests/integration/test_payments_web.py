@@ -96,6 +96,12 @@ def test_the_payments_api_reconciles_with_its_lines(site):
     assert round(sum(line["AMOUNT_GBP"] for line in detail["national"]), 2) == detail["summary"]["NATIONAL_GBP"]
     assert round(sum(line["AMOUNT_GBP"] for line in detail["scheme_lines"]), 2) == detail["summary"]["SCHEME_GBP"]
     assert any(line["COMPONENT"] == "LOCAL_SCHEME" for line in detail["scheme_lines"])
+    cash = detail["schedule"]  # when the national money is paid: the months add up to the year, to the penny
+    assert round(sum(month["cash"] for month in cash), 2) == detail["summary"]["NATIONAL_GBP"]
+    assert all(round(sum(amount for _, amount in m["parts"]), 2) == m["cash"] for m in cash)
+    assert cash[0]["month"] == "Apr 2023" and not cash[0]["after"]
+    june = next(m for m in cash if m["after"])
+    assert june["month"] == "Jun 2024" and {name for name, _ in june["parts"]} <= {"qof", "qof achievement"}
 
 
 def test_a_saved_grouping_chooses_the_practices_on_every_payments_view(site):

@@ -123,6 +123,7 @@ def practice_page(request: Request, user: PageUser, code: str, year: str | None 
         national=detail["national"].to_dicts(),
         components=detail["components"].to_dicts(),
         local=detail["local"].to_dicts() if detail["local"] is not None else None,
+        schedule=detail["schedule"],
     )
 
 
@@ -137,6 +138,7 @@ def api_practice(request: Request, user: ApiUser, code: str, year: str | None = 
         "summary": detail["practice"],
         "national": detail["national"].to_dicts(),
         "scheme_lines": detail["local"].to_dicts() if detail["local"] is not None else None,
+        "schedule": detail["schedule"],
     }
 
 

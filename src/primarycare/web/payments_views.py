@@ -1,6 +1,7 @@
 """Payments for the web: one calculation per (year, scheme, load), cached, then cut by group for each page."""
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -12,10 +13,11 @@ from primarycare.payments.compare import compare_groups, compare_practices
 from primarycare.payments.errors import PaymentsError
 from primarycare.payments.gather import Overrides, inputs_for, stored_economies, warnings_for
 from primarycare.payments.global_sum import contract_basis
-from primarycare.payments.inputs import with_gbp
+from primarycare.payments.inputs import LINE_COLUMNS, with_gbp
 from primarycare.payments.local import members, scheme_lines, scheme_notes
 from primarycare.payments.national import Contract
 from primarycare.payments.reconcile import practice_context
+from primarycare.payments.schedule import cash_schedule
 from primarycare.payments.scheme import Scheme, load_scheme
 from primarycare.store import tables as t
 
@@ -33,6 +35,7 @@ class Payments:
     comparison: pl.DataFrame  # per practice, with its CONTRACT_BASIS
     warnings: tuple[str, ...] = ()  # what a reader of the figures must know (unverified values, estimates)
     context: pl.DataFrame | None = None  # per practice, for reconciliation's reasons (reconcile.practice_context)
+    plan: pl.DataFrame | None = None  # the national lines with PAID_FROM and PAID_MONTHS (Contract.cash_plan)
 
 
 def schemes(request: Request) -> dict[str, Path]:
@@ -56,7 +59,8 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
             inputs = inputs_for(economy, Overrides(), prior)
             notes = tuple(warnings_for(inputs))
             contract = Contract(inputs)
-            national = contract.lines()
+            plan = contract.cash_plan()
+            national = plan.select(LINE_COLUMNS)
             scheme = load_scheme(path) if path else None
             local = scheme_lines(inputs, scheme, path.name, contract) if scheme else national
             notes += tuple(scheme_notes(scheme, economy)) if scheme else ()
@@ -67,7 +71,7 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
         comparison = compare_practices(economy, national, local, inside, basis)
         context = practice_context(inputs, contract.lists, basis)
         cache.clear()  # one calculation at a time is plenty for a commissioner's session
-        cache[key] = Payments(economy.year, scheme_key, scheme, national, local, comparison, notes, context)
+        cache[key] = Payments(economy.year, scheme_key, scheme, national, local, comparison, notes, context, plan)
     return cache[key]
 
 
@@ -170,4 +174,26 @@ def practice_lines(payments: Payments, user: User, code: str) -> dict:
     local = with_gbp(payments.local.filter(pl.col("PRACTICE_CODE") == code)) if payments.scheme else None
     shown = local if local is not None else national
     components = shown.group_by("COMPONENT", maintain_order=True).agg(pl.col("AMOUNT_GBP").sum().round(2))
-    return {"practice": row.row(0, named=True), "national": national, "local": local, "components": components}
+    return {
+        "practice": row.row(0, named=True),
+        "national": national,
+        "local": local,
+        "components": components,
+        "schedule": practice_schedule(payments, code),
+    }
+
+
+def practice_schedule(payments: Payments, code: str) -> list[dict]:
+    """When the practice's national money is paid, month by month (payments/schedule.py): each month's cash and its
+    components. The months add up to the year's accrual to the penny."""
+    plan = payments.plan.filter(pl.col("PRACTICE_CODE") == code)
+    cash = cash_schedule(plan, payments.year).filter(pl.col("CASH_GBP") != 0)
+    months = []
+    for (month,), parts in cash.group_by("PAID_MONTH", maintain_order=True):
+        components = [
+            (c.replace("_", " ").lower(), round(v, 2)) for c, v in parts.select("COMPONENT", "CASH_GBP").iter_rows()
+        ]
+        label = date.fromisoformat(f"{month}-01").strftime("%b %Y")
+        after = month > f"{int(payments.year[:4]) + 1}-03"
+        months.append({"month": label, "cash": round(parts["CASH_GBP"].sum(), 2), "parts": components, "after": after})
+    return months
