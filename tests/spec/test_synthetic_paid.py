@@ -200,3 +200,12 @@ def test_a_users_file_is_merged_over_the_packaged_one(tmp_path):
     bare.write_text("[lists]\nsource = 'mine'\n")
     values, _ = paid_parameters(bare)
     assert values["lists"]["verified"] is False  # the packaged section's flag stands
+
+
+def test_a_list_shrinks_to_nothing_at_most():
+    for seed in range(6):
+        frame = synthetic_paid(
+            "2023-24", LINES, PRACTICES, params(lists__large_change_share=1.0, lists__large_change_pct=150.0), seed
+        )
+        assert frame["Number of Registered Patients (Last Known Figure)"].min() >= 0
+        assert frame["Global Sum"].min() >= 0

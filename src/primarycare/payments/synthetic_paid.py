@@ -93,6 +93,7 @@ def synthetic_paid(
     drift = rng.normal(n["drift_mean_pct"], n["drift_sd_pct"], count) / 100
     large = rng.random(count) < n["large_change_share"]
     drift = np.where(large, rng.choice([-1.0, 1.0], count) * n["large_change_pct"] / 100, drift)
+    drift = np.maximum(drift, -1.0)  # a list shrinks to nothing at most
     columns = {
         spec.practice: codes,
         NAME: practices["PRACTICE_NAME"].to_list(),
