@@ -9,9 +9,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from primarycare.cli_output import bad_input, err
+from primarycare.cli_output import bad_input, err, say
 from primarycare.store.engine import DEFAULT_URL
 
 app = typer.Typer(help="primarycare: commissioning and running GP services in England.", no_args_is_help=True)
@@ -66,7 +67,9 @@ def synth(
     seed: Annotated[int, typer.Option(help="Same seed, same bytes")] = 1,
     year: Annotated[str, typer.Option(help="Financial year, e.g. 2023-24")] = "2023-24",
     era: Annotated[Era, typer.Option(help="icb: SUB_ICB/ICB headers; ccg: the pre-2022 CCG headers")] = Era.icb,
-    parameters: Annotated[Path | None, typer.Option(help="Your own generator parameter file (TOML)")] = None,
+    parameters: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="Your own generator parameter file (TOML)")
+    ] = None,
 ) -> None:
     """Write a synthetic health economy in the published file formats."""
     from primarycare.ingest.errors import IngestError
@@ -79,7 +82,7 @@ def synth(
     except (IngestError, ValueError) as error:
         raise bad_input(error) from None
     if params.unverified():
-        err.print(f"note: unverified parameters used from {params.source_file}: {', '.join(params.unverified())}")
+        say(f"note: unverified parameters used from {params.source_file}: {', '.join(params.unverified())}")
     for path in written:
         print(path)
 
@@ -153,7 +156,7 @@ def audit_verify(db: Db = DEFAULT_URL) -> None:
     verdict = verify(make_engine(db))
     seconds = time.perf_counter() - started
     if not verdict.intact:
-        err.print(f"[red]broken:[/red] {verdict.message} (first broken record: {verdict.first_broken})")
+        err.print(f"[red]broken:[/red] {escape(verdict.message)} (first broken record: {verdict.first_broken})")
         raise typer.Exit(1)
     print(f"intact: {verdict.records} records verified in {seconds:.3f} s")
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from primarycare.cli import DEFAULT_URL, Db
 from primarycare.cli_output import bad_input, err
@@ -56,6 +57,6 @@ def db_restore(
     upgrade(engine)  # a backup from an older release is brought up to this one's schema
     verdict = verify(engine)
     if not verdict.intact:
-        err.print(f"[red]restored, but the audit chain is broken:[/red] {verdict.message}")
+        err.print(f"[red]restored, but the audit chain is broken:[/red] {escape(verdict.message)}")
         raise typer.Exit(1)
     print(f"restored from {from_}; audit chain intact ({verdict.records} records)")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from primarycare.cli import DEFAULT_URL, Db
@@ -16,7 +17,10 @@ alerts_app = typer.Typer(help="The alerts outbox: subscriptions' alerts and cont
 Folder = Annotated[
     Path | None, typer.Option("--measures", help="A folder of your own measure files, added to the built-in ones")
 ]
-Change = Annotated[Path | None, typer.Option(help="Your own change-detection parameters (TOML, as data/change.toml)")]
+Change = Annotated[
+    Path | None,
+    typer.Option(exists=True, dir_okay=False, help="Your own change-detection parameters (TOML, as data/change.toml)"),
+]
 
 
 def _engine(db: str):
@@ -71,7 +75,7 @@ def check(folder: Annotated[Path, typer.Argument(help="A folder of measure files
     except MeasureError as error:
         raise bad_input(error) from None
     for problem in problems:
-        err.print(f"[red]error:[/red] {problem}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(problem))}", highlight=False)
     print(f"{len(good)} good, {len(problems)} bad measure file{'s' if len(problems) != 1 else ''} in {folder}")
     if problems:
         raise typer.Exit(2)
@@ -94,6 +98,6 @@ def send(
     except ValueError as error:
         raise bad_input(error) from None
     except OSError as error:
-        err.print(f"[red]error:[/red] could not reach {smtp}: {error}", highlight=False)
+        err.print(f"[red]error:[/red] could not reach {escape(str(smtp))}: {escape(str(error))}", highlight=False)
         raise typer.Exit(1) from None
     print(f"{reminders} new reminders; sent {sent} alerts; {without} without an email address stay on the page")

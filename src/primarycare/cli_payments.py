@@ -7,7 +7,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from primarycare.cli_output import bad_input, err
+from primarycare.cli_output import bad_input, err, say
 
 app = typer.Typer(help="What every practice is owed, nationally and under a local scheme.", no_args_is_help=True)
 
@@ -15,23 +15,44 @@ Data = Annotated[Path | None, typer.Option(help="A folder of published (or synth
 Db = Annotated[str | None, typer.Option("--db", help="A loaded database instead of --data")]
 Year = Annotated[str | None, typer.Option(help="Financial year, e.g. 2023-24 (default: the files' or latest)")]
 PriorData = Annotated[Path | None, typer.Option(help="Last year's folder, for the aspiration payment")]
-Parameters = Annotated[Path | None, typer.Option(help="Your own national parameter file (TOML), over the defaults")]
-Rates = Annotated[Path | None, typer.Option(help="Your own enhanced service rates (TOML), over the defaults")]
-Indices = Annotated[Path | None, typer.Option(help="CSV: PRACTICE_CODE, NEEDS, TURNOVER, CARE_HOMES, ...")]
+Parameters = Annotated[
+    Path | None,
+    typer.Option(exists=True, dir_okay=False, help="Your own national parameter file (TOML), over the defaults"),
+]
+Rates = Annotated[
+    Path | None,
+    typer.Option(exists=True, dir_okay=False, help="Your own enhanced service rates (TOML), over the defaults"),
+]
+Indices = Annotated[
+    Path | None, typer.Option(exists=True, dir_okay=False, help="CSV: PRACTICE_CODE, NEEDS, TURNOVER, CARE_HOMES, ...")
+]
 Prevalence = Annotated[
-    Path | None, typer.Option("--national-prevalence", help="CSV: GROUP_CODE, PREVALENCE_PCT (England's)")
+    Path | None,
+    typer.Option(
+        "--national-prevalence", exists=True, dir_okay=False, help="CSV: GROUP_CODE, PREVALENCE_PCT (England's)"
+    ),
 ]
 WeightedLists = Annotated[
     Path | None,
-    typer.Option("--weighted-lists", help="CSV: PRACTICE_CODE,QUARTER_START,WEIGHTED_PATIENTS (in place of estimates)"),
+    typer.Option(
+        "--weighted-lists",
+        exists=True,
+        dir_okay=False,
+        help="CSV: PRACTICE_CODE,QUARTER_START,WEIGHTED_PATIENTS (in place of estimates)",
+    ),
 ]
 LocalContracts = Annotated[
     Path | None,
     typer.Option(
-        "--contracts", help="CSV: PRACTICE_CODE,CONTRACT_TYPE,BASIS,VALUE_GBP,OOH_DEDUCTION_PCT (PMS/APMS values)"
+        "--contracts",
+        exists=True,
+        dir_okay=False,
+        help="CSV: PRACTICE_CODE,CONTRACT_TYPE,BASIS,VALUE_GBP,OOH_DEDUCTION_PCT (PMS/APMS values)",
     ),
 ]
-Protection = Annotated[Path | None, typer.Option(help="Your own QOF income protection file (TOML)")]
+Protection = Annotated[
+    Path | None, typer.Option(exists=True, dir_okay=False, help="Your own QOF income protection file (TOML)")
+]
 
 
 def _inputs(
@@ -43,7 +64,7 @@ def _inputs(
     overrides = Overrides(parameters, rates, indices, national_prevalence, weighted, local, protect)
     inputs = inputs_for(economy, overrides, prior)
     for note in warnings_for(inputs):
-        err.print(f"warning: {note}")
+        say(f"warning: {note}")
     return inputs
 
 
@@ -142,7 +163,7 @@ def compare(
     except (IngestError, PaymentsError) as error:
         raise bad_input(error) from None
     for note in scheme_notes(plan, inputs.economy):
-        err.print(f"warning: {note}")
+        say(f"warning: {note}")
     basis = contract_basis(inputs)
     comparison = compare_practices(inputs.economy, national_rows, local_rows, members(plan, inputs.economy), basis)
     groups = compare_groups(comparison)
@@ -219,7 +240,12 @@ def schedule(
 
 @app.command()
 def reconcile(
-    paid: Annotated[Path, typer.Option(help="NHS Digital's 'NHS Payments to General Practice' CSV for the year")],
+    paid: Annotated[
+        Path,
+        typer.Option(
+            exists=True, dir_okay=False, help="NHS Digital's 'NHS Payments to General Practice' CSV for the year"
+        ),
+    ],
     out: Annotated[
         Path, typer.Option(help="Folder for reconcile.csv, reconcile-summary.csv and reconcile-global-sum.csv")
     ],
@@ -292,7 +318,8 @@ def synthetic_paid(
     rates: Rates = None,
     seed: Annotated[int, typer.Option(help="Same seed, same file")] = 1,
     synthetic_parameters: Annotated[
-        Path | None, typer.Option(help="Your own synthetic_paid.toml (TOML), over the defaults")
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Your own synthetic_paid.toml (TOML), over the defaults"),
     ] = None,
 ) -> None:
     """A synthetic paid file in the published layout, to try `payments reconcile` (demo data, never real pay)."""
@@ -316,7 +343,7 @@ def synthetic_paid(
     except PaymentsError as error:
         raise bad_input(error) from None
     if s.unverified(params):
-        err.print(f"note: unverified parameters used from {label}: {', '.join(s.unverified(params))}")
+        say(f"note: unverified parameters used from {label}: {', '.join(s.unverified(params))}")
     if before is None or "QOF_ACHIEVEMENT" not in set(before["COMPONENT"]):
         err.print("note: QOF paid is this year's QOF as computed; cash in the year needs the two years before (--db)")
     out.parent.mkdir(parents=True, exist_ok=True)

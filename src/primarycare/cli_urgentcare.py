@@ -15,7 +15,10 @@ providers_app = typer.Typer(help="OOH providers.", no_args_is_help=True)
 messages_app = typer.Typer(help="Post-event messages to practices.", no_args_is_help=True)
 app.add_typer(providers_app, name="providers")
 app.add_typer(messages_app, name="messages")
-Targets = Annotated[Path | None, typer.Option(help="Your own targets file (TOML) over the national defaults")]
+Targets = Annotated[
+    Path | None,
+    typer.Option(exists=True, dir_okay=False, help="Your own targets file (TOML) over the national defaults"),
+]
 
 
 def _engine(db: str):

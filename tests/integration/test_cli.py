@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from primarycare.cli import app
@@ -76,3 +77,44 @@ def test_the_demo_builds_three_years_a_user_per_role_and_its_measures(tmp_path):
     assert roles == set(ROLES)
     assert {"qof_overall", "list_growth", "payments_per_weighted_patient", "ooh_cases_per_1000"} <= measures
     assert kinds == {"variation", "remedial_notice"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        *(
+            ["payments", "national", "--out", "{out}", option, "/no/such/file"]
+            for option in (
+                "--parameters",
+                "--rates",
+                "--indices",
+                "--national-prevalence",
+                "--weighted-lists",
+                "--contracts",
+                "--protection",
+            )
+        ),
+        ["payments", "reconcile", "--paid", "/no/such/file", "--out", "{out}"],
+        ["payments", "synthetic-paid", "--out", "{out}", "--synthetic-parameters", "/no/such/file"],
+        ["synth", "--out", "{out}", "--parameters", "/no/such/file"],
+        ["measures", "compute", "--db", "sqlite://", "--change", "/no/such/file"],
+    ],
+)
+def test_a_missing_input_file_is_named_with_exit_2_and_nothing_written(args, synth_icb, tmp_path):
+    out = tmp_path / "out"
+    filled = [a.replace("{out}", str(out)) for a in args]
+    result = runner.invoke(app, [*filled, *(["--data", str(synth_icb)] if args[0] == "payments" else [])])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.replace("│", " ").split())  # the usage error's box, unwrapped
+    assert "/no/such/file" in said and "does not exist" in said
+    assert not out.exists()
+
+
+def test_an_error_naming_a_section_in_brackets_prints_it(synth_icb, tmp_path):
+    """Messages are printed as written: "[mpig]" is the file's section, not console markup."""
+    mine = tmp_path / "mine.toml"
+    mine.write_text("[mpig]\nshare = -1\n")
+    args = ["payments", "synthetic-paid", "--data", synth_icb, "--out", tmp_path / "x.csv"]
+    result = runner.invoke(app, [str(a) for a in [*args, "--synthetic-parameters", mine]])
+    assert result.exit_code == 2
+    assert "[mpig] share must be a number of zero or more, not -1" in " ".join(result.output.split())
