@@ -184,6 +184,7 @@ def test_reconciling_it_names_the_closed_and_the_opened_practice_and_the_moved_l
         ({"mpig__share": "lots"}, "[mpig] share must be a number of zero or more, not 'lots'"),
         ({"other__closed_practices": 1.5}, "[other] closed_practices must be a whole number of zero or more"),
         ({"other__closed_practices": 2}, "[other] closed_practices 2 leaves no practice of 2"),
+        ({"other__opened_practices": 10_001}, "[other] opened_practices 10001 is more than 10,000"),
         ({"services__gbp_per_patient_max": float("nan")}, "[services] gbp_per_patient_max must be a number"),
     ],
 )

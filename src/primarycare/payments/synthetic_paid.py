@@ -23,6 +23,7 @@ PRACTICE_COLUMNS = ("PRACTICE_CODE", "PRACTICE_NAME", "CONTRACT_TYPE", "PATIENTS
 PREMISES = "Premises Payments"
 NAME = "Practice Name"
 FALLBACK_COLUMN = "Total National Enhanced Services"  # a service with no column of its own in the mapping
+OPENED_AT_MOST = 10_000
 
 
 def paid_parameters(override: Path | None = None) -> tuple[dict, str]:
@@ -156,6 +157,8 @@ def _closed_and_opened(frame: pl.DataFrame, code: str, params: dict, rng, label:
     opened = int(_number(params, "other", "opened_practices", label, whole=True))
     if closed >= frame.height:
         raise PaymentsError(f"{label}: [other] closed_practices {closed} leaves no practice of {frame.height}")
+    if opened > OPENED_AT_MOST:  # new codes are drawn from Y00000-Y99999
+        raise PaymentsError(f"{label}: [other] opened_practices {opened} is more than {OPENED_AT_MOST:,}")
     leaving = set(rng.choice(frame.height, closed, replace=False).tolist())
     kept = frame.filter(~pl.int_range(pl.len()).is_in(sorted(leaving)))
     taken = set(frame[code])
