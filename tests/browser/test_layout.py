@@ -1,4 +1,5 @@
-"""Every role's pages fit a tablet's width: a table wider than the page scrolls on its own, the page does not."""
+"""Every role's pages fit a tablet's and a phone's width: a table wider than the page scrolls on its own, and a long
+choice in a form shrinks to the page; the page itself never moves sideways."""
 
 import pytest
 
@@ -21,9 +22,10 @@ PAGES = {
 }
 
 
+@pytest.mark.parametrize("width", [768, 390])
 @pytest.mark.parametrize("username", sorted(PAGES))
-def test_pages_fit_a_tablet(page, server, username):
-    page.set_viewport_size({"width": 768, "height": 1000})
+def test_pages_fit_a_tablet_and_a_phone(page, server, username, width):
+    page.set_viewport_size({"width": width, "height": 1000})
     sign_in(page, server, username)
     wide = []
     for path in PAGES[username]:
