@@ -266,9 +266,11 @@ def reconcile(
     from primarycare.ingest.errors import IngestError
     from primarycare.payments import reconcile as r
     from primarycare.payments.errors import PaymentsError
+    from primarycare.payments.gather import prior_lines
     from primarycare.payments.global_sum import contract_basis
     from primarycare.payments.national import Contract
     from primarycare.payments.paid import read_paid
+    from primarycare.store.engine import make_engine
 
     if not threshold_pct >= 0:  # NaN too
         raise bad_input(f"--threshold-pct {threshold_pct}: give a percentage of zero or more")
@@ -290,7 +292,9 @@ def reconcile(
         contract = Contract(inputs)
         basis = contract_basis(inputs)
         context = r.practice_context(inputs, contract.lists, basis)
-        rows = r.reconcile(contract.lines(), context, published, threshold_pct)
+        before = prior_lines(make_engine(db), inputs.params.year) if db else None
+        lines = contract.lines()
+        rows = r.reconcile(lines, context, published, threshold_pct, before)
     except (IngestError, PaymentsError) as error:
         raise bad_input(error) from None
     out.mkdir(parents=True, exist_ok=True)
@@ -304,6 +308,10 @@ def reconcile(
     for row in totals.iter_rows():
         table.add_row(*(f"{v:,.2f}" if isinstance(v, float) else str(v) for v in row))
     Console(width=160).print(table)
+    if r.qof_as_cash(lines, before):
+        say("note: QOF compared as cash paid in the year: this year's aspiration and last year's achievement balance")
+    else:
+        say("note: QOF compared as the year's accrual; with the two years before loaded (--db) it is compared as cash")
     print(f"-> {out / 'reconcile.csv'}, {out / 'reconcile-summary.csv'}, {out / 'reconcile-global-sum.csv'}")
 
 

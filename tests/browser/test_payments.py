@@ -115,4 +115,5 @@ def test_in_the_demo_a_commissioner_reconciles_a_synthetic_paid_file(page, serve
     expect(flagged).to_contain_text("in the paid file only")  # a practice opened since
     expect(flagged).to_contain_text("not in the paid file")  # one closed
     expect(flagged).to_contain_text("premises")  # the paid total holds money not computed here
+    expect(page.get_by_test_id("qof-basis")).to_contain_text("as the year's accrual")  # one year loaded here
     assert fits_the_width(page)

@@ -271,9 +271,9 @@ def test_a_synthetic_paid_file_reconciles_with_its_mechanisms_named(synth_icb, t
 def test_a_synthetic_paid_file_from_a_database_pays_qof_in_cash(tmp_path):
     """With the two years before loaded, QOF paid is this year's aspiration and last year's achievement balance."""
     url = f"sqlite:///{tmp_path / 'three.db'}"
-    for year in ("2021-22", "2022-23", "2023-24"):
+    for seed, year in enumerate(("2021-22", "2022-23", "2023-24"), start=9):  # QOF differs from year to year
         folder = tmp_path / year
-        result = run("synth", "--out", folder, "--practices", 12, "--seed", 9, "--year", year)
+        result = run("synth", "--out", folder, "--practices", 12, "--seed", seed, "--year", year)
         assert result.exit_code == 0, result.output
         assert run("load", folder, "--db", url).exit_code == 0
     paid = tmp_path / "synthetic.csv"
@@ -292,3 +292,11 @@ def test_a_synthetic_paid_file_from_a_database_pays_qof_in_cash(tmp_path):
     both = cash.join(published, left_on="PRACTICE_CODE", right_on="Practice Code")
     assert both.height >= 10
     assert (both["AMOUNT_GBP"] - both["Total QOF Payments"]).abs().max() < 0.011
+    out = tmp_path / "reconciled"
+    result = run("payments", "reconcile", "--db", url, "--year", "2023-24", "--paid", paid, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "QOF compared as cash paid in the year" in " ".join(result.output.split())
+    rows = pl.read_csv(out / "reconcile.csv", infer_schema_length=0).filter(pl.col("ITEM") == "QOF")
+    flagged = rows.filter(pl.col("FLAG") == "Y")
+    assert flagged.height == 2  # like for like: only the practice closed and the one opened
+    assert all("paid file" in reason for reason in flagged["REASON"])

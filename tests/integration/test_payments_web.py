@@ -2,12 +2,14 @@
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from primarycare.ingest.folder import read_folder
+from primarycare.ingest.synth.files import write_synthetic
 from primarycare.store.cases import add_provider
 from primarycare.store.engine import make_engine
 from primarycare.store.groupings import save_grouping
@@ -120,3 +122,33 @@ def test_a_saved_grouping_chooses_the_practices_on_every_payments_view(site):
     someone_else = save_grouping(engine, user_id(engine, "prac"), "Not yours", [own.code])
     assert client.get(f"/payments?group=grouping:{someone_else}").status_code == 404
     assert client.get("/payments/compare.csv?group=grouping:x").status_code == 422
+
+
+def test_in_the_demo_the_reconcile_page_compares_qof_as_cash_with_the_years_before_loaded(tmp_path):
+    """Three years loaded: the synthetic paid file offered in demo mode pays QOF as cash, and the page compares it
+    like for like (only the practices in one file alone are flagged for QOF)."""
+    url = f"sqlite:///{tmp_path / 'three.db'}"
+    engine = make_engine(url)
+    for seed, year in enumerate(("2021-22", "2022-23", "2023-24"), start=4):  # QOF differs from year to year
+        folder = tmp_path / year
+        write_synthetic(folder, practices=12, seed=seed, year=year)
+        save_economy(engine, read_folder(folder))
+    create_user(engine, "comm", PASSWORD, "commissioner")
+    app = create_app(Settings(database_url=url, demo=True, schemes_dir=str(SCHEMES)))
+    with TestClient(app, base_url="https://testserver") as client:
+        sign_in(client, "comm")
+        form = client.get("/payments/reconcile")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        paid = client.get("/payments/reconcile/demo-paid.csv")
+        assert paid.status_code == 200 and paid.content.startswith(b"\xef\xbb\xbfPractice Code,")
+        files = {"paid": ("synthetic.csv", paid.content, "text/csv")}
+        page = client.post("/payments/reconcile", data={"csrf_token": token, "threshold": "5"}, files=files)
+        assert page.status_code == 200, page.text
+        assert "QOF is compared as cash paid in the year" in page.text
+        summary = page.text.split('data-testid="reconcile-summary"')[1].split("</tr>")
+        qof = next(row for row in summary if "<td>QOF</td>" in row)
+        assert re.findall(r'class="pc-num">(\d+)</td>', qof)[:2] == ["11", "2"]  # 11 compared, 2 flagged
+    outside = create_app(Settings(database_url=url, secret_key="s" * 48, schemes_dir=str(SCHEMES)))
+    with TestClient(outside, base_url="https://testserver") as client:
+        sign_in(client, "comm")
+        assert client.get("/payments/reconcile/demo-paid.csv").status_code == 404  # demo mode only

@@ -8,7 +8,7 @@ import pytest
 
 from primarycare.payments.errors import PaymentsError
 from primarycare.payments.paid import read_paid
-from primarycare.payments.reconcile import reconcile
+from primarycare.payments.reconcile import computed_items, reconcile
 from primarycare.payments.synthetic_paid import paid_parameters, published_csv, synthetic_paid
 
 LINES = pl.DataFrame(
@@ -30,7 +30,11 @@ LINES = pl.DataFrame(
     orient="row",
 )
 PRIOR = pl.DataFrame(  # last year, worked out with the year before it: its achievement less its aspiration
-    [("A81001", "QOF_ACHIEVEMENT", "AF001", 20_000_00), ("A81001", "QOF_ACHIEVEMENT", "less aspiration", -12_000_00)],
+    [
+        ("A81001", "QOF_ACHIEVEMENT", "AF001", 20_000_00),
+        ("A81001", "QOF_ACHIEVEMENT", "less aspiration", -12_000_00),
+        ("C83003", "QOF_ACHIEVEMENT", "AF001", 5_000_00),  # closed since: paid its balance, not compared this year
+    ],
     schema={"PRACTICE_CODE": pl.String, "COMPONENT": pl.String, "ITEM": pl.String, "PENCE": pl.Int64},
     orient="row",
 )
@@ -210,3 +214,21 @@ def test_a_list_shrinks_to_nothing_at_most():
         )
         assert frame["Number of Registered Patients (Last Known Figure)"].min() >= 0
         assert frame["Global Sum"].min() >= 0
+
+
+@pytest.mark.parametrize(
+    ("prior", "code", "item", "expected"),
+    [
+        (None, "A81001", "QOF", 21_000.0),  # accrual: aspiration 14,000 + achievement 21,000 − 14,000
+        (PRIOR, "A81001", "QOF", 22_000.0),  # cash: aspiration 14,000 + last year's balance 20,000 − 12,000
+        (PRIOR, "B82002", "QOF", 7_000.0),  # cash: no achievement last year, this year's aspiration only
+        (PRIOR, "A81001", "TOTAL", 95_250.0 + 22_000.0 + 3_161.0),
+        (PRIOR, "A81001", "GLOBAL_SUM", 95_250.0),  # the global sum is the same either way
+        (PRIOR.filter(pl.col("COMPONENT") == "nothing"), "A81001", "QOF", 21_000.0),  # no balance known: accrual
+    ],
+)
+def test_reconciliation_compares_qof_as_cash_when_last_years_balance_is_known(prior, code, item, expected):
+    items = computed_items(LINES, prior)
+    row = items.filter(pl.col("PRACTICE_CODE") == code, pl.col("ITEM") == item)
+    assert row["COMPUTED_GBP"].item() == pytest.approx(expected)
+    assert set(items["PRACTICE_CODE"]) == {"A81001", "B82002"}

@@ -1,8 +1,11 @@
 """Computed against paid: per practice and item, the difference, a flag over a threshold, and the likely reason.
 
-Computed figures are the year's accrual (global sum net of the out-of-hours deduction and with arrears; QOF
-aspiration plus achievement); the published file is what was paid in the year, so QOF there mixes last year's
-achievement with this year's aspiration and its total holds payments primarycare does not compute."""
+The published file is what was paid in the year. Computed figures are the year's accrual for the global sum (net of
+the out-of-hours deduction and with arrears) and enhanced services. QOF is compared as cash paid in the year when
+last year's lines are given with their own aspiration split (this year's aspiration, paid monthly, and last year's
+achievement less its aspiration, paid the June after it); otherwise as the year's accrual (aspiration plus
+achievement), which the paid figure mixes with last year's. The published total holds payments primarycare does not
+compute."""
 
 import polars as pl
 
@@ -20,9 +23,20 @@ RECONCILE_COLUMNS = (
 LIST_TOLERANCE = 0.02  # a registered or weighted list this far from the paid file's is a likely reason
 
 
-def computed_items(lines: pl.DataFrame) -> pl.DataFrame:
-    """PRACTICE_CODE, ITEM, COMPUTED_GBP from the national line items (pence)."""
+def qof_as_cash(lines: pl.DataFrame, prior_lines: pl.DataFrame | None) -> bool:
+    """Whether QOF can be compared as cash in the year: this year's aspiration and last year's achievement balance."""
+    has = lambda frame, component: frame is not None and component in set(frame["COMPONENT"])  # noqa: E731
+    return has(lines, "QOF_ASPIRATION") and has(prior_lines, "QOF_ACHIEVEMENT")
+
+
+def computed_items(lines: pl.DataFrame, prior_lines: pl.DataFrame | None = None) -> pl.DataFrame:
+    """PRACTICE_CODE, ITEM, COMPUTED_GBP from the national line items (pence); QOF as cash in the year when
+    ``prior_lines`` allow (qof_as_cash), the year's achievement then falling in the next year's cash."""
     component = pl.col("COMPONENT")
+    cash = qof_as_cash(lines, prior_lines)
+    if cash:  # this year's achievement is paid next June; last year's, this June
+        balance = prior_lines.filter(component == "QOF_ACHIEVEMENT").select(lines.columns)
+        lines = pl.concat([lines.filter(component != "QOF_ACHIEVEMENT"), balance])
     item = (
         pl.when(component.is_in(["GLOBAL_SUM", "GLOBAL_SUM_ARREARS", "OOH_DEDUCTION"]))
         .then(pl.lit("GLOBAL_SUM"))
@@ -35,7 +49,7 @@ def computed_items(lines: pl.DataFrame) -> pl.DataFrame:
     parts = lines.with_columns(item.alias("ITEM"))
     per_item = parts.filter(pl.col("ITEM").is_not_null()).group_by("PRACTICE_CODE", "ITEM").agg(pl.col("PENCE").sum())
     total = lines.group_by("PRACTICE_CODE").agg(pl.col("PENCE").sum()).with_columns(pl.lit("TOTAL").alias("ITEM"))
-    practices = lines.select("PRACTICE_CODE").unique()
+    practices = (lines.filter(component != "QOF_ACHIEVEMENT") if cash else lines).select("PRACTICE_CODE").unique()
     grid = practices.join(pl.DataFrame({"ITEM": list(ITEMS)}), how="cross")
     found = pl.concat([per_item, total.select("PRACTICE_CODE", "ITEM", "PENCE")])
     return grid.join(found, on=["PRACTICE_CODE", "ITEM"], how="left").select(
@@ -54,11 +68,18 @@ def paid_items(paid: pl.DataFrame) -> pl.DataFrame:
 
 
 def reconcile(
-    lines: pl.DataFrame, practices: pl.DataFrame, paid: pl.DataFrame, threshold_pct: float = 5.0
+    lines: pl.DataFrame,
+    practices: pl.DataFrame,
+    paid: pl.DataFrame,
+    threshold_pct: float = 5.0,
+    prior_lines: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """practices: PRACTICE_CODE, PATIENTS, WEIGHTED, CONTRACT_BASIS, CONTRACT_TYPE (ours). Returns RECONCILE_COLUMNS,
-    practices in only one of the two listed with the other side blank."""
-    rows = computed_items(lines).join(paid_items(paid), on=["PRACTICE_CODE", "ITEM"], how="full", coalesce=True)
+    """practices: PRACTICE_CODE, PATIENTS, WEIGHTED, CONTRACT_BASIS, CONTRACT_TYPE (ours); prior_lines: last year's
+    national lines, worked out with the year before it, to compare QOF as cash. Returns RECONCILE_COLUMNS, practices
+    in only one of the two listed with the other side blank."""
+    cash = qof_as_cash(lines, prior_lines)
+    computed = computed_items(lines, prior_lines)
+    rows = computed.join(paid_items(paid), on=["PRACTICE_CODE", "ITEM"], how="full", coalesce=True)
     difference = (pl.col("COMPUTED_GBP") - pl.col("PAID_GBP")).round(2)
     pct = pl.when(pl.col("PAID_GBP") != 0).then((difference / pl.col("PAID_GBP").abs() * 100).round(1))
     one_sided = pl.col("COMPUTED_GBP").is_null() | pl.col("PAID_GBP").is_null()
@@ -73,7 +94,7 @@ def reconcile(
     context = {r["PRACTICE_CODE"]: r for r in practices.iter_rows(named=True)}
     published = {r["practice_code"]: r for r in paid.iter_rows(named=True)}
     reasons = [
-        reason(item, context.get(code), published.get(code), computed, paid) if flag == "Y" else ""
+        reason(item, context.get(code), published.get(code), computed, paid, cash) if flag == "Y" else ""
         for code, item, flag, computed, paid in rows.select(
             "PRACTICE_CODE", "ITEM", "FLAG", "COMPUTED_GBP", "PAID_GBP"
         ).iter_rows()
@@ -91,7 +112,12 @@ def _far(ours: float | None, theirs: float | None) -> bool:
 
 
 def reason(
-    item: str, ours: dict | None, theirs: dict | None, computed: float | None = None, paid: float | None = None
+    item: str,
+    ours: dict | None,
+    theirs: dict | None,
+    computed: float | None = None,
+    paid: float | None = None,
+    qof_cash: bool = False,
 ) -> str:
     """The likely reasons for one flagged difference, most likely first (for the global sum, its £ per weighted
     patient computed and paid: the rate once the lists are set aside)."""
@@ -119,8 +145,16 @@ def reason(
         found.append("missing service data: no enhanced services loaded for this practice")
     elif item == "ENHANCED_SERVICES":
         found.append("enhanced services differ: check the services and items loaded")
-    if item == "QOF":
-        found.append("QOF paid in the year mixes last year's achievement with this year's aspiration")
+    if item == "QOF" and qof_cash:
+        found.append(
+            "QOF compared as paid in the year (this year's aspiration, last year's achievement balance): a late or "
+            "corrected achievement payment, or another aspiration"
+        )
+    elif item == "QOF":
+        found.append(
+            "QOF paid in the year mixes last year's achievement with this year's aspiration (with the two years "
+            "before loaded, --db, QOF is compared as cash)"
+        )
     if item == "TOTAL":
         found.append("the paid total includes premises, IT, dispensing, PCN and other payments not computed here")
     return "; ".join(found)

@@ -13,7 +13,7 @@ from primarycare.ingest.errors import IngestError
 from primarycare.payments import synthetic_paid as synthetic
 from primarycare.payments.gather import prior_lines
 from primarycare.payments.paid import read_paid
-from primarycare.payments.reconcile import global_sum_rates, reconcile, summary
+from primarycare.payments.reconcile import global_sum_rates, qof_as_cash, reconcile, summary
 from primarycare.web import payments_views as pv
 from primarycare.web.deps import CsrfChecked, PageUser
 from primarycare.web.pages import render
@@ -70,7 +70,8 @@ async def reconcile_upload(
             errors = [str(p) for p in error.problems]
             context = {"payments": payments, "threshold": threshold, "result": None, "errors": errors}
             return render(request, "reconcile.html", status=422, user=user, **context)
-    rows = reconcile(payments.national, payments.context, published, threshold)
+    before = prior_lines(request.app.state.engine, payments.year)
+    rows = reconcile(payments.national, payments.context, published, threshold, before)
     if download:
         buffer = io.BytesIO()
         rows.write_csv(buffer, float_precision=2)
@@ -87,6 +88,7 @@ async def reconcile_upload(
     rates = global_sum_rates(rows, payments.context, published).filter(pl.col("DIFFERENCE_PCT").is_not_null())
     result = {
         "file": name,
+        "qof_cash": qof_as_cash(payments.national, before),
         "rates": rates.sort(pl.col("DIFFERENCE_PCT").abs(), descending=True).head(RATES_SHOWN).to_dicts(),
         "rates_count": rates.height,
         "summary": summary(rows).to_dicts(),
