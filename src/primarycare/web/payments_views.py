@@ -11,7 +11,7 @@ from sqlalchemy import select
 from primarycare.access.roles import User, can_see_practice
 from primarycare.payments.compare import compare_groups, compare_practices
 from primarycare.payments.errors import PaymentsError
-from primarycare.payments.gather import Overrides, inputs_for, stored_economies, warnings_for
+from primarycare.payments.gather import Overrides, inputs_for, prior_lines, stored_economies, warnings_for
 from primarycare.payments.global_sum import contract_basis
 from primarycare.payments.inputs import LINE_COLUMNS, with_gbp
 from primarycare.payments.local import members, scheme_lines, scheme_notes
@@ -49,9 +49,7 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
     if scheme_key and scheme_key not in available:
         raise HTTPException(404, f"no scheme {scheme_key!r}; schemes: {', '.join(available) or 'none'}")
     path = available.get(scheme_key) if scheme_key else None
-    with engine.connect() as conn:
-        stamp = conn.execute(select(t.period.c.year, t.period.c.loaded_at).order_by(t.period.c.year)).all()
-    key = (year, scheme_key, path.stat().st_mtime if path else None, tuple(map(tuple, stamp)))
+    key = (year, scheme_key, path.stat().st_mtime if path else None, _loads(engine))
     cache = request.app.state.payments_cache
     if key not in cache:
         try:
@@ -72,6 +70,23 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
         context = practice_context(inputs, contract.lists, basis)
         cache.clear()  # one calculation at a time is plenty for a commissioner's session
         cache[key] = Payments(economy.year, scheme_key, scheme, national, local, comparison, notes, context, plan)
+    return cache[key]
+
+
+def _loads(engine) -> tuple:
+    """Each loaded year and when it was loaded: a cached calculation is stale once this changes."""
+    with engine.connect() as conn:
+        stamp = conn.execute(select(t.period.c.year, t.period.c.loaded_at).order_by(t.period.c.year)).all()
+    return tuple(map(tuple, stamp))
+
+
+def prior_year_lines(request: Request, year: str) -> pl.DataFrame | None:
+    """gather.prior_lines, kept beside the calculation it goes with (reconciliation asks for it on every upload)."""
+    engine = request.app.state.engine
+    key = ("prior lines", year, _loads(engine))
+    cache = request.app.state.payments_cache
+    if key not in cache:
+        cache[key] = prior_lines(engine, year)
     return cache[key]
 
 

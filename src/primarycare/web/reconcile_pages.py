@@ -11,7 +11,6 @@ from fastapi.responses import Response
 
 from primarycare.ingest.errors import IngestError
 from primarycare.payments import synthetic_paid as synthetic
-from primarycare.payments.gather import prior_lines
 from primarycare.payments.paid import read_paid
 from primarycare.payments.reconcile import global_sum_rates, qof_as_cash, reconcile, summary
 from primarycare.web import payments_views as pv
@@ -44,7 +43,7 @@ def demo_paid(request: Request, user: PageUser, year: str | None = None):
     payments = _payments(request, user, year)
     params, label = synthetic.paid_parameters()
     practices = synthetic.paid_practices(payments.context, payments.comparison)
-    before = prior_lines(request.app.state.engine, payments.year)
+    before = pv.prior_year_lines(request, payments.year)
     paid = synthetic.synthetic_paid(payments.year, payments.national, practices, params, 1, before, label)
     headers = {"Content-Disposition": f'attachment; filename="synthetic-nhs-payments-{payments.year}.csv"'}
     return Response(synthetic.published_csv(paid), media_type="text/csv", headers=headers)
@@ -70,7 +69,7 @@ async def reconcile_upload(
             errors = [str(p) for p in error.problems]
             context = {"payments": payments, "threshold": threshold, "result": None, "errors": errors}
             return render(request, "reconcile.html", status=422, user=user, **context)
-    before = prior_lines(request.app.state.engine, payments.year)
+    before = pv.prior_year_lines(request, payments.year)
     rows = reconcile(payments.national, payments.context, published, threshold, before)
     if download:
         buffer = io.BytesIO()
