@@ -7,7 +7,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from primarycare.cli_output import bad_input, err, say
+from primarycare.cli_output import bad_input, say
 
 app = typer.Typer(help="What every practice is owed, nationally and under a local scheme.", no_args_is_help=True)
 
@@ -66,6 +66,14 @@ def _inputs(
     for note in warnings_for(inputs):
         say(f"warning: {note}")
     return inputs
+
+
+def _prior_lines(db, year: str):
+    """From --db: last year's lines worked out with the year before it (QOF compared or paid as cash); else None."""
+    from primarycare.payments.gather import prior_lines
+    from primarycare.store.engine import make_engine
+
+    return prior_lines(make_engine(db), year) if db else None
 
 
 @app.command()
@@ -266,11 +274,9 @@ def reconcile(
     from primarycare.ingest.errors import IngestError
     from primarycare.payments import reconcile as r
     from primarycare.payments.errors import PaymentsError
-    from primarycare.payments.gather import prior_lines
     from primarycare.payments.global_sum import contract_basis
     from primarycare.payments.national import Contract
     from primarycare.payments.paid import read_paid
-    from primarycare.store.engine import make_engine
 
     if not threshold_pct >= 0:  # NaN too
         raise bad_input(f"--threshold-pct {threshold_pct}: give a percentage of zero or more")
@@ -292,7 +298,7 @@ def reconcile(
         contract = Contract(inputs)
         basis = contract_basis(inputs)
         context = r.practice_context(inputs, contract.lists, basis)
-        before = prior_lines(make_engine(db), inputs.params.year) if db else None
+        before = _prior_lines(db, inputs.params.year)
         lines = contract.lines()
         rows = r.reconcile(lines, context, published, threshold_pct, before)
     except (IngestError, PaymentsError) as error:
@@ -334,26 +340,25 @@ def synthetic_paid(
     from primarycare.payments import synthetic_paid as s
     from primarycare.payments.compare import practice_frame
     from primarycare.payments.errors import PaymentsError
-    from primarycare.payments.gather import prior_lines
     from primarycare.payments.global_sum import contract_basis
     from primarycare.payments.national import Contract
-    from primarycare.payments.reconcile import practice_context
-    from primarycare.store.engine import make_engine
+    from primarycare.payments.reconcile import practice_context, qof_as_cash
 
     try:
         params, label = s.paid_parameters(synthetic_parameters)
         inputs = _inputs(data, db, year, prior_data, parameters, rates, None, None)
         contract = Contract(inputs)
         context = practice_context(inputs, contract.lists, contract_basis(inputs))
-        before = prior_lines(make_engine(db), inputs.params.year) if db else None
+        before = _prior_lines(db, inputs.params.year)
+        lines = contract.lines()
         practices = s.paid_practices(context, practice_frame(inputs.economy))
-        paid = s.synthetic_paid(inputs.params.year, contract.lines(), practices, params, seed, before, label)
+        paid = s.synthetic_paid(inputs.params.year, lines, practices, params, seed, before, label)
     except PaymentsError as error:
         raise bad_input(error) from None
     if s.unverified(params):
         say(f"note: unverified parameters used from {label}: {', '.join(s.unverified(params))}")
-    if before is None or "QOF_ACHIEVEMENT" not in set(before["COMPONENT"]):
-        err.print("note: QOF paid is this year's QOF as computed; cash in the year needs the two years before (--db)")
+    if not qof_as_cash(lines, before):
+        say("note: QOF paid is this year's QOF as computed; cash in the year needs the two years before (--db)")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(s.published_csv(paid))
     total = paid[paid.columns[-1]].sum()

@@ -29,14 +29,21 @@ def qof_as_cash(lines: pl.DataFrame, prior_lines: pl.DataFrame | None) -> bool:
     return has(lines, "QOF_ASPIRATION") and has(prior_lines, "QOF_ACHIEVEMENT")
 
 
+def qof_cash_lines(lines: pl.DataFrame, prior_lines: pl.DataFrame | None) -> pl.DataFrame:
+    """The year's lines with QOF as paid in the year when ``prior_lines`` allow (qof_as_cash): this year's
+    achievement is paid next June, last year's (less its aspiration) this June. Otherwise the lines unchanged."""
+    if not qof_as_cash(lines, prior_lines):
+        return lines
+    achievement = pl.col("COMPONENT") == "QOF_ACHIEVEMENT"
+    return pl.concat([lines.filter(~achievement), prior_lines.filter(achievement).select(lines.columns)])
+
+
 def computed_items(lines: pl.DataFrame, prior_lines: pl.DataFrame | None = None) -> pl.DataFrame:
-    """PRACTICE_CODE, ITEM, COMPUTED_GBP from the national line items (pence); QOF as cash in the year when
-    ``prior_lines`` allow (qof_as_cash), the year's achievement then falling in the next year's cash."""
+    """PRACTICE_CODE, ITEM, COMPUTED_GBP from the national line items (pence) for the year's practices; QOF as cash
+    in the year when ``prior_lines`` allow (qof_cash_lines)."""
+    practices = lines.select("PRACTICE_CODE").unique()
+    lines = qof_cash_lines(lines, prior_lines)
     component = pl.col("COMPONENT")
-    cash = qof_as_cash(lines, prior_lines)
-    if cash:  # this year's achievement is paid next June; last year's, this June
-        balance = prior_lines.filter(component == "QOF_ACHIEVEMENT").select(lines.columns)
-        lines = pl.concat([lines.filter(component != "QOF_ACHIEVEMENT"), balance])
     item = (
         pl.when(component.is_in(["GLOBAL_SUM", "GLOBAL_SUM_ARREARS", "OOH_DEDUCTION"]))
         .then(pl.lit("GLOBAL_SUM"))
@@ -49,7 +56,6 @@ def computed_items(lines: pl.DataFrame, prior_lines: pl.DataFrame | None = None)
     parts = lines.with_columns(item.alias("ITEM"))
     per_item = parts.filter(pl.col("ITEM").is_not_null()).group_by("PRACTICE_CODE", "ITEM").agg(pl.col("PENCE").sum())
     total = lines.group_by("PRACTICE_CODE").agg(pl.col("PENCE").sum()).with_columns(pl.lit("TOTAL").alias("ITEM"))
-    practices = (lines.filter(component != "QOF_ACHIEVEMENT") if cash else lines).select("PRACTICE_CODE").unique()
     grid = practices.join(pl.DataFrame({"ITEM": list(ITEMS)}), how="cross")
     found = pl.concat([per_item, total.select("PRACTICE_CODE", "ITEM", "PENCE")])
     return grid.join(found, on=["PRACTICE_CODE", "ITEM"], how="left").select(

@@ -15,6 +15,7 @@ import polars as pl
 from primarycare.payments.errors import PaymentsError
 from primarycare.payments.paid import layout
 from primarycare.payments.parameters import read_toml
+from primarycare.payments.reconcile import qof_cash_lines
 
 FILE = "synthetic_paid.toml"
 SECTIONS = ("lists", "qof", "mpig", "services", "other")
@@ -124,15 +125,10 @@ def _mpig(year: str, weighted: np.ndarray, params: dict, rng, label: str) -> np.
 
 
 def _qof(lines: pl.DataFrame, prior_lines: pl.DataFrame | None, codes: list[str], params: dict) -> np.ndarray:
-    """Cash paid in the year: this year's aspiration and last year's achievement less its aspiration (paid the June
-    after its year), when both are known; else this year's QOF as computed."""
-    component = pl.col("COMPONENT")
-    split = "QOF_ASPIRATION" in set(lines["COMPONENT"])
-    balance = prior_lines is not None and "QOF_ACHIEVEMENT" in set(prior_lines["COMPONENT"])
-    if params["qof"].get("cash_basis") and split and balance:
-        aspiration = _per_practice(lines, codes, component == "QOF_ASPIRATION")
-        return aspiration + _per_practice(prior_lines, codes, component == "QOF_ACHIEVEMENT")
-    return _per_practice(lines, codes, component.str.starts_with("QOF"))
+    """Cash paid in the year (reconcile.qof_cash_lines: this year's aspiration and last year's achievement balance)
+    when the cash basis is on and last year's lines allow; else this year's QOF as computed."""
+    paid = qof_cash_lines(lines, prior_lines) if params["qof"].get("cash_basis") else lines
+    return _per_practice(paid, codes, pl.col("COMPONENT").str.starts_with("QOF"))
 
 
 def _services(lines, codes, patients, params, rng, label) -> dict[str, np.ndarray]:
