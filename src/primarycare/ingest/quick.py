@@ -25,9 +25,15 @@ def quick_read(path: Path, names: list[str], columns: list, header: bool, key: t
         frame = pl.read_csv(path, has_header=header, schema=schema, encoding="utf8")
     except (pl.exceptions.PolarsError, UnicodeDecodeError):
         return None
-    if frame.height == 0 or not all(_passes(frame[column.name], column) for column in columns):
+    if frame.height == 0:
         return None
-    if key and frame.select(pl.struct(list(key)).hash().n_unique()).item() < frame.height:
+    summary = [_summary(column).alias(f"_{i}") for i, column in enumerate(columns)]  # one select: side by side
+    if key:
+        summary.append(pl.struct(list(key)).hash().n_unique().alias("_key"))
+    found = frame.select(summary)
+    if not all(_passes(found[f"_{i}"].struct, column) for i, column in enumerate(columns)):
+        return None
+    if key and found["_key"].item() < frame.height:
         return None  # a repeated key (or, once in billions, two keys of one hash): the careful pass decides
     return frame.select(column.name for column in columns)
 
@@ -37,18 +43,30 @@ def _type(column) -> pl.DataType:
     return pl.Enum(column.choices) if column.coded else _TYPES.get(column.kind, pl.String)
 
 
-def _passes(values: pl.Series, column) -> bool:
-    if values.null_count() and (not column.blank_ok or column.kind in PATTERNS):
+def _summary(column) -> pl.Expr:
+    """What the checks look at, as one struct: the nulls, and the extremes of a number column or the distinct
+    values of a text one."""
+    values = pl.col(column.name)
+    if column.kind in _TYPES and not column.coded:
+        present = values.drop_nulls()
+        return pl.struct(
+            nulls=values.null_count(), low=present.min(), high=present.max(), finite=present.is_finite().all()
+        )
+    return pl.struct(nulls=values.null_count(), distinct=values.drop_nulls().unique().implode())
+
+
+def _passes(found, column) -> bool:
+    """found: the column's summary (a struct namespace)."""
+    if found.field("nulls").item() and (not column.blank_ok or column.kind in PATTERNS):
         return False
     if column.coded:
         return True
     if column.kind in _TYPES:
-        present = values.drop_nulls()
-        if not present.len():
+        low, high, finite = (found.field(name).item() for name in ("low", "high", "finite"))
+        if low is None:
             return True
-        within = column.kind != "percent" or present.max() <= 100
-        return bool(present.min() >= 0 and within and (column.kind == "count" or present.is_finite().all()))
-    distinct = values.drop_nulls().unique()
+        return bool(low >= 0 and (column.kind != "percent" or high <= 100) and (column.kind == "count" or finite))
+    distinct = found.field("distinct").explode()
     if (distinct == "").any() or (distinct != distinct.str.strip_chars()).any():
         return False  # blank or padded cells: the careful pass strips them
     if column.kind in PATTERNS:
