@@ -58,13 +58,19 @@ Protection = Annotated[
 def _inputs(
     data, db, year, prior_data, parameters, rates, indices, national_prevalence, weighted=None, local=None, protect=None
 ):
-    from primarycare.payments.gather import Overrides, economies, inputs_for, warnings_for
+    from primarycare.payments.gather import Overrides, database_inputs, economies, inputs_for, warnings_for
+    from primarycare.store.engine import make_engine
 
-    economy, prior = economies(data=data, db=db, year=year, prior_data=prior_data)
     overrides = Overrides(parameters, rates, indices, national_prevalence, weighted, local, protect)
-    inputs = inputs_for(economy, overrides, prior)
+    if db is not None and data is None:  # from a database: the payments inputs kept for the year fill the gaps
+        inputs, kept = database_inputs(make_engine(db), year, overrides)
+    else:
+        economy, prior = economies(data=data, db=db, year=year, prior_data=prior_data)
+        inputs, kept = inputs_for(economy, overrides, prior), []
     for note in warnings_for(inputs):
         say(f"warning: {note}")
+    for note in kept:
+        say(f"using {note}")
     return inputs
 
 

@@ -117,3 +117,29 @@ def test_in_the_demo_a_commissioner_reconciles_a_synthetic_paid_file(page, serve
     expect(flagged).to_contain_text("premises")  # the paid total holds money not computed here
     expect(page.get_by_test_id("qof-basis")).to_contain_text("as the year's accrual")  # one year loaded here
     assert fits_the_width(page)
+
+
+def test_a_commissioner_keeps_the_practices_weighted_lists_for_the_year(page, server, tmp_path):
+    code = next(p.code for p in server["economy"].practices if p.contract_type == "GMS")
+    bad = tmp_path / "statements.csv"
+    bad.write_text(f"PRACTICE_CODE,QUARTER_START,WEIGHTED_PATIENTS\n{code},2023-05-01,8000\n")
+    sign_in(page, server, "commissioner")
+    page.click("nav >> text=Payments")
+    page.get_by_test_id("inputs-link").click()
+    kept = page.get_by_test_id("kept-inputs")
+    expect(kept.locator("tr[data-kind=weighted_lists]")).to_contain_text("estimated from the registered lists")
+    page.select_option("#kind", "weighted_lists")
+    page.set_input_files("#file", str(bad))
+    page.get_by_test_id("input-form").locator("button[type=submit]").click()
+    expect(page.get_by_test_id("input-errors")).to_contain_text("statements.csv:2:2")
+    quarters = ("2023-04-01", "2023-07-01", "2023-10-01", "2024-01-01")
+    bad.write_text("PRACTICE_CODE,QUARTER_START,WEIGHTED_PATIENTS\n" + "".join(f"{code},{q},8000\n" for q in quarters))
+    page.select_option("#kind", "weighted_lists")
+    page.set_input_files("#file", str(bad))
+    page.get_by_test_id("input-form").locator("button[type=submit]").click()
+    expect(kept.locator("tr[data-kind=weighted_lists]")).to_contain_text("statements.csv")
+    page.goto(f"{server['base']}/payments/practices/{code}")
+    expect(page.locator("body")).to_contain_text("published list")
+    page.goto(f"{server['base']}/payments/inputs")  # the session's other tests see the estimate again
+    kept.locator("tr[data-kind=weighted_lists]").get_by_role("button", name="Remove").click()
+    expect(kept.locator("tr[data-kind=weighted_lists]")).to_contain_text("estimated from the registered lists")

@@ -148,6 +148,24 @@ def fresh_action(url: str, practice_code: str) -> int:
         engine.dispose()
 
 
+def fresh_input(url: str, practice_code: str) -> dict:
+    """Indices kept for the latest year: they may be removed. No path parameters."""
+    from primarycare.store.economy import loaded_years
+    from primarycare.store.payment_inputs import save_input
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            year = loaded_years(conn)[-1]
+        admin = User(user_id(engine, "admin"), "admin", "admin")
+        save_input(
+            engine, year, "indices", "indices.csv", f"PRACTICE_CODE,NEEDS\n{practice_code},1.02\n".encode(), admin
+        )
+        return {}
+    finally:
+        engine.dispose()
+
+
 def fresh_item(url: str, meeting_id: str, practice_code: str) -> int:
     """A new open agenda item about a practice at the meeting: it may be deferred, attended and decided."""
     from primarycare.store.governance import add_item

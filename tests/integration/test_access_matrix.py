@@ -19,7 +19,7 @@ from primarycare.web.app import create_app
 from primarycare.web.settings import Settings
 
 from ..app_routes import endpoints
-from .access_world import ANONYMOUS, PASSWORD, build_world, fresh_action, fresh_case, fresh_item
+from .access_world import ANONYMOUS, PASSWORD, build_world, fresh_action, fresh_case, fresh_input, fresh_item
 
 EVERYONE = frozenset({ANONYMOUS, *ROLES})
 SIGNED_IN = frozenset(ROLES)
@@ -64,6 +64,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "GET /payments/reconcile": COMMISSIONING,
     "POST /payments/reconcile": COMMISSIONING,
     "GET /payments/reconcile/demo-paid.csv": COMMISSIONING,  # demo mode, as here; 404 outside it
+    "GET /payments/inputs": COMMISSIONING,
+    "POST /payments/inputs": CONTRACTING,
+    "POST /payments/inputs/remove": CONTRACTING,
     "GET /simulation": COMMISSIONING,
     "POST /simulation": COMMISSIONING,
     "POST /simulation/sensitivity": COMMISSIONING,
@@ -156,6 +159,7 @@ FRESH = {
         "case_id": fresh_case(w.url, p["code"], p["nhs_number"])
     },
     "GET /ooh/reports/{table}.csv": lambda w, p: {"table": "compliance"},
+    "POST /payments/inputs/remove": lambda w, p: fresh_input(w.url, p["code"]),
     "POST /contracts/{code}/actions/{action_id}": lambda w, p: {"action_id": fresh_action(w.url, p["code"])},
     **{
         f"{method} {path}": lambda w, p: {"item_id": fresh_item(w.url, p["meeting_id"], p["code"])}
@@ -193,6 +197,11 @@ def _forms(p: dict, today: date) -> dict[str, dict]:
     gift |= {"value_gbp": 30.0, "received_on": today.isoformat(), "description": "Lunch"}
     return {
         "POST /payments/reconcile": {"files": {"paid": ("paid.csv", b"PRACTICE_CODE\nnot a paid file\n")}},
+        "POST /payments/inputs": {
+            "data": {"kind": "indices"},
+            "files": {"file": ("indices.csv", f"PRACTICE_CODE,NEEDS\n{p['code']},1.02\n".encode())},
+        },
+        "POST /payments/inputs/remove": {"data": {"kind": "indices"}},
         "POST /simulation": {"data": {"scenario": "baseline", "replications": 2}},
         "POST /simulation/sensitivity": {"data": {"scenario": "baseline", "replications": 1}},
         "POST /ooh/cases": {"data": {"source": "111", "practice_code": p["code"], "dx_code": "Dx117"} | patient},

@@ -1,6 +1,6 @@
 """Gather a payment calculation's inputs from a folder of files or a database, with the user's overrides."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -101,7 +101,7 @@ def warnings_for(inputs: PaymentInputs) -> list[str]:
         counted = economy.prevalence["practice_code"].n_unique()
         notes.append(
             f"national prevalence worked out from the {counted} practices loaded, not England's: "
-            "give --national-prevalence for England's figures"
+            "give England's figures (--national-prevalence, or keep a file on the payments inputs page)"
         )
     protection = inputs.protection
     if protection is not None:
@@ -176,6 +176,28 @@ def stored_economies(engine, year: str | None) -> tuple[Economy, Economy | None]
     return economy, prior
 
 
+def database_inputs(
+    engine, year: str | None, overrides: Overrides | None = None, replacing: dict | None = None
+) -> tuple[PaymentInputs, list[str]]:
+    """From a database: the year's inputs (latest year by default), each file the user does not give taken from
+    the payments inputs kept for the year (store/payment_inputs.py), and a note naming each kept file used.
+    replacing: kind -> (file name, content) in place of a kept file (to try a new one before keeping it)."""
+    from primarycare.store.payment_inputs import KINDS, input_files, stored_inputs
+
+    overrides = overrides or Overrides()
+    economy, prior = stored_economies(engine, year)
+    with input_files(engine, economy.year, replacing) as files:
+        kept = {kind: path for kind, path in files.items() if getattr(overrides, kind) is None}
+        inputs = inputs_for(economy, replace(overrides, **kept), prior)
+    notes = [
+        f"{KINDS[item.kind].split(':')[0]} from the file kept for {item.year}: {item.file_name} "
+        f"(given by {item.uploaded_by} on {item.uploaded_at:%d %b %Y})"
+        for item in stored_inputs(engine, economy.year)
+        if item.kind in kept and item.kind not in (replacing or {})
+    ]
+    return inputs, notes
+
+
 def prior_lines(engine, year: str) -> pl.DataFrame | None:
     """From a database: the year before ``year``'s national lines, worked out with its own year before when loaded
     (so that its QOF is split into aspiration and achievement); None when that year is not loaded."""
@@ -186,5 +208,4 @@ def prior_lines(engine, year: str) -> pl.DataFrame | None:
     with engine.connect() as conn:
         if before not in loaded_years(conn):
             return None
-    economy, prior = stored_economies(engine, before)
-    return Contract(inputs_for(economy, Overrides(), prior)).lines()
+    return Contract(database_inputs(engine, before)[0]).lines()

@@ -28,8 +28,10 @@ class Gathered:
 
 def gather(engine: Engine, message_hour: int = 8, step: Callable[[str], None] = lambda _: None) -> Gathered:
     """Every loaded year's quantities: lists, QOF, the national contract's payments, and out-of-hours cases."""
+    from primarycare.ingest.errors import IngestError
     from primarycare.payments.gather import Overrides, inputs_for
     from primarycare.payments.national import Contract
+    from primarycare.store.payment_inputs import input_files
 
     with engine.connect() as conn:
         years = loaded_years(conn)
@@ -44,9 +46,10 @@ def gather(engine: Engine, message_hour: int = 8, step: Callable[[str], None] = 
         practices.append(_practices(economy, year))
         step(f"payments {year}")
         try:
-            contract = Contract(inputs_for(economy, Overrides(), prior))
+            with input_files(engine, year) as kept:  # the payments inputs kept for the year, as the pages use
+                contract = Contract(inputs_for(economy, Overrides(**kept), prior))
             parts.append(q.payment_quantities(year, contract.lines(), contract.lists))
-        except PaymentsError as error:
+        except (PaymentsError, IngestError) as error:
             warnings.append(f"{year}: no payments measures ({error})")
     step("out-of-hours cases")
     parts.append(q.ooh_quantities(_cases(engine), message_hour))

@@ -228,6 +228,7 @@ from primarycare.store.ooh_tables import (  # noqa: E402
     special_note,
     special_note_version,
 )
+from primarycare.store.payments_tables import payment_input  # noqa: E402
 from primarycare.store.simulation_tables import simulation_practice, simulation_run  # noqa: E402
 
 ECONOMY_TABLES = (
@@ -280,4 +281,5 @@ __all__ = [
     "contract_action",
     "simulation_run",
     "simulation_practice",
+    "payment_input",
 ]

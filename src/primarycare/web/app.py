@@ -26,6 +26,7 @@ from primarycare.web import (
     notes_api,
     notes_pages,
     pages,
+    payment_inputs_pages,
     payments_pages,
     reconcile_pages,
     redact,
@@ -78,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=web_root / "static", check_dir=False), name="static")
     app.include_router(pages.router)
     app.include_router(reconcile_pages.router)
+    app.include_router(payment_inputs_pages.router)
     app.include_router(payments_pages.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(payments_pages.api_router, prefix="/api")

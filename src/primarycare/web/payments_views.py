@@ -9,9 +9,10 @@ from fastapi import HTTPException, Request
 from sqlalchemy import select
 
 from primarycare.access.roles import User, can_see_practice
+from primarycare.ingest.errors import IngestError
 from primarycare.payments.compare import compare_groups, compare_practices
 from primarycare.payments.errors import PaymentsError
-from primarycare.payments.gather import Overrides, inputs_for, prior_lines, stored_economies, warnings_for
+from primarycare.payments.gather import database_inputs, prior_lines, warnings_for
 from primarycare.payments.global_sum import contract_basis
 from primarycare.payments.inputs import LINE_COLUMNS, with_gbp
 from primarycare.payments.local import members, scheme_lines, scheme_notes
@@ -53,9 +54,9 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
     cache = request.app.state.payments_cache
     if key not in cache:
         try:
-            economy, prior = stored_economies(engine, year)
-            inputs = inputs_for(economy, Overrides(), prior)
-            notes = tuple(warnings_for(inputs))
+            inputs, kept = database_inputs(engine, year)
+            economy = inputs.economy
+            notes = (*warnings_for(inputs), *kept)
             contract = Contract(inputs)
             plan = contract.cash_plan()
             national = plan.select(LINE_COLUMNS)
@@ -64,6 +65,8 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
             notes += tuple(scheme_notes(scheme, economy)) if scheme else ()
         except PaymentsError as error:
             raise HTTPException(422, str(error)) from None
+        except IngestError as error:  # a kept file the year's economy no longer fits (see the inputs page)
+            raise HTTPException(422, f"a kept payments input: {error}") from None
         inside = members(scheme, economy) if scheme else set()
         basis = contract_basis(inputs)
         comparison = compare_practices(economy, national, local, inside, basis)
@@ -74,10 +77,13 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
 
 
 def _loads(engine) -> tuple:
-    """Each loaded year and when it was loaded: a cached calculation is stale once this changes."""
+    """Each loaded year and when it was loaded, and each kept payments input: a cached calculation is stale once
+    this changes."""
+    inputs = t.payment_input.c
     with engine.connect() as conn:
         stamp = conn.execute(select(t.period.c.year, t.period.c.loaded_at).order_by(t.period.c.year)).all()
-    return tuple(map(tuple, stamp))
+        kept = conn.execute(select(inputs.year, inputs.kind, inputs.sha256).order_by(inputs.year, inputs.kind)).all()
+    return tuple(map(tuple, stamp)), tuple(map(tuple, kept))
 
 
 def prior_year_lines(request: Request, year: str) -> pl.DataFrame | None:

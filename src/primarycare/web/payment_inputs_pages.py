@@ -1,0 +1,93 @@
+"""The payments inputs page: the files a commissioner keeps for a year (England's national prevalence, the
+practices' weighted lists, local PMS/APMS contracts, per-practice indices), which every payments page then uses.
+A file is tried in a calculation before it is kept: one that does not read, or does not fit the year's economy, is
+refused with its problems and nothing is kept."""
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse
+
+from primarycare.ingest.errors import IngestError
+from primarycare.payments.errors import PaymentsError
+from primarycare.payments.gather import database_inputs
+from primarycare.payments.national import Contract
+from primarycare.store.economy import loaded_years
+from primarycare.store.payment_inputs import KINDS, remove_input, save_input, stored_inputs
+from primarycare.web import payments_views as pv
+from primarycare.web.deps import CsrfChecked, PageUser
+from primarycare.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+KEEPERS = ("commissioner", "admin")
+ABSENT = {  # what the calculation does without the kind's file
+    "national_prevalence": "worked out from the practices loaded",
+    "weighted_lists": "estimated from the registered lists",
+    "local_contracts": "PMS and APMS practices paid as GMS-equivalent",
+    "indices": "every index 1.0",
+}
+LARGEST = 50 * 1024 * 1024  # bytes: England's weighted lists for a year are about 0.3 MB
+
+
+def _year(request: Request, user, year: str | None) -> str:
+    pv.require_payments_role(user)
+    if user.is_practice_user:
+        raise HTTPException(403, "payments inputs are for commissioners, governance leads and admins")
+    with request.app.state.engine.connect() as conn:
+        years = loaded_years(conn)
+    if not years:
+        raise HTTPException(404, "no economy is loaded")
+    if year and year not in years:
+        raise HTTPException(404, f"no economy loaded for {year}; loaded: {', '.join(years)}")
+    return year or years[-1]
+
+
+def _page(request: Request, user, year: str, status: int = 200, errors=(), tried: str = ""):
+    kept = {item.kind: item for item in stored_inputs(request.app.state.engine, year)}
+    context = {"year": year, "kinds": KINDS, "absent": ABSENT, "kept": kept, "errors": list(errors), "tried": tried}
+    return render(request, "payment_inputs.html", status=status, user=user, can_keep=user.role in KEEPERS, **context)
+
+
+@router.get("/payments/inputs")
+def inputs_page(request: Request, user: PageUser, year: str | None = None):
+    return _page(request, user, _year(request, user, year))
+
+
+@router.post("/payments/inputs", dependencies=[CsrfChecked])
+async def keep_input(
+    request: Request,
+    user: PageUser,
+    kind: Annotated[str, Form()],
+    file: Annotated[UploadFile, File(description="the CSV to keep for the year")],
+    year: Annotated[str, Form()] = "",
+):
+    year = _year(request, user, year)
+    if user.role not in KEEPERS:
+        raise HTTPException(403, "payments inputs are kept by commissioners and admins")
+    if kind not in KINDS:
+        raise HTTPException(422, f"unknown kind of payments input {kind!r}; kinds: {', '.join(KINDS)}")
+    name = Path(file.filename or f"{kind}.csv").name
+    content = await file.read(LARGEST + 1)
+    if len(content) > LARGEST:
+        return _page(request, user, year, 413, [f"{name}: larger than {LARGEST // 1024 // 1024} MB"], kind)
+    engine = request.app.state.engine
+    try:  # tried in the year's calculation first: what it refuses is never kept
+        inputs, _ = database_inputs(engine, year, replacing={kind: (name, content)})
+        Contract(inputs).cash_plan()
+    except IngestError as error:
+        return _page(request, user, year, 422, [str(problem) for problem in error.problems], kind)
+    except PaymentsError as error:
+        return _page(request, user, year, 422, [f"{name}: {error}"], kind)
+    save_input(engine, year, kind, name, content, user)
+    return RedirectResponse(f"/payments/inputs?year={year}", status_code=303)
+
+
+@router.post("/payments/inputs/remove", dependencies=[CsrfChecked])
+def forget_input(request: Request, user: PageUser, kind: Annotated[str, Form()], year: Annotated[str, Form()] = ""):
+    year = _year(request, user, year)
+    if user.role not in KEEPERS:
+        raise HTTPException(403, "payments inputs are kept by commissioners and admins")
+    if not remove_input(request.app.state.engine, year, kind, user):
+        raise HTTPException(404, f"no {kind} file is kept for {year}")
+    return RedirectResponse(f"/payments/inputs?year={year}", status_code=303)

@@ -1,0 +1,174 @@
+"""Payments inputs kept for a year (weighted lists, local contracts, national prevalence, indices): tried before they
+are kept, used by every payments page and by the commands from a database, audited; on SQLite and PostgreSQL."""
+
+import csv
+import io
+import re
+
+import polars as pl
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from primarycare.access.roles import User
+from primarycare.cli import app
+from primarycare.ingest.folder import read_folder
+from primarycare.payments.gather import database_inputs
+from primarycare.payments.national import Contract
+from primarycare.store import tables as t
+from primarycare.store.audit import verify
+from primarycare.store.engine import make_engine
+from primarycare.store.load import save_economy
+from primarycare.store.measures import gather
+from primarycare.store.payment_inputs import save_input, stored_inputs
+from primarycare.store.users import create_user, user_id
+from primarycare.web.app import create_app
+from primarycare.web.settings import Settings
+
+from .test_web import PASSWORD, sign_in
+
+QUARTERS = ("2023-04-01", "2023-07-01", "2023-10-01", "2024-01-01")
+RATE_2023 = 104.73  # £ per weighted patient, 2023/24 (payments/data)
+
+
+def weighted_lists(code: str, patients: int = 8000) -> bytes:
+    rows = "".join(f"{code},{quarter},{patients}\n" for quarter in QUARTERS)
+    return f"PRACTICE_CODE,QUARTER_START,WEIGHTED_PATIENTS\n{rows}".encode()
+
+
+@pytest.fixture
+def site(db_url, synth_icb):
+    engine = make_engine(db_url)
+    economy = read_folder(synth_icb)
+    save_economy(engine, economy)
+    for name, role in (("comm", "commissioner"), ("lead", "governance_lead")):
+        create_user(engine, name, PASSWORD, role)
+    create_user(engine, "prac", PASSWORD, "practice_user", economy.practices[0].code)
+    gms = [p.code for p in economy.practices if p.contract_type == "GMS"]
+    web = create_app(Settings(database_url=db_url, secret_key="s" * 48))
+    with TestClient(web, base_url="https://testserver") as client:
+        yield client, engine, db_url, gms
+
+
+def csrf(page) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def keep(client, kind: str, name: str, content: bytes):
+    token = csrf(client.get("/payments/inputs"))
+    files = {"file": (name, content, "text/csv")}
+    return client.post(
+        "/payments/inputs", data={"csrf_token": token, "kind": kind}, files=files, follow_redirects=False
+    )
+
+
+def global_sum(client, code: str) -> float:
+    lines = csv.DictReader(io.StringIO(client.get(f"/payments/practices/{code}.csv").text))
+    return sum(float(r["AMOUNT_GBP"]) for r in lines if r["COMPONENT"].startswith("GLOBAL_SUM"))
+
+
+def test_a_kept_weighted_list_is_used_by_every_payments_view_until_removed(site):
+    client, engine, _, gms = site
+    sign_in(client, "comm")
+    page = client.get("/payments/inputs")
+    assert page.status_code == 200 and "none: estimated from the registered lists" in page.text
+    estimated = global_sum(client, gms[0])
+    assert estimated != pytest.approx(8000 * RATE_2023, abs=1)
+    answer = keep(client, "weighted_lists", "statements.csv", weighted_lists(gms[0]))
+    assert answer.status_code == 303 and answer.headers["location"] == "/payments/inputs?year=2023-24"
+    page = client.get("/payments/inputs")
+    assert "statements.csv" in page.text and ">comm<" in page.text
+    assert global_sum(client, gms[0]) == pytest.approx(8000 * RATE_2023, abs=0.05)
+    notes = client.get("/payments").text
+    assert "weighted lists from the file kept for 2023-24: statements.csv (given by comm" in notes
+    compare = pl.read_csv(io.BytesIO(client.get("/payments/compare.csv").content))
+    assert compare.height == 40
+    with engine.connect() as conn:  # audited: who kept which file, by its digest
+        event = t.audit_event.c
+        who, outcome, subject, detail = conn.execute(
+            select(event.username, event.outcome, event.subject, event.detail).where(event.action == "payments.input")
+        ).one()
+    assert (who, outcome, subject) == ("comm", "written", "2023-24 weighted_lists")
+    assert stored_inputs(engine, "2023-24")[0].sha256 in detail and verify(engine).intact
+    token = csrf(client.get("/payments/inputs"))
+    removed = client.post("/payments/inputs/remove", data={"csrf_token": token, "kind": "weighted_lists"})
+    assert removed.status_code == 200 and "none: estimated from the registered lists" in removed.text
+    assert global_sum(client, gms[0]) == pytest.approx(estimated, abs=0.005)
+    assert stored_inputs(engine, "2023-24") == []
+    gone = client.post("/payments/inputs/remove", data={"csrf_token": token, "kind": "weighted_lists"})
+    assert gone.status_code == 404
+
+
+def test_a_file_that_does_not_fit_the_year_is_refused_with_its_problems_and_nothing_kept(site):
+    client, engine, _, gms = site
+    sign_in(client, "comm")
+    bad_quarter = weighted_lists(gms[0]).replace(b"2023-07-01", b"2023-05-01")
+    answer = keep(client, "weighted_lists", "weighted.csv", bad_quarter)
+    assert answer.status_code == 422 and "weighted.csv:3:2: QUARTER_START" in answer.text
+    contracts = f"PRACTICE_CODE,CONTRACT_TYPE,BASIS,VALUE_GBP,OOH_DEDUCTION_PCT\n{gms[0]},APMS,FIXED,1,\n".encode()
+    answer = keep(client, "local_contracts", "local.csv", contracts)  # the economy says the practice is GMS
+    assert answer.status_code == 422 and f"local.csv:2:2: {gms[0]} is GMS in the practice contracts" in answer.text
+    answer = keep(client, "national_prevalence", "national.csv", b"GROUP_CODE,PREVALENCE_PCT\nAF,205\n")
+    assert answer.status_code == 422 and "national.csv:2:2: PREVALENCE_PCT &#39;205&#39; is not a percentage" in (
+        answer.text
+    )
+    assert keep(client, "nonsense", "x.csv", b"A\n1\n").status_code == 422
+    assert stored_inputs(engine, "2023-24") == []
+    token = csrf(client.get("/payments/inputs"))
+    forged = client.post(
+        "/payments/inputs", data={"csrf_token": "forged", "kind": "indices"}, files={"file": ("a", b"")}
+    )
+    assert forged.status_code == 403 and token
+
+
+def test_governance_leads_see_the_inputs_commissioners_keep_them_and_practices_do_neither(site):
+    client, engine, _, gms = site
+    sign_in(client, "lead")
+    page = client.get("/payments/inputs")
+    assert page.status_code == 200 and 'data-testid="input-form"' not in page.text
+    assert keep(client, "weighted_lists", "w.csv", weighted_lists(gms[0])).status_code == 403
+    client.post("/logout", data={"csrf_token": csrf(page)})
+    sign_in(client, "prac")
+    assert client.get("/payments/inputs").status_code == 403
+    assert stored_inputs(engine, "2023-24") == []
+
+
+def test_the_commands_from_a_database_use_the_kept_inputs_unless_given_their_own(site, tmp_path):
+    _, engine, url, gms = site
+    comm = User(user_id(engine, "comm"), "comm", "commissioner")
+    save_input(engine, "2023-24", "weighted_lists", "kept.csv", weighted_lists(gms[0], 8000), comm)
+    out = tmp_path / "national.csv"
+    runner = CliRunner()
+    result = runner.invoke(app, ["payments", "national", "--db", url, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())  # the console wraps long lines
+    assert "using the practices' quarterly Carr-Hill weighted lists from the file kept for 2023-24: kept.csv" in said
+    lines = pl.read_csv(out).filter(pl.col("PRACTICE_CODE") == gms[0], pl.col("COMPONENT").str.starts_with("GLOBAL"))
+    assert lines["AMOUNT_GBP"].sum() == pytest.approx(8000 * RATE_2023, abs=0.05)
+    own = tmp_path / "own.csv"
+    own.write_bytes(weighted_lists(gms[0], 6000))
+    result = runner.invoke(app, ["payments", "national", "--db", url, "--out", str(out), "--weighted-lists", str(own)])
+    assert result.exit_code == 0 and "kept.csv" not in result.output
+    lines = pl.read_csv(out).filter(pl.col("PRACTICE_CODE") == gms[0], pl.col("COMPONENT").str.starts_with("GLOBAL"))
+    assert lines["AMOUNT_GBP"].sum() == pytest.approx(6000 * RATE_2023, abs=0.05)
+
+
+def test_the_payments_measures_use_the_kept_inputs(site):
+    _, engine, _, gms = site
+    comm = User(user_id(engine, "comm"), "comm", "commissioner")
+
+    def measured() -> float:
+        quantities = gather(engine).quantities
+        chosen = (pl.col("practice_code") == gms[0]) & (pl.col("quantity") == "payments_gbp")
+        return quantities.filter(chosen)["value"].item()
+
+    def computed() -> float:  # as the payments pages and the commands from the database work it out
+        inputs, _ = database_inputs(engine, "2023-24")
+        return Contract(inputs).lines().filter(pl.col("PRACTICE_CODE") == gms[0])["PENCE"].sum() / 100
+
+    estimated = measured()
+    assert estimated == pytest.approx(computed(), abs=0.005)
+    save_input(engine, "2023-24", "weighted_lists", "kept.csv", weighted_lists(gms[0], 8000), comm)
+    kept = measured()
+    assert kept == pytest.approx(computed(), abs=0.005) and kept != pytest.approx(estimated, abs=1)
