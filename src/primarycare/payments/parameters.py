@@ -67,10 +67,16 @@ def read_toml(name: str, override: Path | None = None) -> tuple[dict, str]:
     data = copy.deepcopy(_packaged(name))  # the merge below writes into it
     label = name
     if override is not None:
-        extra = _parse(Path(override).read_text(encoding="utf-8"), Path(override).name)
+        own = Path(override).name
+        try:
+            extra = _parse(Path(override).read_text(encoding="utf-8"), own)
+        except UnicodeDecodeError as exc:
+            raise PaymentsError(f"{own}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
         for key, value in extra.items():
+            _same_shape(data.get(key), value, f"{own}: {key}", name)
             if isinstance(value, dict) and isinstance(data.get(key), dict):
                 for inner, inner_value in value.items():
+                    _same_shape(data[key].get(inner), inner_value, f"{own}: {key}.{inner}", name)
                     if isinstance(inner_value, dict) and isinstance(data[key].get(inner), dict):
                         data[key][inner] = {**data[key][inner], **inner_value}
                     else:
@@ -79,6 +85,20 @@ def read_toml(name: str, override: Path | None = None) -> tuple[dict, str]:
                 data[key] = value
         label = f"{name} overridden by {Path(override).name}"
     return data, label
+
+
+def _same_shape(packaged, given, where: str, name: str) -> None:
+    """A user's value where the packaged file has a table or a list must be one too."""
+    for kind, what in ((dict, "a table"), (list, "a list")):
+        if isinstance(packaged, kind) and not isinstance(given, kind):
+            raise PaymentsError(f"{where}: must be {what}, as in {name}, not {given!r}")
+
+
+def table(value, where: str) -> dict:
+    """``value`` when it is a TOML table, else a PaymentsError naming where."""
+    if not isinstance(value, dict):
+        raise PaymentsError(f"{where}: must be a table, not {value!r}")
+    return value
 
 
 @cache
@@ -110,7 +130,7 @@ def national_parameters(year: str, override: Path | None = None) -> YearParamete
     if year not in years:
         known = ", ".join(sorted(years))
         raise PaymentsError(f"{label}: no national parameters for {year} (years with parameters: {known})")
-    values = years[year]
+    values = table(years[year], f"{label}: years.{year}")
     fields, dated = {}, {}
     for name in YEAR_FIELDS:
         if name not in values:
@@ -121,14 +141,17 @@ def national_parameters(year: str, override: Path | None = None) -> YearParamete
             fields[name] = dated[name][-1]
         else:
             fields[name] = parameter(values[name], sources, where)
-    workload = data["workload"]
+    workload = table(data.get("workload"), f"{label}: workload")
+    for key in ("bands", "male", "female", "source", "verified"):
+        if key not in workload:
+            raise PaymentsError(f"{label}: workload.{key} is missing")
     weights = {}
     for sex in ("male", "female"):
         if len(workload[sex]) != len(workload["bands"]):
             raise PaymentsError(f"{label}: workload.{sex} needs one weight per band")
         for band, weight in zip(workload["bands"], workload[sex], strict=True):
-            if weight < 0:
-                raise PaymentsError(f"{label}: workload.{sex} has a negative weight for {band}")
+            if not isinstance(weight, int | float) or isinstance(weight, bool) or weight < 0:
+                raise PaymentsError(f"{label}: workload.{sex} has {weight!r} for {band}, not a weight of zero or more")
             weights[(sex.upper(), band)] = float(weight)
     source = Parameter(1.0, sources.get(workload["source"], workload["source"]), bool(workload["verified"]))
     mean = values.get("england_mean_weight", workload.get("england_mean_weight"))

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from primarycare.payments.errors import PaymentsError
-from primarycare.payments.parameters import read_toml
+from primarycare.payments.parameters import read_toml, table
 
 PROTECTION_FILE = "qof_protection.toml"
 BASES = ("prior_year_points",)
@@ -33,6 +33,7 @@ def protection_for(year: str, override: Path | None = None) -> Protection | None
     if entry is None:
         return None
     where = f"{label}: years.{year}"
+    entry = table(entry, where)
     if entry.get("basis") not in BASES:
         raise PaymentsError(f"{where}.basis must be one of {', '.join(BASES)}")
     for key in ("indicators", "domains"):
