@@ -172,3 +172,19 @@ def test_the_payments_measures_use_the_kept_inputs(site):
     save_input(engine, "2023-24", "weighted_lists", "kept.csv", weighted_lists(gms[0], 8000), comm)
     kept = measured()
     assert kept == pytest.approx(computed(), abs=0.005) and kept != pytest.approx(estimated, abs=1)
+
+
+def test_a_commissioners_own_parameters_are_kept_and_used_and_a_bad_file_refused(site):
+    client, engine, _, gms = site
+    sign_in(client, "comm")
+    assert keep(client, "weighted_lists", "statements.csv", weighted_lists(gms[0])).status_code == 303
+    agreed = b'[years."2023-24"]\nglobal_sum_per_weighted_patient = { value = 200.0, source = "ours", verified = true }\n'
+    assert keep(client, "parameters", "agreed.toml", agreed).status_code == 303
+    assert global_sum(client, gms[0]) == pytest.approx(8000 * 200.0, abs=0.05)
+    assert "Your own national parameters over the packaged ones" in client.get("/payments/inputs").text
+    refused = keep(client, "parameters", "broken.toml", b"years = 5\n")
+    assert refused.status_code == 422 and "broken.toml: years: must be a table, as in national.toml" in refused.text
+    refused = keep(client, "rates", "rates.toml", b"[services]\nXX = 3\n")
+    assert refused.status_code == 422 and "services.XX: must be a table, not 3" in refused.text
+    assert [item.file_name for item in stored_inputs(engine, "2023-24")] == ["statements.csv", "agreed.toml"]
+    assert global_sum(client, gms[0]) == pytest.approx(8000 * 200.0, abs=0.05)

@@ -106,7 +106,12 @@ def warnings_for(inputs: PaymentInputs) -> list[str]:
     protection = inputs.protection
     if protection is not None:
         if not protection.indicators and not protection.domains:
-            notes.append(f"no list of income-protected QOF indicators is held for {protection.year}: give --protection")
+            notes.append(
+                notes.append(
+                    f"no list of income-protected QOF indicators is held for {protection.year}: give --protection, "
+                    "or keep a file on the payments inputs page"
+                )
+            )
         elif inputs.prior is None:
             notes.append(
                 f"QOF income protection in {protection.year} needs {previous_year(protection.year)}'s achievement: "

@@ -1,7 +1,8 @@
 """The payments inputs a commissioner gives for a year, kept as uploaded: England's national prevalence, the
-practices' quarterly weighted lists, local PMS/APMS contracts and per-practice indices (the files the payments
-commands take as options). One file of each kind a year; every calculation the web app makes for that year uses
-them. Each upload and removal is a link of the audit chain."""
+practices' quarterly weighted lists, local PMS/APMS contracts, per-practice indices, and their own parameters, rates
+and QOF income protection over the packaged ones (the files the payments commands take as options). One file of
+each kind a year; every calculation the web app makes for that year uses them. Each upload and removal is a link
+of the audit chain."""
 
 import hashlib
 import tempfile
@@ -25,6 +26,9 @@ KINDS = {
     "local_contracts": "PMS and APMS contract values: PRACTICE_CODE, CONTRACT_TYPE, BASIS, VALUE_GBP, "
     "OOH_DEDUCTION_PCT",
     "indices": "per-practice indices: PRACTICE_CODE and any of NEEDS, TURNOVER, CARE_HOMES, MARKET_FORCES, RURALITY",
+    "parameters": "your own national parameters over the packaged ones: TOML, as payments/data/national.toml",
+    "rates": "your own enhanced service rates: TOML, as payments/data/enhanced_services.toml",
+    "protection": "QOF income protection: TOML, as payments/data/qof_protection.toml",
 }
 
 

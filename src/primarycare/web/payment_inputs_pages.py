@@ -1,5 +1,6 @@
 """The payments inputs page: the files a commissioner keeps for a year (England's national prevalence, the
-practices' weighted lists, local PMS/APMS contracts, per-practice indices), which every payments page then uses.
+practices' weighted lists, local PMS/APMS contracts, per-practice indices, their own parameters, rates and income
+protection), which every payments page then uses.
 A file is tried in a calculation before it is kept: one that does not read, or does not fit the year's economy, is
 refused with its problems and nothing is kept."""
 
@@ -26,6 +27,9 @@ ABSENT = {  # what the calculation does without the kind's file
     "weighted_lists": "estimated from the registered lists",
     "local_contracts": "PMS and APMS practices paid as GMS-equivalent",
     "indices": "every index 1.0",
+    "parameters": "the packaged values (national.toml)",
+    "rates": "the packaged rates (enhanced_services.toml)",
+    "protection": "the packaged list (qof_protection.toml)",
 }
 LARGEST = 50 * 1024 * 1024  # bytes: England's weighted lists for a year are about 0.3 MB
 
