@@ -178,7 +178,8 @@ def test_a_commissioners_own_parameters_are_kept_and_used_and_a_bad_file_refused
     client, engine, _, gms = site
     sign_in(client, "comm")
     assert keep(client, "weighted_lists", "statements.csv", weighted_lists(gms[0])).status_code == 303
-    agreed = b'[years."2023-24"]\nglobal_sum_per_weighted_patient = { value = 200.0, source = "ours", verified = true }\n'
+    rate = '{ value = 200.0, source = "ours", verified = true }'
+    agreed = f'[years."2023-24"]\nglobal_sum_per_weighted_patient = {rate}\n'.encode()
     assert keep(client, "parameters", "agreed.toml", agreed).status_code == 303
     assert global_sum(client, gms[0]) == pytest.approx(8000 * 200.0, abs=0.05)
     assert "Your own national parameters over the packaged ones" in client.get("/payments/inputs").text
