@@ -4,9 +4,12 @@ naming the file and the place, never a crash."""
 import pytest
 
 from primarycare.payments.errors import PaymentsError
+from primarycare.payments.gather import Overrides, inputs_for, warnings_for
 from primarycare.payments.parameters import national_parameters
 from primarycare.payments.protection import protection_for
 from primarycare.payments.rates import service_rates
+
+from .payment_economy import one_practice
 
 READERS = {"parameters": national_parameters, "rates": service_rates, "protection": protection_for}
 SERVICE = '[services.XX]\nbasis = "per_patient"\n'
@@ -42,3 +45,13 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path):
     for read in READERS.values():
         with pytest.raises(PaymentsError, match="own.toml: not UTF-8 text"):
             read("2023-24", own)
+
+
+def test_a_year_with_no_protected_indicators_says_where_to_give_them(tmp_path):
+    own = tmp_path / "protection.toml"
+    own.write_text('[years."2023-24"]\nbasis = "prior_year_points"\nindicators = []\nsource = "ours"\n')
+    inputs = inputs_for(one_practice(year="2023-24", patients=1000), Overrides(protection=own))
+    assert warnings_for(inputs)[-1] == (
+        "no list of income-protected QOF indicators is held for 2023-24: give --protection, "
+        "or keep a file on the payments inputs page"
+    )

@@ -107,10 +107,8 @@ def warnings_for(inputs: PaymentInputs) -> list[str]:
     if protection is not None:
         if not protection.indicators and not protection.domains:
             notes.append(
-                notes.append(
-                    f"no list of income-protected QOF indicators is held for {protection.year}: give --protection, "
-                    "or keep a file on the payments inputs page"
-                )
+                f"no list of income-protected QOF indicators is held for {protection.year}: give --protection, "
+                "or keep a file on the payments inputs page"
             )
         elif inputs.prior is None:
             notes.append(
