@@ -21,7 +21,7 @@ from primarycare.store.audit import verify
 from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
 from primarycare.store.measures import gather
-from primarycare.store.payment_inputs import save_input, stored_inputs
+from primarycare.store.payment_inputs import file_name, save_input, stored_inputs
 from primarycare.store.users import create_user, user_id
 from primarycare.web.app import create_app
 from primarycare.web.settings import Settings
@@ -189,3 +189,27 @@ def test_a_commissioners_own_parameters_are_kept_and_used_and_a_bad_file_refused
     assert refused.status_code == 422 and "services.XX: must be a table, not 3" in refused.text
     assert [item.file_name for item in stored_inputs(engine, "2023-24")] == ["statements.csv", "agreed.toml"]
     assert global_sum(client, gms[0]) == pytest.approx(8000 * 200.0, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("../../etc/statements.csv", "statements.csv"),
+        ("C:\\Users\\finance\\statements.csv", "statements.csv"),
+        ("..", "weighted_lists.csv"),
+        ("x" * 300 + ".csv", "x" * 196 + ".csv"),
+    ],
+)
+def test_a_file_is_kept_under_the_last_part_of_its_name(site, given, kept):
+    client, engine, _, gms = site
+    sign_in(client, "comm")
+    assert keep(client, "weighted_lists", given, weighted_lists(gms[0])).status_code == 303
+    assert [item.file_name for item in stored_inputs(engine, "2023-24")] == [kept]
+    assert global_sum(client, gms[0]) == pytest.approx(8000 * RATE_2023, abs=0.05)
+
+
+def test_a_name_that_is_no_file_name_is_replaced_by_the_kinds_own():
+    assert file_name("weighted_lists", "") == "weighted_lists.csv"
+    assert file_name("parameters", None) == "parameters.toml"
+    assert file_name("indices", "state\x00ments\n.csv") == "state_ments_.csv"
+    assert file_name("rates", " . ") == "rates.toml"

@@ -43,19 +43,28 @@ class StoredInput:
     size: int
 
 
-def save_input(engine: Engine, year: str, kind: str, file_name: str, content: bytes, user: User) -> StoredInput:
+def file_name(kind: str, given: str | None) -> str:
+    """The name a file is kept under: the last part of the name it was given (at most 200 characters), or the
+    kind's own name when that is empty or not a file's name."""
+    base = Path((given or "").replace("\\", "/")).name
+    base = "".join(ch if ch.isprintable() else "_" for ch in base)[-200:]
+    return base if base.strip(". ") else f"{kind}.{'toml' if kind in ('parameters', 'rates', 'protection') else 'csv'}"
+
+
+def save_input(engine: Engine, year: str, kind: str, given_name: str, content: bytes, user: User) -> StoredInput:
     """Keep ``content`` as the year's file of this kind (replacing any before it), audited, in one transaction."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind of payments input {kind!r}; kinds: {', '.join(KINDS)}")
+    name = file_name(kind, given_name)
     digest = hashlib.sha256(content).hexdigest()
     now = datetime.now(UTC).replace(tzinfo=None)
     with engine.begin() as conn:
-        detail = {"file": file_name, "sha256": digest, "bytes": len(content)}
+        detail = {"file": name, "sha256": digest, "bytes": len(content)}
         append(conn, _record(user, "payments.input", "written", year, kind, detail))
         conn.execute(delete(payment_input).where(payment_input.c.year == year, payment_input.c.kind == kind))
-        values = {"year": year, "kind": kind, "file_name": file_name, "content": content, "sha256": digest}
+        values = {"year": year, "kind": kind, "file_name": name, "content": content, "sha256": digest}
         conn.execute(insert(payment_input).values(**values, uploaded_by=user.username, uploaded_at=now))
-    return StoredInput(year, kind, file_name, digest, user.username, now, len(content))
+    return StoredInput(year, kind, name, digest, user.username, now, len(content))
 
 
 def remove_input(engine: Engine, year: str, kind: str, user: User) -> bool:
@@ -95,7 +104,7 @@ def input_files(engine: Engine, year: str, replacing: dict[str, tuple[str, bytes
     with tempfile.TemporaryDirectory(prefix="payment-inputs-") as folder:
         paths = {}
         for kind, (name, content) in files.items():
-            path = Path(folder) / kind / Path(name).name  # one folder per kind: two files may share a name
+            path = Path(folder) / kind / file_name(kind, name)  # one folder per kind: two files may share a name
             path.parent.mkdir()
             path.write_bytes(content)
             paths[kind] = path

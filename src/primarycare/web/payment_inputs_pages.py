@@ -4,7 +4,6 @@ protection), which every payments page then uses.
 A file is tried in a calculation before it is kept: one that does not read, or does not fit the year's economy, is
 refused with its problems and nothing is kept."""
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
@@ -15,7 +14,7 @@ from primarycare.payments.errors import PaymentsError
 from primarycare.payments.gather import database_inputs
 from primarycare.payments.national import Contract
 from primarycare.store.economy import loaded_years
-from primarycare.store.payment_inputs import KINDS, remove_input, save_input, stored_inputs
+from primarycare.store.payment_inputs import KINDS, file_name, remove_input, save_input, stored_inputs
 from primarycare.web import payments_views as pv
 from primarycare.web.deps import CsrfChecked, PageUser
 from primarycare.web.pages import render
@@ -71,7 +70,7 @@ async def keep_input(
         raise HTTPException(403, "payments inputs are kept by commissioners and admins")
     if kind not in KINDS:
         raise HTTPException(422, f"unknown kind of payments input {kind!r}; kinds: {', '.join(KINDS)}")
-    name = Path(file.filename or f"{kind}.csv").name
+    name = file_name(kind, file.filename)
     content = await file.read(LARGEST + 1)
     if len(content) > LARGEST:
         return _page(request, user, year, 413, [f"{name}: larger than {LARGEST // 1024 // 1024} MB"], kind)
