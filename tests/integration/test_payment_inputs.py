@@ -22,6 +22,7 @@ from primarycare.store.engine import make_engine
 from primarycare.store.load import save_economy
 from primarycare.store.measures import gather
 from primarycare.store.payment_inputs import file_name, save_input, stored_inputs
+from primarycare.store.tokens import issue_token
 from primarycare.store.users import create_user, user_id
 from primarycare.web.app import create_app
 from primarycare.web.settings import Settings
@@ -84,6 +85,10 @@ def test_a_kept_weighted_list_is_used_by_every_payments_view_until_removed(site)
     assert "weighted lists from the file kept for 2023-24: statements.csv (given by comm" in notes
     compare = pl.read_csv(io.BytesIO(client.get("/payments/compare.csv").content))
     assert compare.height == 40
+    api = client.get("/api/payments/compare", headers={"Authorization": f"Bearer {issue_token(engine, 'comm')}"})
+    assert any(
+        note.startswith("the practices' quarterly Carr-Hill weighted lists from") for note in api.json()["warnings"]
+    )
     with engine.connect() as conn:  # audited: who kept which file, by its digest
         event = t.audit_event.c
         who, outcome, subject, detail = conn.execute(

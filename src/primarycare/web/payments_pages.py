@@ -139,6 +139,7 @@ def api_practice(request: Request, user: ApiUser, code: str, year: str | None = 
         "national": detail["national"].to_dicts(),
         "scheme_lines": detail["local"].to_dicts() if detail["local"] is not None else None,
         "schedule": detail["schedule"],
+        "warnings": list(payments.warnings),
     }
 
 
@@ -156,4 +157,5 @@ def api_compare(
         "scheme": payments.scheme.name if payments.scheme else None,
         "group": label,
         "practices": rows.to_dicts(),
+        "warnings": list(payments.warnings),  # what a reader of the figures must know, and the kept inputs used
     }
