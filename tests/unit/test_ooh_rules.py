@@ -45,6 +45,13 @@ def test_a_commissioner_overrides_targets_for_its_own_providers(tmp_path):
         ("[thresholds]\nassessment = 1.5\n", "thresholds.assessment: a share must be between 0 and 1"),
         ("[commissioners.C1.thresholds]\nnothing = 1\n", "commissioners.C1.thresholds.nothing: no such clock"),
         ("[targets\n", "targets.toml: not valid TOML"),
+        ("targets = 5\n", "targets.toml: targets: must be a table"),
+        ("thresholds = []\n", "targets.toml: thresholds: must be a table"),
+        ("commissioners = 3\n", "targets.toml: commissioners: must be a table"),
+        ("[commissioners.C1]\ntargets = 4\n", "targets.toml: commissioners.C1.targets: must be a table"),
+        ("[targets]\ncall_answered_seconds = { verified = true }\n", "call_answered_seconds: must be a number"),
+        ("[targets]\npost_event_message_hour = 30\n", "post_event_message_hour: must be a whole hour from 0 to 23"),
+        ("[targets]\npost_event_message_hour = 7.5\n", "post_event_message_hour: must be a whole hour from 0 to 23"),
     ],
 )
 def test_a_bad_targets_file_names_the_field(tmp_path, text, says):

@@ -75,9 +75,8 @@ def load_rules(targets_file: Path | None = None, dispositions_file: Path | None 
         name, own = _read(targets_file, "targets.toml")
         own_targets, own_shares = _section(name, own, "")
         targets, shares = {**targets, **own_targets}, {**shares, **own_shares}
-        for code, section in own.get("commissioners", {}).items():
-            if not isinstance(section, dict):
-                raise RulesError(f"{name}: commissioners.{code}: must be a table")
+        for code, section in _table(name, "commissioners", own.get("commissioners", {})).items():
+            _table(name, f"commissioners.{code}", section)
             extra_targets, extra_shares = _section(name, section, f"commissioners.{code}.")
             by_commissioner[code] = _build({**targets, **extra_targets}, {**shares, **extra_shares}, unverified)
     national = _build(targets, shares, unverified)
@@ -93,11 +92,14 @@ TARGET_KEYS = frozenset(
 def _section(name: str, data: dict, prefix: str) -> tuple[dict[str, float], dict[str, float]]:
     """The targets and thresholds of one table, checked: known keys, numbers of zero or more, shares up to 1."""
     targets, shares = {}, {}
-    for key, entry in data.get("targets", {}).items():
+    for key, entry in _table(name, f"{prefix}targets", data.get("targets", {})).items():
         if key not in TARGET_KEYS:
             raise RulesError(f"{name}: {prefix}targets.{key}: no such target")
         targets[key] = _number(name, f"{prefix}targets.{key}", entry)
-    for key, entry in data.get("thresholds", {}).items():
+    hour = targets.get("post_event_message_hour", 0)
+    if hour != int(hour) or hour > 23:
+        raise RulesError(f"{name}: {prefix}targets.post_event_message_hour: must be a whole hour from 0 to 23")
+    for key, entry in _table(name, f"{prefix}thresholds", data.get("thresholds", {})).items():
         if key not in (*CLOCKS, "post_event_message"):
             raise RulesError(f"{name}: {prefix}thresholds.{key}: no such clock")
         shares[key] = _number(name, f"{prefix}thresholds.{key}", entry)
@@ -106,8 +108,14 @@ def _section(name: str, data: dict, prefix: str) -> tuple[dict[str, float], dict
     return targets, shares
 
 
+def _table(name: str, where: str, value) -> dict:
+    if not isinstance(value, dict):
+        raise RulesError(f"{name}: {where}: must be a table")
+    return value
+
+
 def _number(name: str, where: str, entry) -> float:
-    value = entry["value"] if isinstance(entry, dict) else entry
+    value = entry.get("value") if isinstance(entry, dict) else entry
     if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
         raise RulesError(f"{name}: {where}: must be a number of zero or more")
     return value
