@@ -25,21 +25,35 @@ class ChangeRule:
 
 
 def load_rule(path: Path | None = None) -> ChangeRule:
-    text = (
-        Path(path).read_text(encoding="utf-8")
-        if path
-        else resources.files("primarycare.measures").joinpath("data", "change.toml").read_text(encoding="utf-8")
-    )
-    raw = tomllib.loads(text)
+    """The CUSUM's parameters: the packaged data/change.toml, or the user's own file of the same layout."""
+    name = Path(path).name if path else "change.toml"
     try:
-        return ChangeRule(
-            int(raw["reference_periods"]), float(raw["k"]), float(raw["h"]), float(raw["minimum_sigma"]),
-            str(raw.get("source", "")), bool(raw.get("verified", False)),
-        )  # fmt: skip
-    except (KeyError, ValueError) as error:
-        raise MeasureError(
-            f"{path or 'change.toml'}: field {error}: needs reference_periods, k, h, minimum_sigma"
-        ) from None
+        text = (
+            Path(path).read_text(encoding="utf-8")
+            if path
+            else resources.files("primarycare.measures").joinpath("data", "change.toml").read_text(encoding="utf-8")
+        )
+        raw = tomllib.loads(text)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise MeasureError(f"{name}: not valid TOML: {error}") from None
+    missing = [key for key in ("reference_periods", "k", "h", "minimum_sigma") if key not in raw]
+    if missing:
+        raise MeasureError(f"{name}: field {missing[0]!r}: needs reference_periods, k, h, minimum_sigma")
+    for key, least, what in (
+        ("reference_periods", 1, "a whole number of periods, 1 or more"),
+        ("k", 0, "a number of zero or more"),
+        ("h", 0, "a number of more than zero"),
+        ("minimum_sigma", 0, "a number of more than zero"),
+    ):
+        value = raw[key]
+        number = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        whole = key != "reference_periods" or (number and value == int(value))
+        if not number or not whole or value < least or (key in ("h", "minimum_sigma") and value <= 0):
+            raise MeasureError(f"{name}: {key}: must be {what}, not {value!r}")
+    return ChangeRule(
+        int(raw["reference_periods"]), float(raw["k"]), float(raw["h"]), float(raw["minimum_sigma"]),
+        str(raw.get("source", "")), bool(raw.get("verified", False)),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
