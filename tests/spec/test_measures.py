@@ -187,3 +187,15 @@ def test_measure_files_are_checked_naming_file_and_field(tmp_path: Path):
     with pytest.raises(MeasureError, match="bad.toml: not valid TOML"):
         (tmp_path / "bad.toml").write_text("name = ")
         load_measure(tmp_path / "bad.toml")
+
+
+def test_measure_files_of_another_shape_or_encoding_are_refused(tmp_path: Path):
+    good = (Path(__file__).parents[2] / "src/primarycare/measures/data/measures/qof_overall.toml").read_text()
+    listed = tmp_path / "listed.toml"
+    listed.write_text("\n".join("numerator = ['a']" if x.startswith("numerator") else x for x in good.splitlines()))
+    with pytest.raises(MeasureError, match="listed.toml: field 'numerator': unknown quantity \\['a'\\]"):
+        load_measure(listed)
+    for name in ("latin.toml", "latin.yaml"):
+        (tmp_path / name).write_bytes(b"\xff\xfe" + good.encode())
+        with pytest.raises(MeasureError, match=f"{name}: not"):
+            load_measure(tmp_path / name)

@@ -53,3 +53,10 @@ def test_bad_scenarios_name_file_and_field(tmp_path, what, text, words):
 def test_example_scenarios_load(name):
     scenario = load_scenario(SCENARIOS / f"{name}.yaml")
     assert scenario.name == name and scenario.description
+
+
+def test_a_scenario_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(ScenarioError, match="latin.yaml: not UTF-8 text"):
+        load_scenario(path)

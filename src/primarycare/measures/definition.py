@@ -65,7 +65,7 @@ def load_measure(path: Path) -> Measure:
         raise bad("filter", 'must be a table such as { domain = "CL" }')
     for name in ("numerator", "denominator"):
         quantity = raw[name]
-        if quantity not in QUANTITIES:
+        if not isinstance(quantity, str) or quantity not in QUANTITIES:
             raise bad(name, f"unknown quantity {quantity!r}; quantities: {', '.join(QUANTITIES)}")
         extra = set(filters) - QUANTITIES[quantity].filters
         if extra and name == "numerator":
@@ -117,7 +117,7 @@ def _read(path: Path):
     if path.suffix == ".toml":
         try:
             return tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as error:
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise MeasureError(f"{path.name}: not valid TOML: {error}") from None
     return read_yaml(path, MeasureError, "measure")
 
