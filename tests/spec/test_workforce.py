@@ -39,3 +39,10 @@ def test_bad_files_are_refused_naming_file_line_and_column(tmp_path, what, rows,
     with pytest.raises(WorkforceError) as refused:
         read_workforce(path)
     assert str(refused.value).startswith("workforce.csv: ") and message in str(refused.value)
+
+
+def test_a_file_that_is_not_utf8_is_refused_naming_it(tmp_path):
+    path = write(tmp_path / "workforce.csv", GOOD[:3])
+    path.write_bytes(path.read_bytes().replace(b"00A", b"\xff0A", 1))
+    with pytest.raises(WorkforceError, match="workforce.csv: not UTF-8 text"):
+        read_workforce(path)

@@ -62,6 +62,13 @@ def planned(arrivals: np.ndarray, mean_service_hours: float, ratio: float, weeks
 def read_workforce(path: Path) -> dict[str, dict[str, np.ndarray]]:
     """commissioner -> station -> 168 servers. Every station a commissioner names needs all 168 hours."""
     path = Path(path)
+    try:
+        return _read_workforce(path)
+    except UnicodeDecodeError as error:
+        raise WorkforceError(f"{path.name}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+
+
+def _read_workforce(path: Path) -> dict[str, dict[str, np.ndarray]]:
     found: dict[str, dict[str, np.ndarray]] = {}
     seen: dict[tuple[str, str], set[int]] = {}
     with path.open(newline="", encoding="utf-8-sig") as handle:
