@@ -138,3 +138,12 @@ def test_header_problems(tmp_path):
         read(tmp_path / "empty.csv")
     with pytest.raises(IngestError, match="cases.csv:2:1: the file has a header but no rows"):
         read(write(tmp_path))
+
+
+def test_a_file_that_is_not_text_is_refused_naming_the_line_and_field(tmp_path):
+    path = write(tmp_path, GOOD, {**GOOD, "CASE_REF": "A2"})
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b"A2,", b"A\x812,")  # no character in UTF-8 or Windows-1252
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(IngestError, match="cases.csv:3:1: not UTF-8 text"):
+        read(path)

@@ -294,3 +294,22 @@ def test_a_ccg_era_folder_names_ccgs_as_commissioners(tmp_path):
     assert economy.era == "ccg"
     assert [c.code for c in economy.commissioners] == ["00K", "16C"]
     assert economy.indicators["group_code"].to_list() == ["AF", "AF"]
+
+
+def test_a_file_saved_as_windows_1252_loads_with_nothing_lost(tmp_path):
+    folder = write(tmp_path)
+    path = folder / "gp-reg-pat-prac-map.csv"
+    path.write_bytes(path.read_text().replace("DENSHAM SURGERY", "DENSHAM SURGERY – CAFÉ").encode("cp1252"))
+    economy = read_folder(folder)
+    assert economy.practices[0].name == "DENSHAM SURGERY – CAFÉ"
+
+
+def test_a_file_that_is_not_text_is_refused_naming_the_line_and_field(tmp_path):
+    folder = write(tmp_path)
+    path = folder / "gp-reg-pat-prac-map.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b"QUEENS PARK", b"QUEENS \x81PARK")  # no character in UTF-8 or Windows-1252
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(IngestError) as raised:
+        read_folder(folder)
+    assert str(raised.value.problems[0]).startswith("gp-reg-pat-prac-map.csv:3:4: not UTF-8 text")

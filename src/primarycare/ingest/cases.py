@@ -2,12 +2,14 @@
 Any bad row names file, line and column, and nothing is written."""
 
 import csv
+import io
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from primarycare.economy.calendar import from_uk_local
 from primarycare.ingest.errors import IngestError, Problem
+from primarycare.ingest.text import decode
 from primarycare.urgentcare.case import Case, EventRefused
 from primarycare.urgentcare.intake import new_case
 from primarycare.urgentcare.rules import Rules
@@ -58,10 +60,10 @@ def read_cases(
     path = Path(path)
     name = path.name
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise IngestError.at(name, 1, 1, "no such file") from None
-    with handle:
+    with io.StringIO(decode(name, data), newline="") as handle:
         rows = csv.reader(handle)
         header = [h.strip() for h in next(rows, [])]
         if not header or header == [""]:

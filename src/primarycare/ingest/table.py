@@ -4,6 +4,9 @@ Every check is vectorised; the first offending row of each check becomes a Probl
 """
 
 import csv
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import polars as pl
 
 from primarycare.ingest.errors import IngestError, Problem
 from primarycare.ingest.quick import PATTERNS, quick_read
+from primarycare.ingest.text import decode, is_utf8
 
 LINE = "_line"
 
@@ -57,6 +61,27 @@ def read_table(path: Path, spec: TableSpec, header: bool = True, check_key: bool
     quick = quick_read(path, columns, present, header, key)
     if quick is not None:
         return quick.select(pl.int_range(first_line, first_line + quick.height, dtype=pl.Int64).alias(LINE), pl.all())
+    with as_utf8(path) as text:
+        return _careful(text, spec, header, columns, present, first_line, key)
+
+
+@contextmanager
+def as_utf8(path: Path) -> Iterator[Path]:
+    """The file itself when it is UTF-8; else a UTF-8 copy of it under the same name (ingest/text.py)."""
+    data = path.read_bytes()
+    if is_utf8(data):
+        yield path
+        return
+    text = decode(path.name, data)
+    with tempfile.TemporaryDirectory(prefix="utf8-") as folder:
+        copy = Path(folder) / path.name
+        copy.write_bytes(text.encode("utf-8"))
+        yield copy
+
+
+def _careful(path: Path, spec, header, columns, present, first_line, key) -> pl.DataFrame:
+    """The careful pass: every row parsed as text, stripped, typed and flagged; each check's first failure named."""
+    name = path.name
     checks = [_check(column) for column in present]
     flags = [bad.alias(f"_bad_{i}") for i, (_, _, bad, _) in enumerate(checks)]
     if key:
