@@ -90,18 +90,23 @@ def test_achievement_reads_the_same_either_way(rows):
             ["10", "0", "3", "2.0", "-2", "1.5", "", " 4", "many"],
         ],
         weights=True,
-    )
+    ),
+    blanks=st.lists(st.integers(0, 26), max_size=3),
 )
-def test_a_list_file_reads_the_same_either_way(rows):
+def test_a_list_file_reads_the_same_either_way(rows, blanks):
     header = "PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,POSTCODE,SEX,AGE_GROUP_5,NUMBER_OF_PATIENTS"
-    _same_either_way(header, rows, LISTS)
+    _same_either_way(header, rows, LISTS, blanks)
 
 
-def _same_either_way(header: str, rows, spec) -> None:
-    """One file of ``rows`` under ``header``, read by the quick pass and by the careful one."""
+def _same_either_way(header: str, rows, spec, blanks=()) -> None:
+    """One file of ``rows`` under ``header`` (with blank lines before the rows at ``blanks``: an empty line, or
+    one of empty cells), read by the quick pass and by the careful one."""
+    lines = [",".join(row) for row in rows]
+    for position in sorted(blanks, reverse=True):
+        lines.insert(min(position, len(lines)), "" if position % 2 else "," * (len(rows[0]) - 1))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "file.csv"
-        path.write_text(header + "\n" + "".join(",".join(row) + "\n" for row in rows))
+        path.write_text(header + "\n" + "".join(line + "\n" for line in lines))
         quick, careful = _both(lambda: read_table(path, spec))
     _same(quick, careful)
 

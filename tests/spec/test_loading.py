@@ -313,3 +313,16 @@ def test_a_file_that_is_not_text_is_refused_naming_the_line_and_field(tmp_path):
     with pytest.raises(IngestError) as raised:
         read_folder(folder)
     assert str(raised.value.problems[0]).startswith("gp-reg-pat-prac-map.csv:3:4: not UTF-8 text")
+
+
+def test_blank_lines_carry_nothing_and_lines_keep_their_numbers(tmp_path):
+    files = copy.deepcopy(FILES)
+    lists = files["gp-reg-pat-prac-quin-age.csv"]
+    files["gp-reg-pat-prac-quin-age.csv"] = [lists[0], lists[1], "", ",,,,,,,,", *lists[2:], "", ""]
+    files["gp-reg-pat-prac-map.csv"] = [*files["gp-reg-pat-prac-map.csv"], "\r"]
+    assert summarise(read_folder(write(tmp_path / "blank", files))) == summarise(read_folder(write(tmp_path / "as")))
+    bad = files["gp-reg-pat-prac-quin-age.csv"][4].rsplit(",", 1)[0] + ",many"  # the file's line 5, after two blanks
+    files["gp-reg-pat-prac-quin-age.csv"][4] = bad
+    with pytest.raises(IngestError) as raised:
+        read_folder(write(tmp_path / "bad", files))
+    assert str(raised.value.problems[0]).startswith("gp-reg-pat-prac-quin-age.csv:5:9: NUMBER_OF_PATIENTS 'many'")

@@ -12,6 +12,7 @@ PATTERNS = {
     "date": r"^[0-9]{2}(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[0-9]{4}$",
     "quarter": r"^[0-9]{4}-(01|04|07|10)-01$",
 }
+LINE = "_line"  # each row's line in its file
 _TYPES = {"count": pl.Int64, "number": pl.Float64, "percent": pl.Float64}
 
 
@@ -25,6 +26,11 @@ def quick_read(path: Path, names: list[str], columns: list, header: bool, key: t
         frame = pl.read_csv(path, has_header=header, schema=schema, encoding="utf8")
     except (pl.exceptions.PolarsError, UnicodeDecodeError):
         return None
+    blank_lines = frame.width and min(frame.null_count().row(0)) > 0  # else no row is wholly blank (no data)
+    first = 2 if header else 1
+    frame = frame.with_columns(pl.int_range(first, first + frame.height, dtype=pl.Int64).alias(LINE))
+    if blank_lines:
+        frame = frame.filter(~pl.all_horizontal(pl.exclude(LINE).is_null()))
     if frame.height == 0:
         return None
     summary = [_summary(column).alias(f"_{i}") for i, column in enumerate(columns)]  # one select: side by side
@@ -35,7 +41,7 @@ def quick_read(path: Path, names: list[str], columns: list, header: bool, key: t
         return None
     if key and found["_key"].item() < frame.height:
         return None  # a repeated key (or, once in billions, two keys of one hash): the careful pass decides
-    return frame.select(column.name for column in columns)
+    return frame.select(LINE, *(column.name for column in columns))
 
 
 def _type(column) -> pl.DataType:

@@ -13,10 +13,8 @@ from pathlib import Path
 import polars as pl
 
 from primarycare.ingest.errors import IngestError, Problem
-from primarycare.ingest.quick import PATTERNS, quick_read
+from primarycare.ingest.quick import LINE, PATTERNS, quick_read
 from primarycare.ingest.text import decode, is_utf8
-
-LINE = "_line"
 
 
 @dataclass(frozen=True)
@@ -56,13 +54,12 @@ def read_table(path: Path, spec: TableSpec, header: bool = True, check_key: bool
     if header:
         _check_header(name, columns, spec)
     present = [*spec.columns, *(c for c in spec.optional if c.name in columns)]
-    first_line = 2 if header else 1
     key = spec.key if check_key else ()  # both passes leave repeats to the caller alike
     quick = quick_read(path, columns, present, header, key)
     if quick is not None:
-        return quick.select(pl.int_range(first_line, first_line + quick.height, dtype=pl.Int64).alias(LINE), pl.all())
+        return quick
     with as_utf8(path) as text:
-        return _careful(text, spec, header, columns, present, first_line, key)
+        return _careful(text, spec, header, columns, present, key)
 
 
 @contextmanager
@@ -79,7 +76,7 @@ def as_utf8(path: Path) -> Iterator[Path]:
         yield copy
 
 
-def _careful(path: Path, spec, header, columns, present, first_line, key) -> pl.DataFrame:
+def _careful(path: Path, spec, header, columns, present, key) -> pl.DataFrame:
     """The careful pass: every row parsed as text, stripped, typed and flagged; each check's first failure named."""
     name = path.name
     checks = [_check(column) for column in present]
@@ -87,16 +84,15 @@ def _careful(path: Path, spec, header, columns, present, first_line, key) -> pl.
     if key:
         flags.append(pl.struct(list(key)).is_duplicated().alias("_duplicate"))
     typed = [expression for _, expression, _, _ in checks]
-    frame = _collect(path, spec, header, _stripped(path, spec, header).select(*typed, *flags))
+    frame = _collect(path, spec, header, _stripped(path, spec, header).select(LINE, *typed, *flags))
     if frame.height == 0:
         raise IngestError.at(name, 2, 1, "the file has a header but no rows")
     flag_names = [f"_bad_{i}" for i in range(len(checks))] + (["_duplicate"] if key else [])
     flagged = frame.select(pl.col(flag).any() for flag in flag_names).row(0)
     if any(flagged):
         raw = _collect(path, spec, header, _stripped(path, spec, header))
-        raise IngestError(_problems(name, columns, spec, checks, raw, frame, flagged, first_line))
-    lines = pl.int_range(first_line, first_line + frame.height, dtype=pl.Int64).alias(LINE)
-    return frame.select(lines, *(c.name for c, _, _, _ in checks))
+        raise IngestError(_problems(name, columns, spec, checks, raw, frame, flagged))
+    return frame.select(LINE, *(c.name for c, _, _, _ in checks))
 
 
 def _blank(path: Path) -> bool:
@@ -109,11 +105,17 @@ def _blank(path: Path) -> bool:
 
 
 def _stripped(path: Path, spec: TableSpec, header: bool) -> pl.LazyFrame:
+    """Every cell as text, stripped (a blank one null), with its line number; wholly blank lines (no data) left out."""
     scan = pl.scan_csv(
         path, has_header=header, new_columns=None if header else spec.names, infer_schema=False, encoding="utf8-lossy"
     )
     stripped = pl.all().str.strip_chars()
-    return scan.with_columns(pl.when(stripped == "").then(None).otherwise(stripped).name.keep())
+    first = 2 if header else 1
+    return (
+        scan.with_columns(pl.when(stripped == "").then(None).otherwise(stripped).name.keep())
+        .with_columns(pl.int_range(first, first + pl.len(), dtype=pl.Int64).alias(LINE))
+        .filter(~pl.all_horizontal(pl.exclude(LINE).is_null()))
+    )
 
 
 def _collect(path: Path, spec: TableSpec, header: bool, lazy: pl.LazyFrame) -> pl.DataFrame:
@@ -123,7 +125,7 @@ def _collect(path: Path, spec: TableSpec, header: bool, lazy: pl.LazyFrame) -> p
         raise _locate_shape_error(path, spec, header, exc) from None
 
 
-def _problems(name, columns, spec, checks, raw, frame, flagged, first_line) -> list[Problem]:
+def _problems(name, columns, spec, checks, raw, frame, flagged) -> list[Problem]:
     problems: list[Problem] = []
     for index, raised in enumerate(flagged):
         if not raised:
@@ -138,7 +140,7 @@ def _problems(name, columns, spec, checks, raw, frame, flagged, first_line) -> l
             row_index = frame[f"_bad_{index}"].arg_true()[0]
             row = raw.row(row_index, named=True)
             message, column_name = template.format(value=row[column.name], column=column.name), column.name
-        problems.append(Problem(name, row_index + first_line, columns.index(column_name) + 1, message))
+        problems.append(Problem(name, row[LINE], columns.index(column_name) + 1, message))
     return sorted(problems, key=lambda p: (p.line, p.column))
 
 
