@@ -46,3 +46,10 @@ def test_a_file_that_is_not_utf8_is_refused_naming_it(tmp_path):
     path.write_bytes(path.read_bytes().replace(b"00A", b"\xff0A", 1))
     with pytest.raises(WorkforceError, match="workforce.csv: not UTF-8 text"):
         read_workforce(path)
+
+
+def test_blank_lines_carry_nothing(tmp_path):
+    path = write(tmp_path / "w.csv", GOOD)
+    lines = path.read_text().split("\n")
+    path.write_text("\n".join([*lines[:3], "", ",,,", *lines[3:], "", ""]))
+    assert np.array_equal(read_workforce(path)["00A"]["assessment"], [2] * 100 + [3] * 68)

@@ -77,6 +77,8 @@ def _read_workforce(path: Path) -> dict[str, dict[str, np.ndarray]]:
         if header is None or tuple(h.strip() for h in header) != HEADER:
             raise WorkforceError(f"{path.name}: line 1: the header must be {','.join(HEADER)}")
         for line, row in enumerate(rows, start=2):
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line carries nothing
             if len(row) != len(HEADER):
                 raise WorkforceError(f"{path.name}: line {line}: {len(HEADER)} columns expected, found {len(row)}")
             commissioner, station, hour, servers = (cell.strip() for cell in row)
