@@ -152,3 +152,20 @@ def test_in_the_demo_the_reconcile_page_compares_qof_as_cash_with_the_years_befo
     with TestClient(outside, base_url="https://testserver") as client:
         sign_in(client, "comm")
         assert client.get("/payments/reconcile/demo-paid.csv").status_code == 404  # demo mode only
+
+
+def test_a_paid_file_is_read_under_its_own_name_only_and_a_huge_one_refused(site, monkeypatch):
+    client, *_ = site
+    sign_in(client, "comm")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/payments/reconcile").text).group(1)
+    body = b"Practice Code,Total NHS Payments to General Practice\nA81001,lots\n"
+
+    def upload(name: str):
+        return client.post("/payments/reconcile", data={"csrf_token": token}, files={"paid": (name, body)})
+
+    for name, shown in (("..", "paid.csv"), ("../../etc/paid.csv", "paid.csv"), ("C:\\data\\mine.csv", "mine.csv")):
+        answer = upload(name)
+        assert answer.status_code == 422 and f"{shown}:2:2" in answer.text, name
+    monkeypatch.setattr("primarycare.web.reconcile_pages.LARGEST", 32)
+    answer = upload("big.csv")
+    assert answer.status_code == 413 and "big.csv: larger than" in answer.text

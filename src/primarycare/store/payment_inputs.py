@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, func, insert, select
 
 from primarycare.access.roles import User
+from primarycare.filenames import kept_name
 from primarycare.store.audit import Record, append
 from primarycare.store.payments_tables import payment_input
 
@@ -44,11 +45,8 @@ class StoredInput:
 
 
 def file_name(kind: str, given: str | None) -> str:
-    """The name a file is kept under: the last part of the name it was given (at most 200 characters), or the
-    kind's own name when that is empty or not a file's name."""
-    base = Path((given or "").replace("\\", "/")).name
-    base = "".join(ch if ch.isprintable() else "_" for ch in base)[-200:]
-    return base if base.strip(". ") else f"{kind}.{'toml' if kind in ('parameters', 'rates', 'protection') else 'csv'}"
+    """The name a file is kept under (filenames.kept_name), the kind's own name when it has none."""
+    return kept_name(given, f"{kind}.{'toml' if kind in ('parameters', 'rates', 'protection') else 'csv'}")
 
 
 def save_input(engine: Engine, year: str, kind: str, given_name: str, content: bytes, user: User) -> StoredInput:

@@ -9,6 +9,7 @@ import polars as pl
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 
+from primarycare.filenames import kept_name
 from primarycare.ingest.errors import IngestError
 from primarycare.payments import synthetic_paid as synthetic
 from primarycare.payments.paid import read_paid
@@ -20,6 +21,7 @@ from primarycare.web.pages import render
 router = APIRouter(include_in_schema=False)
 SHOWN = 200  # flagged rows listed on the page; the CSV has them all
 RATES_SHOWN = 20  # practices whose global sum per weighted patient differs most
+LARGEST = 50 * 1024 * 1024  # bytes an uploaded paid file may hold
 
 
 def _payments(request: Request, user, year: str | None) -> pv.Payments:
@@ -59,10 +61,15 @@ async def reconcile_upload(
     download: Annotated[str, Form()] = "",
 ):
     payments = _payments(request, user, year)
-    name = Path(paid.filename or "paid.csv").name
+    name = kept_name(paid.filename, "paid.csv")
+    content = await paid.read(LARGEST + 1)
+    if len(content) > LARGEST:
+        errors = [f"{name}: larger than {LARGEST // 1024 // 1024} MB (England's file is about 10 MB)"]
+        context = {"payments": payments, "threshold": threshold, "result": None, "errors": errors}
+        return render(request, "reconcile.html", status=413, user=user, **context)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
-        path.write_bytes(await paid.read())
+        path.write_bytes(content)
         try:
             published = read_paid(path)
         except IngestError as error:
