@@ -4,6 +4,7 @@ are kept, used by every payments page and by the commands from a database, audit
 import csv
 import io
 import re
+import shutil
 
 import polars as pl
 import pytest
@@ -218,3 +219,25 @@ def test_a_name_that_is_no_file_name_is_replaced_by_the_kinds_own():
     assert file_name("parameters", None) == "parameters.toml"
     assert file_name("indices", "state\x00ments\n.csv") == "state_ments_.csv"
     assert file_name("rates", " . ") == "rates.toml"
+
+
+def test_a_kept_file_the_reloaded_year_no_longer_fits_is_named_with_where_to_mend_it(site, synth_icb, tmp_path):
+    client, engine, _, gms = site
+    sign_in(client, "comm")
+    contracts = pl.read_csv(synth_icb / "practice-contracts.csv")
+    code, kind = contracts.filter(pl.col("CONTRACT_TYPE") != "GMS").sort("PRACTICE_CODE").row(0)[:2]
+    local = f"PRACTICE_CODE,CONTRACT_TYPE,BASIS,VALUE_GBP,OOH_DEDUCTION_PCT\n{code},{kind},FIXED,500000,\n".encode()
+    assert keep(client, "local_contracts", "local.csv", local).status_code == 303
+    assert client.get("/payments").status_code == 200
+    folder = tmp_path / "reloaded"
+    shutil.copytree(synth_icb, folder)  # the year loaded again, the practice now on GMS
+    changed = contracts.with_columns(
+        pl.when(pl.col("PRACTICE_CODE") == code).then(pl.lit("GMS")).otherwise("CONTRACT_TYPE").alias("CONTRACT_TYPE")
+    )
+    changed.write_csv(folder / "practice-contracts.csv")
+    save_economy(engine, read_folder(folder))
+    answer = client.get("/payments")
+    assert answer.status_code == 422
+    assert f"local.csv:2:2: {code} is GMS in the practice contracts, not {kind}" in answer.text
+    assert "kept payments inputs, local.csv, are on /payments/inputs?year=2023-24" in answer.text
+    assert client.get("/payments/inputs").status_code == 200  # where it is mended

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 from fastapi import HTTPException, Request
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from primarycare.access.roles import User, can_see_practice
 from primarycare.ingest.errors import IngestError
@@ -63,10 +63,8 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
             scheme = load_scheme(path) if path else None
             local = scheme_lines(inputs, scheme, path.name, contract) if scheme else national
             notes += tuple(scheme_notes(scheme, economy)) if scheme else ()
-        except PaymentsError as error:
-            raise HTTPException(422, str(error)) from None
-        except IngestError as error:  # a kept file the year's economy no longer fits (see the inputs page)
-            raise HTTPException(422, f"a kept payments input: {error}") from None
+        except (PaymentsError, IngestError) as error:  # perhaps a kept file the year's economy no longer fits
+            raise HTTPException(422, f"{error}{_kept_hint(engine, year)}") from None
         inside = members(scheme, economy) if scheme else set()
         basis = contract_basis(inputs)
         comparison = compare_practices(economy, national, local, inside, basis)
@@ -74,6 +72,17 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
         cache.clear()  # one calculation at a time is plenty for a commissioner's session
         cache[key] = Payments(economy.year, scheme_key, scheme, national, local, comparison, notes, context, plan)
     return cache[key]
+
+
+def _kept_hint(engine, year: str | None) -> str:
+    """Where to look when the year's payments inputs may be what the calculation refused."""
+    inputs = t.payment_input.c
+    with engine.connect() as conn:
+        chosen = year or conn.execute(select(func.max(t.period.c.year))).scalar()
+        kept = conn.execute(select(inputs.file_name).where(inputs.year == chosen)).scalars().all()
+    if not kept:
+        return ""
+    return f" (the year's kept payments inputs, {', '.join(sorted(kept))}, are on /payments/inputs?year={chosen})"
 
 
 def _loads(engine) -> tuple:
