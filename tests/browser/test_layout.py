@@ -14,6 +14,7 @@ PAGES = {
         "/ooh/reports",
         "/simulation",
         "/payments/reconcile",
+        "/payments/inputs",
     ],
     "practice": ["/economy", "/payments", "/practice/notes"],
     "callhandler": ["/ooh"],
