@@ -15,8 +15,11 @@ from typer.testing import CliRunner
 from primarycare.access.roles import User
 from primarycare.cli import app
 from primarycare.ingest.folder import read_folder
-from primarycare.payments.gather import database_inputs
+from primarycare.ingest.synth.files import write_synthetic
+from primarycare.payments.gather import Overrides, database_inputs, inputs_for
+from primarycare.payments.money import share_of_expr
 from primarycare.payments.national import Contract
+from primarycare.payments.parameters import national_parameters
 from primarycare.store import tables as t
 from primarycare.store.audit import verify
 from primarycare.store.engine import make_engine
@@ -241,3 +244,33 @@ def test_a_kept_file_the_reloaded_year_no_longer_fits_is_named_with_where_to_men
     assert f"local.csv:2:2: {code} is GMS in the practice contracts, not {kind}" in answer.text
     assert "kept payments inputs, local.csv, are on /payments/inputs?year=2023-24" in answer.text
     assert client.get("/payments/inputs").status_code == 200  # where it is mended
+
+
+def test_last_years_kept_national_prevalence_sets_this_years_aspiration(db_url, synth_icb, tmp_path):
+    engine = make_engine(db_url)
+    before = tmp_path / "2022-23"
+    write_synthetic(before, practices=40, seed=7, year="2022-23", era="icb")
+    last_year = read_folder(before)
+    save_economy(engine, last_year)
+    save_economy(engine, read_folder(synth_icb))
+    create_user(engine, "comm", PASSWORD, "commissioner")
+    comm = User(user_id(engine, "comm"), "comm", "commissioner")
+
+    def aspiration() -> tuple[dict, list[str]]:
+        inputs, notes = database_inputs(engine, "2023-24")
+        lines = Contract(inputs).lines().filter(pl.col("COMPONENT") == "QOF_ASPIRATION")
+        return dict(lines.select("PRACTICE_CODE", "PENCE").iter_rows()), notes
+
+    estimated, _ = aspiration()
+    groups = sorted(set(last_year.prevalence["group_code"]))
+    england = tmp_path / "england-2022-23.csv"
+    england.write_text("GROUP_CODE,PREVALENCE_PCT\n" + "".join(f"{g},1.5\n" for g in groups))
+    save_input(engine, "2022-23", "national_prevalence", england.name, england.read_bytes(), comm)
+    kept, notes = aspiration()
+    assert kept != estimated
+    assert any(n.startswith("England's national prevalence by register from the file kept for 2022-23") for n in notes)
+    share = national_parameters("2023-24").qof_aspiration_share.value  # last year's value, as England's files give it
+    value = Contract(inputs_for(last_year, Overrides(national_prevalence=england))).qof
+    expected = value.group_by("practice_code").agg(pl.col("pence").sum().alias("prior"))
+    expected = expected.select("practice_code", share_of_expr(pl.col("prior"), share).alias("PENCE"))
+    assert kept == {code: pence for code, pence in expected.iter_rows() if code in kept}

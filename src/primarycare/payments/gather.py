@@ -35,15 +35,23 @@ class Overrides:
     protection: Path | None = None
 
 
-def inputs_for(economy: Economy, overrides: Overrides, prior: Economy | None = None) -> PaymentInputs:
+PRIOR_KINDS = ("parameters", "rates", "national_prevalence")  # what last year's QOF value (the aspiration) rests on
+
+
+def inputs_for(
+    economy: Economy, overrides: Overrides, prior: Economy | None = None, prior_overrides: Overrides | None = None
+) -> PaymentInputs:
+    """prior_overrides: the year before's own files (PRIOR_KINDS), each in place of ``overrides``' for that year."""
     if not economy.achievement.is_empty() and economy.indicators.is_empty():
         raise PaymentsError("QOF achievement is loaded without its indicator mapping")
     prior_inputs = None
     if prior is not None:
+        own = prior_overrides or Overrides()
         prior_inputs = PaymentInputs(
             prior,
-            national_parameters(prior.year, overrides.parameters),
-            service_rates(prior.year, overrides.rates),
+            national_parameters(prior.year, own.parameters or overrides.parameters),
+            service_rates(prior.year, own.rates or overrides.rates),
+            national_prevalence=read_national_prevalence(own.national_prevalence) if own.national_prevalence else None,
         )
     return PaymentInputs(
         economy,
@@ -183,20 +191,33 @@ def database_inputs(
     engine, year: str | None, overrides: Overrides | None = None, replacing: dict | None = None
 ) -> tuple[PaymentInputs, list[str]]:
     """From a database: the year's inputs (latest year by default), each file the user does not give taken from
-    the payments inputs kept for the year (store/payment_inputs.py), and a note naming each kept file used.
+    the payments inputs kept for the year (store/payment_inputs.py), the year before's own parameters, rates and
+    national prevalence for its QOF value (the aspiration), and a note naming each kept file used.
     replacing: kind -> (file name, content) in place of a kept file (to try a new one before keeping it)."""
+    economy, prior = stored_economies(engine, year)
+    return kept_inputs(engine, economy, prior, overrides, replacing)
+
+
+def kept_inputs(
+    engine, economy: Economy, prior: Economy | None, overrides: Overrides | None = None, replacing: dict | None = None
+) -> tuple[PaymentInputs, list[str]]:
+    """database_inputs for economies already read from the database."""
     from primarycare.store.payment_inputs import KINDS, input_files, stored_inputs
 
     overrides = overrides or Overrides()
-    economy, prior = stored_economies(engine, year)
-    with input_files(engine, economy.year, replacing) as files:
+    before = prior.year if prior is not None else None
+    with input_files(engine, economy.year, replacing) as files, input_files(engine, before) as last_years:
         kept = {kind: path for kind, path in files.items() if getattr(overrides, kind) is None}
-        inputs = inputs_for(economy, replace(overrides, **kept), prior)
+        last = {kind: path for kind, path in last_years.items() if kind in PRIOR_KINDS}  # for the aspiration
+        inputs = inputs_for(economy, replace(overrides, **kept), prior, Overrides(**last))
+    used = [item for item in stored_inputs(engine, economy.year) if item.kind in kept]
+    used += [item for item in stored_inputs(engine, before) if item.kind in last] if before else []
     notes = [
-        f"{KINDS[item.kind].split(':')[0]} from the file kept for {item.year}: {item.file_name} "
+        f"{KINDS[item.kind].split(':')[0]} from the file kept for {item.year}"
+        f"{'' if item.year == economy.year else ' (for its QOF value, the aspiration)'}: {item.file_name} "
         f"(given by {item.uploaded_by} on {item.uploaded_at:%d %b %Y})"
-        for item in stored_inputs(engine, economy.year)
-        if item.kind in kept and item.kind not in (replacing or {})
+        for item in used
+        if item.year != economy.year or item.kind not in (replacing or {})
     ]
     return inputs, notes
 

@@ -29,9 +29,8 @@ class Gathered:
 def gather(engine: Engine, message_hour: int = 8, step: Callable[[str], None] = lambda _: None) -> Gathered:
     """Every loaded year's quantities: lists, QOF, the national contract's payments, and out-of-hours cases."""
     from primarycare.ingest.errors import IngestError
-    from primarycare.payments.gather import Overrides, inputs_for
+    from primarycare.payments.gather import kept_inputs
     from primarycare.payments.national import Contract
-    from primarycare.store.payment_inputs import input_files
 
     with engine.connect() as conn:
         years = loaded_years(conn)
@@ -46,8 +45,7 @@ def gather(engine: Engine, message_hour: int = 8, step: Callable[[str], None] = 
         practices.append(_practices(economy, year))
         step(f"payments {year}")
         try:
-            with input_files(engine, year) as kept:  # the payments inputs kept for the year, as the pages use
-                contract = Contract(inputs_for(economy, Overrides(**kept), prior))
+            contract = Contract(kept_inputs(engine, economy, prior)[0])  # with the kept inputs, as the pages
             parts.append(q.payment_quantities(year, contract.lines(), contract.lists))
         except (PaymentsError, IngestError) as error:
             warnings.append(f"{year}: no payments measures ({error})")

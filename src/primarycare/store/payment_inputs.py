@@ -89,9 +89,12 @@ def stored_inputs(engine: Engine, year: str) -> list[StoredInput]:
 
 
 @contextmanager
-def input_files(engine: Engine, year: str, replacing: dict[str, tuple[str, bytes]] | None = None) -> Iterator[dict]:
+def input_files(
+    engine: Engine, year: str | None, replacing: dict[str, tuple[str, bytes]] | None = None
+) -> Iterator[dict]:
     """The year's files written to a folder under their own names (so a reader's error names the file): kind ->
-    path, for as long as the block runs. replacing: kind -> (file name, content) in place of the stored one."""
+    path, for as long as the block runs (no year: none). replacing: kind -> (file name, content) in place of the
+    stored one."""
     with engine.connect() as conn:
         rows = conn.execute(
             select(payment_input.c.kind, payment_input.c.file_name, payment_input.c.content).where(
