@@ -149,7 +149,7 @@ def fresh_action(url: str, practice_code: str) -> int:
 
 
 def fresh_input(url: str, practice_code: str) -> dict:
-    """Indices kept for the latest year: they may be removed. No path parameters."""
+    """Indices kept for the latest year: they may be read and removed. The kind is the path's."""
     from primarycare.store.economy import loaded_years
     from primarycare.store.payment_inputs import save_input
 
@@ -161,7 +161,7 @@ def fresh_input(url: str, practice_code: str) -> dict:
         save_input(
             engine, year, "indices", "indices.csv", f"PRACTICE_CODE,NEEDS\n{practice_code},1.02\n".encode(), admin
         )
-        return {}
+        return {"kind": "indices"}
     finally:
         engine.dispose()
 

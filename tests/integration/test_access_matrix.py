@@ -67,6 +67,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "GET /payments/inputs": COMMISSIONING,
     "POST /payments/inputs": CONTRACTING,
     "POST /payments/inputs/remove": CONTRACTING,
+    "GET /payments/inputs/{kind}": COMMISSIONING,
     "GET /simulation": COMMISSIONING,
     "POST /simulation": COMMISSIONING,
     "POST /simulation/sensitivity": COMMISSIONING,
@@ -160,6 +161,7 @@ FRESH = {
     },
     "GET /ooh/reports/{table}.csv": lambda w, p: {"table": "compliance"},
     "POST /payments/inputs/remove": lambda w, p: fresh_input(w.url, p["code"]),
+    "GET /payments/inputs/{kind}": lambda w, p: fresh_input(w.url, p["code"]),
     "POST /contracts/{code}/actions/{action_id}": lambda w, p: {"action_id": fresh_action(w.url, p["code"])},
     **{
         f"{method} {path}": lambda w, p: {"item_id": fresh_item(w.url, p["meeting_id"], p["code"])}

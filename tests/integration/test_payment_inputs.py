@@ -84,6 +84,9 @@ def test_a_kept_weighted_list_is_used_by_every_payments_view_until_removed(site)
     assert answer.status_code == 303 and answer.headers["location"] == "/payments/inputs?year=2023-24"
     page = client.get("/payments/inputs")
     assert "statements.csv" in page.text and ">comm<" in page.text
+    kept = client.get("/payments/inputs/weighted_lists?year=2023-24")  # exactly as kept
+    assert kept.content == weighted_lists(gms[0]) and 'filename="statements.csv"' in kept.headers["content-disposition"]
+    assert client.get("/payments/inputs/indices").status_code == 404
     assert global_sum(client, gms[0]) == pytest.approx(8000 * RATE_2023, abs=0.05)
     notes = client.get("/payments").text
     assert "weighted lists from the file kept for 2023-24: statements.csv (given by comm" in notes
@@ -215,6 +218,17 @@ def test_a_file_is_kept_under_the_last_part_of_its_name(site, given, kept):
     assert keep(client, "weighted_lists", given, weighted_lists(gms[0])).status_code == 303
     assert [item.file_name for item in stored_inputs(engine, "2023-24")] == [kept]
     assert global_sum(client, gms[0]) == pytest.approx(8000 * RATE_2023, abs=0.05)
+
+
+def test_a_kept_file_named_in_any_script_downloads_under_its_name(site):
+    client, _, _, gms = site
+    sign_in(client, "comm")
+    assert keep(client, "weighted_lists", "statements – CAFÉ.csv", weighted_lists(gms[0])).status_code == 303
+    kept = client.get("/payments/inputs/weighted_lists")
+    assert kept.status_code == 200 and kept.content == weighted_lists(gms[0])
+    disposition = kept.headers["content-disposition"]
+    assert 'filename="statements ? CAF?.csv"' in disposition
+    assert "filename*=UTF-8''statements%20%E2%80%93%20CAF%C3%89.csv" in disposition
 
 
 def test_a_name_that_is_no_file_name_is_replaced_by_the_kinds_own():

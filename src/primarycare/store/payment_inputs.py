@@ -88,6 +88,14 @@ def stored_inputs(engine: Engine, year: str) -> list[StoredInput]:
     return [found[kind] for kind in KINDS if kind in found]
 
 
+def input_content(engine: Engine, year: str, kind: str) -> tuple[str, bytes] | None:
+    """The year's file of this kind as kept: (file name, content), or None."""
+    c = payment_input.c
+    with engine.connect() as conn:
+        row = conn.execute(select(c.file_name, c.content).where(c.year == year, c.kind == kind)).first()
+    return None if row is None else (row.file_name, bytes(row.content))
+
+
 @contextmanager
 def input_files(
     engine: Engine, year: str | None, replacing: dict[str, tuple[str, bytes]] | None = None

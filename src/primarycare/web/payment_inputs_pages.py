@@ -5,16 +5,17 @@ A file is tried in a calculation before it is kept: one that does not read, or d
 refused with its problems and nothing is kept."""
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from primarycare.ingest.errors import IngestError
 from primarycare.payments.errors import PaymentsError
 from primarycare.payments.gather import database_inputs
 from primarycare.payments.national import Contract
 from primarycare.store.economy import loaded_years
-from primarycare.store.payment_inputs import KINDS, file_name, remove_input, save_input, stored_inputs
+from primarycare.store.payment_inputs import KINDS, file_name, input_content, remove_input, save_input, stored_inputs
 from primarycare.web import payments_views as pv
 from primarycare.web.deps import CsrfChecked, PageUser
 from primarycare.web.pages import render
@@ -55,6 +56,20 @@ def _page(request: Request, user, year: str, status: int = 200, errors=(), tried
 @router.get("/payments/inputs")
 def inputs_page(request: Request, user: PageUser, year: str | None = None):
     return _page(request, user, _year(request, user, year))
+
+
+@router.get("/payments/inputs/{kind}")
+def kept_file(request: Request, user: PageUser, kind: str, year: str | None = None):
+    """The year's file of this kind exactly as it was kept, to see what the figures rest on."""
+    year = _year(request, user, year)
+    kept = input_content(request.app.state.engine, year, kind)
+    if kept is None:
+        raise HTTPException(404, f"no {kind} file is kept for {year}")
+    name, content = kept
+    media = "application/toml" if name.endswith(".toml") else "text/csv"
+    plain = name.encode("ascii", "replace").decode().replace('"', "'")  # any name, in any header
+    disposition = f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"
+    return Response(content, media_type=media, headers={"Content-Disposition": disposition})
 
 
 @router.post("/payments/inputs", dependencies=[CsrfChecked])
