@@ -89,7 +89,9 @@ def test_a_kept_weighted_list_is_used_by_every_payments_view_until_removed(site)
     assert client.get("/payments/inputs/indices").status_code == 404
     assert global_sum(client, gms[0]) == pytest.approx(8000 * RATE_2023, abs=0.05)
     notes = client.get("/payments").text
-    assert "weighted lists from the file kept for 2023-24: statements.csv (given by comm" in notes
+    assert "weighted lists from the file kept for 2023-24: statements.csv (kept on " in notes
+    warnings = notes.split('data-testid="payment-warnings"')[1].split("</div>")[0]
+    assert "statements.csv" in warnings and "by comm" not in warnings  # who kept it: on the inputs page only
     compare = pl.read_csv(io.BytesIO(client.get("/payments/compare.csv").content))
     assert compare.height == 40
     api = client.get("/api/payments/compare", headers={"Authorization": f"Bearer {issue_token(engine, 'comm')}"})

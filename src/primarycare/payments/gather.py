@@ -215,7 +215,7 @@ def kept_inputs(
     notes = [
         f"{KINDS[item.kind].split(':')[0]} from the file kept for {item.year}"
         f"{'' if item.year == economy.year else ' (for its QOF value, the aspiration)'}: {item.file_name} "
-        f"(given by {item.uploaded_by} on {item.uploaded_at:%d %b %Y})"
+        f"(kept on {item.uploaded_at:%d %b %Y})"
         for item in used
         if item.year != economy.year or item.kind not in (replacing or {})
     ]
