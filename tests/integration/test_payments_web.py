@@ -166,6 +166,6 @@ def test_a_paid_file_is_read_under_its_own_name_only_and_a_huge_one_refused(site
     for name, shown in (("..", "paid.csv"), ("../../etc/paid.csv", "paid.csv"), ("C:\\data\\mine.csv", "mine.csv")):
         answer = upload(name)
         assert answer.status_code == 422 and f"{shown}:2:2" in answer.text, name
-    monkeypatch.setattr("primarycare.web.reconcile_pages.LARGEST", 32)
+    monkeypatch.setattr("primarycare.web.payments_views.UPLOAD_LIMIT", 32)
     answer = upload("big.csv")
     assert answer.status_code == 413 and "big.csv: larger than" in answer.text

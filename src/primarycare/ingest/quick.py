@@ -26,7 +26,7 @@ def quick_read(path: Path, names: list[str], columns: list, header: bool, key: t
         frame = pl.read_csv(path, has_header=header, schema=schema, encoding="utf8")
     except (pl.exceptions.PolarsError, UnicodeDecodeError):
         return None
-    blank_lines = frame.width and min(frame.null_count().row(0)) > 0  # else no row is wholly blank (no data)
+    blank_lines = min(frame.null_count().row(0)) > 0  # else no row is wholly blank (no data)
     first = 2 if header else 1
     frame = frame.with_columns(pl.int_range(first, first + frame.height, dtype=pl.Int64).alias(LINE))
     if blank_lines:

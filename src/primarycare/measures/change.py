@@ -24,6 +24,14 @@ class ChangeRule:
     verified: bool = False
 
 
+_FIELDS = (  # each field of the rule: what a value must be
+    ("reference_periods", lambda v: v >= 1 and v == int(v), "a whole number of periods, 1 or more"),
+    ("k", lambda v: v >= 0, "a number of zero or more"),
+    ("h", lambda v: v > 0, "a number of more than zero"),
+    ("minimum_sigma", lambda v: v > 0, "a number of more than zero"),
+)
+
+
 def load_rule(path: Path | None = None) -> ChangeRule:
     """The CUSUM's parameters: the packaged data/change.toml, or the user's own file of the same layout."""
     name = Path(path).name if path else "change.toml"
@@ -36,19 +44,13 @@ def load_rule(path: Path | None = None) -> ChangeRule:
         raw = tomllib.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise MeasureError(f"{name}: not valid TOML: {error}") from None
-    missing = [key for key in ("reference_periods", "k", "h", "minimum_sigma") if key not in raw]
+    missing = [key for key, _, _ in _FIELDS if key not in raw]
     if missing:
         raise MeasureError(f"{name}: field {missing[0]!r}: needs reference_periods, k, h, minimum_sigma")
-    for key, least, what in (
-        ("reference_periods", 1, "a whole number of periods, 1 or more"),
-        ("k", 0, "a number of zero or more"),
-        ("h", 0, "a number of more than zero"),
-        ("minimum_sigma", 0, "a number of more than zero"),
-    ):
+    for key, fits, what in _FIELDS:
         value = raw[key]
         number = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-        whole = key != "reference_periods" or (number and value == int(value))
-        if not number or not whole or value < least or (key in ("h", "minimum_sigma") and value <= 0):
+        if not (number and fits(value)):
             raise MeasureError(f"{name}: {key}: must be {what}, not {value!r}")
     return ChangeRule(
         int(raw["reference_periods"]), float(raw["k"]), float(raw["h"]), float(raw["minimum_sigma"]),

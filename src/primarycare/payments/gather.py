@@ -222,6 +222,15 @@ def kept_inputs(
     return inputs, notes
 
 
+def try_input(engine, year: str, kind: str, name: str, content: bytes) -> None:
+    """Work out the year's national contract with ``content`` as its kept file of this kind: raises IngestError or
+    PaymentsError, naming the file, when the file does not read or does not fit the year (so it is never kept)."""
+    from primarycare.payments.national import Contract
+
+    inputs, _ = database_inputs(engine, year, replacing={kind: (name, content)})
+    Contract(inputs).cash_plan()
+
+
 def prior_lines(engine, year: str) -> pl.DataFrame | None:
     """From a database: the year before ``year``'s national lines, worked out with its own year before when loaded
     (so that its QOF is split into aspiration and achievement); None when that year is not loaded."""

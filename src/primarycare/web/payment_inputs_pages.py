@@ -12,8 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from primarycare.ingest.errors import IngestError
 from primarycare.payments.errors import PaymentsError
-from primarycare.payments.gather import database_inputs
-from primarycare.payments.national import Contract
+from primarycare.payments.gather import try_input
 from primarycare.store.economy import loaded_years
 from primarycare.store.payment_inputs import KINDS, file_name, input_content, remove_input, save_input, stored_inputs
 from primarycare.web import payments_views as pv
@@ -31,7 +30,6 @@ ABSENT = {  # what the calculation does without the kind's file
     "rates": "the packaged rates (enhanced_services.toml)",
     "protection": "the packaged list (qof_protection.toml)",
 }
-LARGEST = 50 * 1024 * 1024  # bytes: England's weighted lists for a year are about 0.3 MB
 
 
 def _year(request: Request, user, year: str | None) -> str:
@@ -86,13 +84,12 @@ async def keep_input(
     if kind not in KINDS:
         raise HTTPException(422, f"unknown kind of payments input {kind!r}; kinds: {', '.join(KINDS)}")
     name = file_name(kind, file.filename)
-    content = await file.read(LARGEST + 1)
-    if len(content) > LARGEST:
-        return _page(request, user, year, 413, [f"{name}: larger than {LARGEST // 1024 // 1024} MB"], kind)
+    content = await pv.read_upload(file)
+    if content is None:
+        return _page(request, user, year, 413, [pv.too_large(name)], kind)
     engine = request.app.state.engine
     try:  # tried in the year's calculation first: what it refuses is never kept
-        inputs, _ = database_inputs(engine, year, replacing={kind: (name, content)})
-        Contract(inputs).cash_plan()
+        try_input(engine, year, kind, name, content)
     except IngestError as error:
         return _page(request, user, year, 422, [str(problem) for problem in error.problems], kind)
     except PaymentsError as error:

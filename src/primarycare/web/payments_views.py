@@ -5,8 +5,8 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
-from fastapi import HTTPException, Request
-from sqlalchemy import func, select
+from fastapi import HTTPException, Request, UploadFile
+from sqlalchemy import select
 
 from primarycare.access.roles import User, can_see_practice
 from primarycare.ingest.errors import IngestError
@@ -21,6 +21,8 @@ from primarycare.payments.reconcile import practice_context
 from primarycare.payments.schedule import cash_schedule
 from primarycare.payments.scheme import Scheme, load_scheme
 from primarycare.store import tables as t
+from primarycare.store.economy import loaded_years
+from primarycare.store.payment_inputs import stored_inputs
 
 PAYMENT_ROLES = ("commissioner", "governance_lead", "admin")
 FAR_FROM_NETWORK = 0.25  # a practice's national £ per head this far from its network's median needs a look
@@ -76,13 +78,25 @@ def calculate(request: Request, year: str | None, scheme_key: str | None) -> Pay
 
 def _kept_hint(engine, year: str | None) -> str:
     """Where to look when the year's payments inputs may be what the calculation refused."""
-    inputs = t.payment_input.c
     with engine.connect() as conn:
-        chosen = year or conn.execute(select(func.max(t.period.c.year))).scalar()
-        kept = conn.execute(select(inputs.file_name).where(inputs.year == chosen)).scalars().all()
+        chosen = year or next(iter(reversed(loaded_years(conn))), None)
+    kept = sorted(item.file_name for item in stored_inputs(engine, chosen)) if chosen else []
     if not kept:
         return ""
-    return f" (the year's kept payments inputs, {', '.join(sorted(kept))}, are on /payments/inputs?year={chosen})"
+    return f" (the year's kept payments inputs, {', '.join(kept)}, are on /payments/inputs?year={chosen})"
+
+
+UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes: England's published payments file is about 10 MB, its weighted lists 0.3 MB
+
+
+async def read_upload(file: UploadFile) -> bytes | None:
+    """An uploaded file's bytes, or None when it is over UPLOAD_LIMIT (never read whole into memory)."""
+    content = await file.read(UPLOAD_LIMIT + 1)
+    return None if len(content) > UPLOAD_LIMIT else content
+
+
+def too_large(name: str) -> str:
+    return f"{name}: larger than {UPLOAD_LIMIT // 1024 // 1024} MB"
 
 
 def _loads(engine) -> tuple:

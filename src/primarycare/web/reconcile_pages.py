@@ -21,7 +21,6 @@ from primarycare.web.pages import render
 router = APIRouter(include_in_schema=False)
 SHOWN = 200  # flagged rows listed on the page; the CSV has them all
 RATES_SHOWN = 20  # practices whose global sum per weighted patient differs most
-LARGEST = 50 * 1024 * 1024  # bytes an uploaded paid file may hold
 
 
 def _payments(request: Request, user, year: str | None) -> pv.Payments:
@@ -62,9 +61,9 @@ async def reconcile_upload(
 ):
     payments = _payments(request, user, year)
     name = kept_name(paid.filename, "paid.csv")
-    content = await paid.read(LARGEST + 1)
-    if len(content) > LARGEST:
-        errors = [f"{name}: larger than {LARGEST // 1024 // 1024} MB (England's file is about 10 MB)"]
+    content = await pv.read_upload(paid)
+    if content is None:
+        errors = [pv.too_large(name)]
         context = {"payments": payments, "threshold": threshold, "result": None, "errors": errors}
         return render(request, "reconcile.html", status=413, user=user, **context)
     with tempfile.TemporaryDirectory() as folder:
