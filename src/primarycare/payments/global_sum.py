@@ -91,10 +91,13 @@ def _span(first: pl.Expr, last: pl.Expr) -> pl.Expr:
     return key.replace_strict({a * 100 + b: text for (a, b), text in names.items()}, return_dtype=pl.String)
 
 
-def global_sum_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.DataFrame:
-    """GLOBAL_SUM per run of months at one rate and list, GLOBAL_SUM_ARREARS where an uplift was backdated."""
+def global_sum_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.LazyFrame:
+    """GLOBAL_SUM per run of months at one rate and list, GLOBAL_SUM_ARREARS where an uplift was backdated.
+
+    The runs are worked out here; the lines are lazy over them, so totals by practice never write the items and
+    formulas."""
     months = practice_months(inputs, lists)
-    paid = _runs(months, ["weighted", "source", "paid_rate"])
+    paid = _runs(months, ["weighted", "source", "paid_rate"]).lazy()
     whole_year = pl.col("n") == 12
     lines = paid.select(
         pl.col("practice_code").alias("PRACTICE_CODE"),
@@ -121,45 +124,49 @@ def global_sum_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.DataFrame
     )
     owed = months.filter(pl.col("final_rate") != pl.col("paid_rate"))
     if owed.height:
-        arrears = _runs(owed, ["weighted", "paid_rate", "final_rate", "arrears_month", "final_from"]).select(
-            pl.col("practice_code").alias("PRACTICE_CODE"),
-            pl.lit("GLOBAL_SUM_ARREARS").alias("COMPONENT"),
-            pl.concat_str(
-                [
-                    pl.lit("arrears "),
-                    _span(pl.col("first"), pl.col("last")),
-                    pl.lit(": £"),
-                    fixed_expr(pl.col("final_rate"), 2),
-                    pl.lit(" from "),
-                    pl.col("final_from").dt.strftime("%-d %B %Y"),
-                ]
-            ).alias("ITEM"),
-            pence_expr(pl.col("weighted") * (pl.col("final_rate") - pl.col("paid_rate")) * pl.col("n") / 12).alias(
-                "PENCE"
-            ),
-            pl.concat_str(
-                [
-                    fixed_expr(pl.col("weighted"), 1),
-                    pl.lit(" weighted × (£"),
-                    fixed_expr(pl.col("final_rate"), 2),
-                    pl.lit(" − £"),
-                    fixed_expr(pl.col("paid_rate"), 2),
-                    pl.lit(") × "),
-                    pl.col("n").cast(pl.String),
-                    pl.lit("/12"),
-                ]
-            ).alias("FORMULA"),
-            pl.col("arrears_month").alias("PAID_FROM"),
-            pl.lit(1, pl.Int64).alias("PAID_MONTHS"),
+        arrears = (
+            _runs(owed, ["weighted", "paid_rate", "final_rate", "arrears_month", "final_from"])
+            .lazy()
+            .select(
+                pl.col("practice_code").alias("PRACTICE_CODE"),
+                pl.lit("GLOBAL_SUM_ARREARS").alias("COMPONENT"),
+                pl.concat_str(
+                    [
+                        pl.lit("arrears "),
+                        _span(pl.col("first"), pl.col("last")),
+                        pl.lit(": £"),
+                        fixed_expr(pl.col("final_rate"), 2),
+                        pl.lit(" from "),
+                        pl.col("final_from").dt.strftime("%-d %B %Y"),
+                    ]
+                ).alias("ITEM"),
+                pence_expr(pl.col("weighted") * (pl.col("final_rate") - pl.col("paid_rate")) * pl.col("n") / 12).alias(
+                    "PENCE"
+                ),
+                pl.concat_str(
+                    [
+                        fixed_expr(pl.col("weighted"), 1),
+                        pl.lit(" weighted × (£"),
+                        fixed_expr(pl.col("final_rate"), 2),
+                        pl.lit(" − £"),
+                        fixed_expr(pl.col("paid_rate"), 2),
+                        pl.lit(") × "),
+                        pl.col("n").cast(pl.String),
+                        pl.lit("/12"),
+                    ]
+                ).alias("FORMULA"),
+                pl.col("arrears_month").alias("PAID_FROM"),
+                pl.lit(1, pl.Int64).alias("PAID_MONTHS"),
+            )
         )
         lines = pl.concat([lines, arrears])
     national = _deduction(lines, lists, inputs.params.ooh_deduction_share.value)
     return pl.concat([lines, national, *local_contract_lines(inputs, lists)]).select(PLANNED_COLUMNS)
 
 
-def _deduction(lines: pl.DataFrame, lists: pl.DataFrame, share: float) -> pl.DataFrame:
+def _deduction(lines: pl.LazyFrame, lists: pl.DataFrame, share: float) -> pl.LazyFrame:
     """The out-of-hours deduction on each global sum line of a practice that opted out."""
-    opted = lists.filter("ooh_opted_out").select(pl.col("practice_code").alias("PRACTICE_CODE"))
+    opted = lists.lazy().filter("ooh_opted_out").select(pl.col("practice_code").alias("PRACTICE_CODE"))
     suffix = pl.col("ITEM").str.strip_prefix("global sum").str.replace(r"^arrears (.*?):.*$", " on arrears $1")
     return lines.join(opted, on="PRACTICE_CODE").select(
         "PRACTICE_CODE",
@@ -177,12 +184,12 @@ def local_codes(inputs: PaymentInputs) -> set[str]:
     return set() if contracts is None else set(contracts["practice_code"])
 
 
-def local_contract_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> list[pl.DataFrame]:
+def local_contract_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> list[pl.LazyFrame]:
     """PMS and APMS practices with a local contract: its value in place of the global sum, its own deduction."""
     contracts = inputs.local_contracts
     if contracts is None or contracts.is_empty():
         return []
-    rows = contracts.join(lists.select("practice_code", "patients"), on="practice_code", how="inner")
+    rows = contracts.join(lists.select("practice_code", "patients"), on="practice_code", how="inner").lazy()
     per_patient = pl.col("basis") == "PER_PATIENT"
     value = rows.select(
         pl.col("practice_code").alias("PRACTICE_CODE"),

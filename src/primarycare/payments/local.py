@@ -85,9 +85,9 @@ def scheme_plan(
         own = Contract(replace(inputs, thresholds=limits))
     scheme_national = national if kept is None and own is contract else own.plan(kept)
     local = [
-        part.lazy()
+        part
         for part in (_goal_lines(contract, scheme, kept, inside, label), _investment_lines(economy, scheme, inside))
-        if part.height
+        if part is not None
     ]
     parts = [
         national.filter(~pl.col("PRACTICE_CODE").is_in(inside)),
@@ -125,11 +125,12 @@ def _pot(contract: Contract, scheme: Scheme, kept: set[str], inside: list[str], 
     )
 
 
-def _goal_lines(contract: Contract, scheme, kept, inside, label) -> pl.DataFrame:
-    """The released money: its guaranteed share (paid with or without goals), the rest by each goal's achievement."""
+def _goal_lines(contract: Contract, scheme, kept, inside, label) -> pl.LazyFrame | None:
+    """The released money: its guaranteed share (paid with or without goals), the rest by each goal's achievement.
+    Each practice's pot and scores are worked out here; the lines are lazy over them (totals never write formulas)."""
     if scheme.released_qof is None or not inside:
-        return pl.DataFrame()
-    pot = _pot(contract, scheme, kept, inside, label).filter(pl.col("practice_code").is_in(inside))
+        return None
+    pot = _pot(contract, scheme, kept, inside, label).filter(pl.col("practice_code").is_in(inside)).lazy()
     achievement = contract.inputs.economy.achievement
     guaranteed = scheme.released_qof.guaranteed_share
     frames = []
@@ -152,7 +153,7 @@ def _goal_lines(contract: Contract, scheme, kept, inside, label) -> pl.DataFrame
             )
         )
     if not scheme.goals:
-        return pl.concat(frames) if frames else pl.DataFrame()
+        return pl.concat(frames) if frames else None
     at_risk = 1 - guaranteed
     measures = pl.DataFrame(  # which goals each indicator counts towards: every goal scored in one pass
         sorted({(number, code) for number, goal in enumerate(scheme.goals) for code in goal.indicators}),
@@ -163,6 +164,7 @@ def _goal_lines(contract: Contract, scheme, kept, inside, label) -> pl.DataFrame
         achievement.join(measures, on="indicator_code")
         .group_by("goal", "practice_code")
         .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
+        .lazy()
     )
     for number, goal in enumerate(scheme.goals):
         scores = all_scores.filter(pl.col("goal") == number).drop("goal")
@@ -209,9 +211,9 @@ def _goal_lines(contract: Contract, scheme, kept, inside, label) -> pl.DataFrame
     return pl.concat(frames)
 
 
-def _investment_lines(economy: Economy, scheme: Scheme, inside: list[str]) -> pl.DataFrame:
+def _investment_lines(economy: Economy, scheme: Scheme, inside: list[str]) -> pl.LazyFrame | None:
     if not scheme.investments or not inside:
-        return pl.DataFrame()
+        return None
     lists = economy.lists.with_columns(
         pl.col("age_band").map_elements(age_band_lower, return_dtype=pl.Int64).alias("age")
     ).filter(pl.col("practice_code").is_in(inside))
@@ -236,4 +238,4 @@ def _investment_lines(economy: Economy, scheme: Scheme, inside: list[str]) -> pl
                 ).alias("FORMULA"),
             )
         )
-    return pl.concat(frames)
+    return pl.concat(frames).lazy()

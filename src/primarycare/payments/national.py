@@ -5,8 +5,8 @@ from functools import cached_property
 import polars as pl
 
 from primarycare.payments.errors import PaymentsError
-from primarycare.payments.global_sum import PLAN, PLANNED_COLUMNS, global_sum_lines
-from primarycare.payments.inputs import INDEX_COLUMNS, LINE_COLUMNS, PaymentInputs, empty_lines
+from primarycare.payments.global_sum import PLANNED_COLUMNS, global_sum_lines
+from primarycare.payments.inputs import INDEX_COLUMNS, LINE_COLUMNS, PaymentInputs
 from primarycare.payments.money import gbp_expr, share_of_expr
 from primarycare.payments.months import ACHIEVEMENT_MONTH
 from primarycare.payments.qof import qof_formula, qof_values
@@ -94,11 +94,11 @@ class Contract:
         return qof_values(self.inputs.prior) if self.inputs.prior is not None else None
 
     @cached_property
-    def services(self) -> pl.DataFrame:
+    def services(self) -> pl.LazyFrame | None:
         return services_lines(self.inputs, self.lists)
 
     @cached_property
-    def core(self) -> pl.DataFrame:
+    def core(self) -> pl.LazyFrame:
         """Global sum (or local contract value), arrears and out-of-hours deduction, with their payment months."""
         return global_sum_lines(self.inputs, self.lists)
 
@@ -113,11 +113,10 @@ class Contract:
         and enhanced services monthly; achievement the June after the year; core lines as global_sum.py plans.
 
         Lazy: only what the caller selects is worked out (totals by practice never write the QOF formulas)."""
-        parts = [(self.core.lazy(), self.core.height), *self._qof_lines(kept)]
-        parts.append((_planned(self.services.lazy(), 1, 12), self.services.height))
+        parts = [(self.core, 1), *self._qof_lines(kept)]
+        if self.services is not None:
+            parts.append((_planned(self.services, 1, 12), 1))
         frames = [part.select(PLANNED_COLUMNS) for part, rows in parts if rows]
-        if not frames:
-            return empty_lines().with_columns(pl.lit(0, pl.Int64).alias(c) for c in PLAN).lazy()
         return pl.concat(frames).sort("PRACTICE_CODE", maintain_order=True)
 
     def _qof_lines(self, kept: set[str] | None) -> list[tuple[pl.LazyFrame, int]]:

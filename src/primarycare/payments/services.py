@@ -7,10 +7,11 @@ from primarycare.payments.inputs import PaymentInputs
 from primarycare.payments.money import fixed_expr, pence_expr
 
 
-def services_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.DataFrame:
+def services_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.LazyFrame | None:
+    """Every enhanced service line (None when no practice takes part in any); checked here, written lazily."""
     services = inputs.economy.services
     if services.is_empty():
-        return pl.DataFrame()
+        return None
     unknown = services.filter(~pl.col("service_code").is_in(sorted(inputs.rates)))
     if unknown.height:
         code, practice = unknown["service_code"][0], unknown["practice_code"][0]
@@ -42,17 +43,21 @@ def services_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit(" items"))
     )
     decimals = pl.when(pl.col("basis") == "per_weighted_patient")
-    return rows.select(
-        pl.col("practice_code").alias("PRACTICE_CODE"),
-        pl.lit("ENHANCED_SERVICE").alias("COMPONENT"),
-        pl.col("name").alias("ITEM"),
-        pence_expr(units * pl.col("rate")).alias("PENCE"),
-        pl.concat_str(
-            [
-                decimals.then(fixed_expr(units, 1)).otherwise(fixed_expr(units, 0)),
-                unit_name,
-                pl.lit(" × £"),
-                fixed_expr(pl.col("rate"), 3).str.strip_suffix("0"),
-            ]
-        ).alias("FORMULA"),
-    ).sort("PRACTICE_CODE", "ITEM")
+    return (
+        rows.lazy()
+        .select(
+            pl.col("practice_code").alias("PRACTICE_CODE"),
+            pl.lit("ENHANCED_SERVICE").alias("COMPONENT"),
+            pl.col("name").alias("ITEM"),
+            pence_expr(units * pl.col("rate")).alias("PENCE"),
+            pl.concat_str(
+                [
+                    decimals.then(fixed_expr(units, 1)).otherwise(fixed_expr(units, 0)),
+                    unit_name,
+                    pl.lit(" × £"),
+                    fixed_expr(pl.col("rate"), 3).str.strip_suffix("0"),
+                ]
+            ).alias("FORMULA"),
+        )
+        .sort("PRACTICE_CODE", "ITEM")
+    )
