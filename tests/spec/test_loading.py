@@ -5,8 +5,11 @@ import copy
 import pytest
 
 from primarycare.economy.summary import summarise
+from primarycare.ingest import table
 from primarycare.ingest.errors import IngestError
 from primarycare.ingest.folder import read_folder
+from primarycare.ingest.formats import ODS
+from primarycare.ingest.table import read_table
 
 from .handmade import FILES, MAP_HEADER, write
 
@@ -326,3 +329,19 @@ def test_blank_lines_carry_nothing_and_lines_keep_their_numbers(tmp_path):
     with pytest.raises(IngestError) as raised:
         read_folder(write(tmp_path / "bad", files))
     assert str(raised.value.problems[0]).startswith("gp-reg-pat-prac-quin-age.csv:5:9: NUMBER_OF_PATIENTS 'many'")
+
+
+def test_quoted_empty_cells_are_blank_and_read_in_one_pass(tmp_path, monkeypatch):
+    """epraccur.csv quotes its empty cells (""): they are blank, as a bare empty cell is, and the quick pass reads
+    them (a second, careful read of the file is only for wording problems)."""
+    row = (
+        'E81001,HEATH MEDICAL CENTRE,Y56,QAA,HEATH MEDICAL CENTRE,HIGH STREET,SYNTHETIC TOWN,"","",ZA56 3TQ,'
+        '19820401,"",A,B,00A,19820401,"",01632 960000,"","","",0,"",00A,"",4,""'
+    )
+    path = tmp_path / "epraccur.csv"
+    path.write_text(f"{row}\n{row.replace('E81001', 'E81002')}\n")
+    monkeypatch.setattr(table, "_careful", lambda *args: pytest.fail("the careful pass read the file"))
+    frame = read_table(path, ODS, header=False)
+    assert frame["CODE"].to_list() == ["E81001", "E81002"]
+    assert frame["COLUMN_8"].to_list() == [None, None]
+    assert frame["STATUS"].to_list() == ["A", "A"]

@@ -26,22 +26,48 @@ def quick_read(path: Path, names: list[str], columns: list, header: bool, key: t
         frame = pl.read_csv(path, has_header=header, schema=schema, encoding="utf8")
     except (pl.exceptions.PolarsError, UnicodeDecodeError):
         return None
-    blank_lines = min(frame.null_count().row(0)) > 0  # else no row is wholly blank (no data)
     first = 2 if header else 1
-    frame = frame.with_columns(pl.int_range(first, first + frame.height, dtype=pl.Int64).alias(LINE))
-    if blank_lines:
-        frame = frame.filter(~pl.all_horizontal(pl.exclude(LINE).is_null()))
+    frame = _without_blank_lines(
+        frame.with_columns(pl.int_range(first, first + frame.height, dtype=pl.Int64).alias(LINE))
+    )
+    found = _summaries(frame, columns, key)
+    if _quoted_empty(found, columns):  # a quoted empty cell ("") is blank, as the careful pass reads it
+        text = [name for name, kind in frame.schema.items() if kind == pl.String]
+        frame = _without_blank_lines(
+            frame.with_columns(pl.when(pl.col(name) != "").then(pl.col(name)) for name in text)
+        )
+        found = _summaries(frame, columns, key)
     if frame.height == 0:
         return None
-    summary = [_summary(column).alias(f"_{i}") for i, column in enumerate(columns)]  # one select: side by side
-    if key:
-        summary.append(pl.struct(list(key)).hash().n_unique().alias("_key"))
-    found = frame.select(summary)
     if not all(_passes(found[f"_{i}"].struct, column) for i, column in enumerate(columns)):
         return None
     if key and found["_key"].item() < frame.height:
         return None  # a repeated key (or, once in billions, two keys of one hash): the careful pass decides
-    return frame.select(LINE, *(column.name for column in columns))
+    return frame[[LINE, *(column.name for column in columns)]]  # as parsed, in chunks (a select would copy them)
+
+
+def _without_blank_lines(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows with some data (a line of nothing, or of empty cells, is left out, as the careful pass leaves it)."""
+    if min(column.null_count() for column in frame.get_columns() if column.name != LINE) == 0:
+        return frame  # some column has no null: no row is wholly blank
+    return frame.filter(~pl.all_horizontal(pl.exclude(LINE).is_null()))
+
+
+def _summaries(frame: pl.DataFrame, columns: list, key: tuple[str, ...]) -> pl.DataFrame:
+    """Every column's summary side by side (one select), and how many distinct keys."""
+    summary = [_summary(column).alias(f"_{i}") for i, column in enumerate(columns)]
+    if key:
+        summary.append(pl.struct(list(key)).hash().n_unique().alias("_key"))
+    return frame.select(summary)
+
+
+def _quoted_empty(found: pl.DataFrame, columns: list) -> bool:
+    """Whether a text column holds an empty string (polars reads a quoted empty cell so; a bare one as null)."""
+    return any(
+        found[f"_{i}"].struct.field("distinct").explode().eq("").any()
+        for i, column in enumerate(columns)
+        if not column.coded and column.kind not in _TYPES
+    )
 
 
 def _type(column) -> pl.DataType:
