@@ -39,9 +39,9 @@ def quick_read(path: Path, names: list[str], columns: list, header: bool, key: t
         found = _summaries(frame, columns, key)
     if frame.height == 0:
         return None
-    if not all(_passes(found[f"_{i}"].struct, column) for i, column in enumerate(columns)):
+    if not all(_passes(found, i, column) for i, column in enumerate(columns)):
         return None
-    if key and found["_key"].item() < frame.height:
+    if key and found["key"] < frame.height:
         return None  # a repeated key (or, once in billions, two keys of one hash): the careful pass decides
     return frame[[LINE, *(column.name for column in columns)]]  # as parsed, in chunks (a select would copy them)
 
@@ -53,21 +53,27 @@ def _without_blank_lines(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(~pl.all_horizontal(pl.exclude(LINE).is_null()))
 
 
-def _summaries(frame: pl.DataFrame, columns: list, key: tuple[str, ...]) -> pl.DataFrame:
-    """Every column's summary side by side (one select), and how many distinct keys."""
-    summary = [_summary(column).alias(f"_{i}") for i, column in enumerate(columns)]
+def _summaries(frame: pl.DataFrame, columns: list, key: tuple[str, ...]) -> dict:
+    """Every column's summary (``"{i}.{what}"``: what ``_summary`` and ``_distinct`` name) and how many distinct
+    keys (``"key"``): whole columns in one select, then the text columns' distinct values in another."""
+    summary = [
+        expression.alias(f"{i}.{what}") for i, column in enumerate(columns) for what, expression in _summary(column)
+    ]
     if key:
-        summary.append(pl.struct(list(key)).hash().n_unique().alias("_key"))
-    return frame.select(summary)
-
-
-def _quoted_empty(found: pl.DataFrame, columns: list) -> bool:
-    """Whether a text column holds an empty string (polars reads a quoted empty cell so; a bare one as null)."""
-    return any(
-        found[f"_{i}"].struct.field("distinct").explode().eq("").any()
+        summary.append(pl.struct(list(key)).hash().n_unique().alias("key"))
+    found = frame.select(summary)
+    distinct = [
+        expression.alias(f"{i}.{what}")
         for i, column in enumerate(columns)
-        if not column.coded and column.kind not in _TYPES
-    )
+        if f"{i}.distinct" in found.columns
+        for what, expression in _distinct(pl.col(f"{i}.distinct").explode(), column)
+    ]
+    return found.select(pl.exclude(r"^.*\.distinct$"), *distinct).row(0, named=True)
+
+
+def _quoted_empty(found: dict, columns: list) -> bool:
+    """Whether a text column holds an empty string (polars reads a quoted empty cell so; a bare one as null)."""
+    return any(found.get(f"{i}.empty") for i in range(len(columns)))
 
 
 def _type(column) -> pl.DataType:
@@ -75,34 +81,40 @@ def _type(column) -> pl.DataType:
     return pl.Enum(column.choices) if column.coded else _TYPES.get(column.kind, pl.String)
 
 
-def _summary(column) -> pl.Expr:
-    """What the checks look at, as one struct: the nulls, and the extremes of a number column or the distinct
+def _summary(column) -> list[tuple[str, pl.Expr]]:
+    """What the checks look at in the whole column: the nulls, and the extremes of a number column or the distinct
     values of a text one."""
     values = pl.col(column.name)
-    if column.kind in _TYPES and not column.coded:
+    nulls = [("nulls", values.null_count())]
+    if column.coded:
+        return nulls
+    if column.kind in _TYPES:
         present = values.drop_nulls()
-        return pl.struct(
-            nulls=values.null_count(), low=present.min(), high=present.max(), finite=present.is_finite().all()
-        )
-    return pl.struct(nulls=values.null_count(), distinct=values.drop_nulls().unique().implode())
+        return [*nulls, ("low", present.min()), ("high", present.max()), ("finite", present.is_finite().all())]
+    return [*nulls, ("distinct", values.drop_nulls().unique().implode())]
 
 
-def _passes(found, column) -> bool:
-    """found: the column's summary (a struct namespace)."""
-    if found.field("nulls").item() and (not column.blank_ok or column.kind in PATTERNS):
+def _distinct(distinct: pl.Expr, column) -> list[tuple[str, pl.Expr]]:
+    """What a text column's distinct values are: empty, padded, fitting its pattern or choices."""
+    checks = [("empty", (distinct == "").any()), ("padded", (distinct != distinct.str.strip_chars()).any())]
+    if column.kind in PATTERNS:
+        checks.append(("fits", distinct.str.contains(PATTERNS[column.kind]).all()))
+    elif column.kind == "choice":
+        checks.append(("fits", distinct.is_in(list(column.choices)).all()))
+    return checks
+
+
+def _passes(found: dict, i: int, column) -> bool:
+    """found: the summaries; i: the column's place among them."""
+    if found[f"{i}.nulls"] and (not column.blank_ok or column.kind in PATTERNS):
         return False
     if column.coded:
         return True
     if column.kind in _TYPES:
-        low, high, finite = (found.field(name).item() for name in ("low", "high", "finite"))
+        low, high, finite = (found[f"{i}.{what}"] for what in ("low", "high", "finite"))
         if low is None:
             return True
         return bool(low >= 0 and (column.kind != "percent" or high <= 100) and (column.kind == "count" or finite))
-    distinct = found.field("distinct").explode()
-    if (distinct == "").any() or (distinct != distinct.str.strip_chars()).any():
+    if found[f"{i}.empty"] or found[f"{i}.padded"]:
         return False  # blank or padded cells: the careful pass strips them
-    if column.kind in PATTERNS:
-        return bool(distinct.str.contains(PATTERNS[column.kind]).all())
-    if column.kind == "choice":
-        return bool(distinct.is_in(list(column.choices)).all())
-    return True
+    return found.get(f"{i}.fits", True)
