@@ -108,21 +108,19 @@ def _indicators(paths: list[Path], era: str) -> pl.DataFrame:
 def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
     if not paths:
         return pl.DataFrame()
-    frames = []
-    known = indicators["indicator_code"]
-    for path in paths:
-        table = read_table(path, f.ACHIEVEMENT, check_key=False)  # _wide finds repeated cells
-        if not table["INDICATOR_CODE"].unique().is_in(known.implode()).all():
-            unknown = table.filter(~pl.col("INDICATOR_CODE").is_in(known.implode()))
-            raise IngestError.at(
-                path.name,
-                unknown[LINE][0],
-                2,
-                f"indicator {unknown['INDICATOR_CODE'][0]} is not in the MAPPING_INDICATORS file",
-            )
-        frames.append(table)
-    table = pl.concat(frames)
+    tables = [read_table(path, f.ACHIEVEMENT, check_key=False) for path in paths]  # _wide finds repeated cells
+    table = pl.concat(tables)
     wide = _wide(table)
+    known = indicators["indicator_code"].implode()
+    codes = wide["indicator_code"] if wide is not None else table["INDICATOR_CODE"]  # each pair's: fewer rows
+    if not codes.unique().is_in(known).all():
+        for path, one in zip(paths, tables, strict=True):
+            unknown = one.filter(~pl.col("INDICATOR_CODE").is_in(known))
+            if unknown.height:
+                code = unknown["INDICATOR_CODE"][0]
+                raise IngestError.at(
+                    path.name, unknown[LINE][0], 2, f"indicator {code} is not in the MAPPING_INDICATORS file"
+                )
     if wide is None:  # a cell given twice: the careful read names the repeated row, else the first value wins
         for path in paths:
             read_table(path, f.ACHIEVEMENT)
@@ -163,19 +161,21 @@ def _wide(table: pl.DataFrame) -> pl.DataFrame | None:
 
 def _in_order(table: pl.DataFrame):
     """(pair of each row, how many pairs, keys of chosen pairs (None: all)) when the file runs in practice and
-    indicator order, each pair's measures together (as published): a pair is then a run of rows, found by comparing
-    each row with the one before. None otherwise."""
-    practice, indicator = pl.col("PRACTICE_CODE"), pl.col("INDICATOR_CODE")
-    before = (practice.shift(1), indicator.shift(1))
-    starts = table.select(((practice != before[0]) | (indicator != before[1])).fill_null(True).alias("start"))
-    heads = table.select(practice.alias("practice_code"), indicator.alias("indicator_code")).filter(starts["start"])
+    indicator order, each pair's measures together (as published): a pair is then a run of rows alike in both
+    codes. None otherwise."""
+    pair = table.select(pl.struct("PRACTICE_CODE", "INDICATOR_CODE").rle_id()).to_series().to_numpy()
+    starts = np.empty(len(pair), dtype=bool)
+    starts[:1] = True
+    np.not_equal(pair[1:], pair[:-1], out=starts[1:])
+    heads = table.select(
+        pl.col("PRACTICE_CODE").alias("practice_code"), pl.col("INDICATOR_CODE").alias("indicator_code")
+    ).filter(pl.Series(starts))
     later = (pl.col("practice_code") > pl.col("practice_code").shift(1)) | (
         (pl.col("practice_code") == pl.col("practice_code").shift(1))
         & (pl.col("indicator_code") > pl.col("indicator_code").shift(1))
     )
     if not heads.select(later.fill_null(True).all()).item():
         return None
-    pair = starts.to_series().cum_sum().to_numpy().astype(np.int64) - 1
     return pair, heads.height, lambda rows: (heads if rows is None else heads[rows]).get_columns()
 
 

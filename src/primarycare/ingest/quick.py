@@ -43,7 +43,7 @@ def quick_read(path: Path, names: list[str], columns: list, header: bool, key: t
         return None
     if key and found["key"] < frame.height:
         return None  # a repeated key (or, once in billions, two keys of one hash): the careful pass decides
-    return frame[[LINE, *(column.name for column in columns)]]  # as parsed, in chunks (a select would copy them)
+    return frame.select(LINE, *(column.name for column in columns))  # in one chunk: faster for all that follows
 
 
 def _without_blank_lines(frame: pl.DataFrame) -> pl.DataFrame:
