@@ -59,8 +59,6 @@ def _summaries(frame: pl.DataFrame, columns: list, key: tuple[str, ...]) -> dict
     summary = [
         expression.alias(f"{i}.{what}") for i, column in enumerate(columns) for what, expression in _summary(column)
     ]
-    if key:
-        summary.append(pl.struct(list(key)).hash().n_unique().alias("key"))
     found = frame.select(summary)
     distinct = [
         expression.alias(f"{i}.{what}")
@@ -68,7 +66,8 @@ def _summaries(frame: pl.DataFrame, columns: list, key: tuple[str, ...]) -> dict
         if f"{i}.distinct" in found.columns
         for what, expression in _distinct(pl.col(f"{i}.distinct").explode(), column)
     ]
-    return found.select(pl.exclude(r"^.*\.distinct$"), *distinct).row(0, named=True)
+    keys = {"key": frame.select(key).hash_rows().n_unique()} if key else {}
+    return found.select(pl.exclude(r"^.*\.distinct$"), *distinct).row(0, named=True) | keys
 
 
 def _quoted_empty(found: dict, columns: list) -> bool:
