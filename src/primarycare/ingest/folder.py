@@ -23,48 +23,67 @@ def read_folder(folder: Path, year: str | None = None) -> Economy:
         if not (folder / required).is_file():
             raise IngestError.at(required, 1, 1, f"required file not found in {folder}")
     era = _era_of_map(folder / f.MAP_FILE)
-    spec, commissioner_columns, parent_columns = f.MAPS[era]
-    reads = {  # each file read on its own thread (polars and numpy release the GIL): QOF's beside the others
-        "qof": lambda: read_qof(folder, era),
-        "lists": lambda: read_table(folder / f.LISTS_FILE, f.LISTS),
-        "map": lambda: read_table(folder / f.MAP_FILE, spec),
-        "ods": lambda: _optional(folder / f.ODS_FILE, lambda p: read_table(p, f.ODS, header=False)),
-        "contracts": lambda: _optional(folder / f.CONTRACTS_FILE, lambda p: read_table(p, f.CONTRACTS)),
-        "services": lambda: _optional(folder / f.SERVICES_FILE, lambda p: read_table(p, f.SERVICES)),
-    }
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {label: pool.submit(read) for label, read in reads.items()}
-    problems: list[Problem] = []
-    tables: dict[str, pl.DataFrame | None] = {}
-    for label in ("lists", "map", "ods", "contracts", "services", "qof"):  # problems in the files' usual order
-        try:
-            tables[label] = futures[label].result()
+    with ThreadPoolExecutor(max_workers=1) as side:  # QOF's files (the largest) read beside the practices' files
+        reading_qof = side.submit(read_qof, folder, era)
+        tables, problems = _practice_tables(folder, era)
+        try:  # what the practices' files say together, worked out while QOF's are still being read
+            parts, late = (None, None) if problems else (_practice_parts(tables, era), None)
         except IngestError as error:
-            problems.extend(error.problems)
-            tables[label] = None
-    if problems:
+            parts, late = None, error
+    try:
+        qof = reading_qof.result()
+    except IngestError as error:
+        problems.extend(error.problems)
+    if problems:  # every file's problems, in the files' usual order, before any problem between files
         raise IngestError(problems)
-    qof = tables["qof"]
     year = _choose_year(year, qof.year if qof else None, tables["lists"])
-    mapping = tables["map"]
-    lists = _lists(tables["lists"], set(mapping["PRACTICE_CODE"]))
-    contracts = _contracts(tables["contracts"], mapping, commissioner_columns[0])
-    commissioners = _commissioners(mapping, commissioner_columns, parent_columns, contracts)
-    networks = _networks(mapping, commissioner_columns[0])
-    practices = _practices(mapping, commissioner_columns[0], tables["ods"], contracts)
+    if late is not None:
+        raise late
     return Economy(
         year=year,
         era=era,
         extract_date=tables["lists"]["EXTRACT_DATE"][0],
-        commissioners=commissioners,
-        networks=networks,
-        practices=practices,
-        lists=lists,
+        **parts,
         indicators=qof.indicators if qof else pl.DataFrame(),
         achievement=qof.achievement if qof else pl.DataFrame(),
         prevalence=qof.prevalence if qof else pl.DataFrame(),
-        services=_services(tables["services"], set(mapping["PRACTICE_CODE"])),
     )
+
+
+def _practice_tables(folder: Path, era: str) -> tuple[dict[str, pl.DataFrame | None], list[Problem]]:
+    """The files about practices, each read and checked on its own: (tables, every file's problems)."""
+    reads = {
+        "lists": lambda: read_table(folder / f.LISTS_FILE, f.LISTS),
+        "map": lambda: read_table(folder / f.MAP_FILE, f.MAPS[era][0]),
+        "ods": lambda: _optional(folder / f.ODS_FILE, lambda p: read_table(p, f.ODS, header=False)),
+        "contracts": lambda: _optional(folder / f.CONTRACTS_FILE, lambda p: read_table(p, f.CONTRACTS)),
+        "services": lambda: _optional(folder / f.SERVICES_FILE, lambda p: read_table(p, f.SERVICES)),
+    }
+    problems: list[Problem] = []
+    tables: dict[str, pl.DataFrame | None] = {}
+    for label, read in reads.items():
+        try:
+            tables[label] = read()
+        except IngestError as error:
+            problems.extend(error.problems)
+            tables[label] = None
+    return tables, problems
+
+
+def _practice_parts(tables: dict[str, pl.DataFrame | None], era: str) -> dict:
+    """The economy's commissioners, networks, practices, lists and services (checked against one another)."""
+    _, commissioner_columns, parent_columns = f.MAPS[era]
+    mapping = tables["map"]
+    codes = set(mapping["PRACTICE_CODE"])
+    lists = _lists(tables["lists"], codes)
+    contracts = _contracts(tables["contracts"], mapping, commissioner_columns[0])
+    return {
+        "commissioners": _commissioners(mapping, commissioner_columns, parent_columns, contracts),
+        "networks": _networks(mapping, commissioner_columns[0]),
+        "practices": _practices(mapping, commissioner_columns[0], tables["ods"], contracts),
+        "lists": lists,
+        "services": _services(tables["services"], codes),
+    }
 
 
 def _optional(path: Path, read):
