@@ -1,6 +1,7 @@
 """The entities of a local health economy as frozen dataclasses, and the economy that holds them."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import polars as pl
 
@@ -91,3 +92,9 @@ class Economy:
         for practice in self.practices:
             if practice.commissioner_code not in known:
                 raise ValueError(f"practice {practice.code} names unknown commissioner {practice.commissioner_code}")
+
+    @cached_property
+    def list_sizes(self) -> pl.DataFrame:
+        """practice_code, patients: each practice's whole registered list (of the practices in ``lists``), worked
+        out once for the payments that use it."""
+        return self.lists.group_by("practice_code").agg(pl.col("patients").sum())

@@ -65,7 +65,7 @@ class PaymentInputs:
 
 def whole_lists(economy: Economy) -> pl.DataFrame:
     """practice_code, patients: each practice's whole registered list."""
-    return economy.lists.group_by("practice_code").agg(pl.col("patients").sum())
+    return economy.list_sizes
 
 
 def empty_lines() -> pl.DataFrame:

@@ -40,9 +40,11 @@ def practice_lists(inputs: PaymentInputs) -> pl.DataFrame:
     indices = _indices(inputs)
     per = per.join(indices, on="practice_code", how="left").with_columns(pl.col("index").fill_null(1.0))
     practices = pl.DataFrame(
-        [(p.code, bool(p.ooh_opted_out)) for p in inputs.economy.practices],
+        {
+            "practice_code": [p.code for p in inputs.economy.practices],
+            "ooh_opted_out": [bool(p.ooh_opted_out) for p in inputs.economy.practices],
+        },
         schema={"practice_code": pl.String, "ooh_opted_out": pl.Boolean},
-        orient="row",
     )
     per = practices.join(per, on="practice_code", how="left").with_columns(
         pl.col("patients").fill_null(0), pl.col("age_sex_index").fill_null(1.0), pl.col("index").fill_null(1.0)
