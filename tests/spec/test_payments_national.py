@@ -1,12 +1,17 @@
 """Spec: the published worked examples and the national rules, as tables, through both engines."""
 
+from dataclasses import replace
+
 import pytest
 
+from primarycare.ingest.folder import read_folder
+from primarycare.ingest.synth.files import write_synthetic
 from primarycare.payments.errors import PaymentsError
 from primarycare.payments.inputs import PaymentInputs
 from primarycare.payments.national import national_lines
 from primarycare.payments.parameters import national_parameters
 from primarycare.payments.points import points_from_achievement
+from primarycare.payments.qof import qof_values
 from primarycare.payments.rates import service_rates
 from primarycare.payments.reference import reference_lines
 
@@ -142,3 +147,16 @@ def test_points_from_a_schemes_thresholds(numerator, denominator, lower, upper, 
     )
     expected = round(points * 213.43 * 100)  # CPI 1 and APDF 1: the whole economy is this practice
     assert both_engines(inputs).get(("QOF", "AF008"), 0) == expected
+
+
+def test_qof_values_run_in_practice_and_indicator_order_whatever_order_the_achievement_is_in(tmp_path):
+    """The achievement as read is in code order (the values keep it without sorting); one from the database may be
+    in any order (they are sorted)."""
+    write_synthetic(tmp_path, practices=12, seed=3, year="2023-24")
+    economy = read_folder(tmp_path)
+    inputs = PaymentInputs(economy, national_parameters("2023-24"), service_rates("2023-24"))
+    shuffled = replace(economy, achievement=economy.achievement.sample(fraction=1.0, shuffle=True, seed=5))
+    values = qof_values(inputs)
+    assert values.height > 100
+    assert values.equals(values.sort("practice_code", "indicator_code"))
+    assert qof_values(replace(inputs, economy=shuffled)).equals(values)

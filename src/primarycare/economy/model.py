@@ -98,3 +98,11 @@ class Economy:
         """practice_code, patients: each practice's whole registered list (of the practices in ``lists``), worked
         out once for the payments that use it."""
         return self.lists.group_by("practice_code").agg(pl.col("patients").sum())
+
+
+def in_code_order(frame: pl.DataFrame) -> bool:
+    """Whether the rows (practice_code, indicator_code) run in practice and indicator order, no pair twice: each
+    row against the one before, cheaper than sorting."""
+    practice, indicator = pl.col("practice_code"), pl.col("indicator_code")
+    later = (practice > practice.shift(1)) | ((practice == practice.shift(1)) & (indicator > indicator.shift(1)))
+    return frame.select(later.fill_null(True).all()).item()

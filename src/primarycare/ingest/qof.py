@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from primarycare.economy.model import in_code_order
 from primarycare.economy.vocabulary import year_from_suffix
 from primarycare.ingest import formats as f
 from primarycare.ingest.errors import IngestError
@@ -170,11 +171,7 @@ def _in_order(table: pl.DataFrame):
     heads = table.select(
         pl.col("PRACTICE_CODE").alias("practice_code"), pl.col("INDICATOR_CODE").alias("indicator_code")
     ).filter(pl.Series(starts))
-    later = (pl.col("practice_code") > pl.col("practice_code").shift(1)) | (
-        (pl.col("practice_code") == pl.col("practice_code").shift(1))
-        & (pl.col("indicator_code") > pl.col("indicator_code").shift(1))
-    )
-    if not heads.select(later.fill_null(True).all()).item():
+    if not in_code_order(heads):
         return None
     return pair, heads.height, lambda rows: (heads if rows is None else heads[rows]).get_columns()
 

@@ -6,6 +6,7 @@ hundreds of thousands of practice-indicator rows each time a total is wanted."""
 
 import polars as pl
 
+from primarycare.economy.model import in_code_order
 from primarycare.payments.inputs import PaymentInputs, whole_lists
 from primarycare.payments.money import fixed_expr, pence_expr, points_expr, written_once
 
@@ -55,9 +56,9 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
     rows = (
         _protected(inputs, economy.achievement.select("practice_code", "indicator_code", _points(inputs)))
         .filter(pl.col("achieved_points") > 0)
-        .join(groups, on="indicator_code", how="left")
-        .join(practices, on="practice_code", how="left")
-        .join(prevalence, on=["practice_code", "group_code"], how="left", nulls_equal=True)
+        .join(groups, on="indicator_code", how="left", maintain_order="left")
+        .join(practices, on="practice_code", how="left", maintain_order="left")
+        .join(prevalence, on=["practice_code", "group_code"], how="left", nulls_equal=True, maintain_order="left")
     )
     linked = pl.col("national_prevalence").is_not_null() & (pl.col("national_prevalence") > 0)
     apdf = pl.when(linked).then(pl.col("practice_prevalence").fill_null(0.0) / pl.col("national_prevalence"))
@@ -68,9 +69,8 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
         "practice_code", "indicator_code", "achieved_points", *factors, linked.alias("linked"), "protected"
     )
     value = pl.col("achieved_points") * params.qof_price_per_point.value * pl.col("cpi") * pl.col("apdf")
-    return rows.select("practice_code", "indicator_code", pence_expr(value).alias("pence"), *list(QOF_SCHEMA)[3:]).sort(
-        "practice_code", "indicator_code"
-    )
+    rows = rows.select("practice_code", "indicator_code", pence_expr(value).alias("pence"), *list(QOF_SCHEMA)[3:])
+    return rows if in_code_order(rows) else rows.sort("practice_code", "indicator_code")  # as read, in order
 
 
 def qof_formula(price: float) -> pl.Expr:
