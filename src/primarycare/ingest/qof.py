@@ -135,7 +135,8 @@ def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
             on="measure", index=["practice_code", "indicator_code"], values="value", aggregate_function="first"
         ).sort("practice_code", "indicator_code")
     missing = [pl.lit(None, pl.Float64).alias(c) for c in ACHIEVEMENT_COLUMNS if c not in wide.columns]
-    return wide.with_columns(missing).select("practice_code", "indicator_code", *ACHIEVEMENT_COLUMNS)
+    in_order = pl.col("practice_code").set_sorted()  # every way here gives practice and indicator order
+    return wide.with_columns(*missing, in_order).select("practice_code", "indicator_code", *ACHIEVEMENT_COLUMNS)
 
 
 def _wide(table: pl.DataFrame) -> pl.DataFrame | None:

@@ -70,7 +70,9 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
     )
     value = pl.col("achieved_points") * params.qof_price_per_point.value * pl.col("cpi") * pl.col("apdf")
     rows = rows.select("practice_code", "indicator_code", pence_expr(value).alias("pence"), *list(QOF_SCHEMA)[3:])
-    return rows if in_code_order(rows) else rows.sort("practice_code", "indicator_code")  # as read, in order
+    if not in_code_order(rows):  # as read, it is
+        rows = rows.sort("practice_code", "indicator_code")
+    return rows.with_columns(pl.col("practice_code").set_sorted())  # a promise kept: group_by by practice is faster
 
 
 def qof_formula(price: float) -> pl.Expr:
