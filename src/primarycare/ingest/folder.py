@@ -117,10 +117,10 @@ def _lists(lists: pl.DataFrame, practices: set[str]) -> pl.DataFrame:
     if strangers.height:
         line = strangers[LINE][0]
         raise IngestError.at(f.LISTS_FILE, line, 4, f"practice {strangers['ORG_CODE'][0]} is not in {f.MAP_FILE}")
-    return lists.filter(pl.col("SEX") != "ALL", pl.col("AGE_GROUP_5") != "ALL").select(
+    return lists.filter(pl.col("SEX") != "ALL", pl.col("AGE_GROUP_5") != "ALL").select(  # read coded (Enums)
         pl.col("ORG_CODE").alias("practice_code"),
-        pl.col("SEX").alias("sex"),
-        pl.col("AGE_GROUP_5").alias("age_band"),
+        pl.col("SEX").cast(pl.String).alias("sex"),
+        pl.col("AGE_GROUP_5").cast(pl.String).alias("age_band"),
         pl.col("NUMBER_OF_PATIENTS").alias("patients"),
     )
 
