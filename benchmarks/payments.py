@@ -2,7 +2,8 @@
 polars parse of the same input files (the floor). Goal (issue: payments): the whole calculation <= 1.5x the parse.
 
 Prints the calculation on an economy already in memory, the checked read of the files alone, and the whole run from
-files (read and check the files, then calculate), each best of N in the same process.
+files (read and check the files, then calculate), each best of N in the same process, taken in rounds (each once a
+round) so that a slow spell of the machine does not fall on one figure alone.
 Usage: python benchmarks/payments.py [--practices 6500]
 """
 
@@ -10,7 +11,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from _timing import bare_parse, best_of
+from _timing import bare_parse, best_of_each
 
 from primarycare.ingest.folder import read_folder
 from primarycare.ingest.synth.files import write_synthetic
@@ -35,7 +36,7 @@ def calculate(economy) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--practices", type=int, default=6500)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -46,10 +47,16 @@ def main() -> None:
             f"synthetic England: {args.practices} practices x {indicators} indicators, "
             f"{economy.achievement.height:,} practice-indicator rows"
         )
-        parse = best_of(args.repeats, lambda: bare_parse(folder))
-        in_memory = best_of(args.repeats, lambda: calculate(economy))
-        read = best_of(args.repeats, lambda: read_folder(folder))
-        whole = best_of(args.repeats, lambda: calculate(read_folder(folder)))
+        best = best_of_each(
+            args.repeats,
+            {
+                "parse": lambda: bare_parse(folder),
+                "in_memory": lambda: calculate(economy),
+                "read": lambda: read_folder(folder),
+                "whole": lambda: calculate(read_folder(folder)),
+            },
+        )
+        parse, in_memory, read, whole = (best[name] for name in ("parse", "in_memory", "read", "whole"))
     print(f"bare polars parse (baseline):               {parse:.3f} s")
     print(f"national + Somerset comparison, in memory:  {in_memory:.3f} s  ratio {in_memory / parse:.2f}x")
     print(f"read and check the files alone:             {read:.3f} s  ratio {read / parse:.2f}x")
