@@ -114,6 +114,6 @@ def _passes(found: dict, i: int, column) -> bool:
         if low is None:
             return True
         return bool(low >= 0 and (column.kind != "percent" or high <= 100) and (column.kind == "count" or finite))
-    if found[f"{i}.empty"] or found[f"{i}.padded"]:
-        return False  # blank or padded cells: the careful pass strips them
+    if found[f"{i}.padded"]:
+        return False  # the careful pass strips padded cells (quoted empty ones are blank by now: quick_read)
     return found.get(f"{i}.fits", True)
