@@ -5,10 +5,11 @@ import copy
 import pytest
 
 from primarycare.economy.summary import summarise
-from primarycare.ingest import table
+from primarycare.ingest import qof, table
 from primarycare.ingest.errors import IngestError
 from primarycare.ingest.folder import read_folder
 from primarycare.ingest.formats import ODS
+from primarycare.ingest.synth.files import write_synthetic
 from primarycare.ingest.table import read_table
 
 from .handmade import FILES, MAP_HEADER, write
@@ -345,3 +346,15 @@ def test_quoted_empty_cells_are_blank_and_read_in_one_pass(tmp_path, monkeypatch
     assert frame["CODE"].to_list() == ["E81001", "E81002"]
     assert frame["COLUMN_8"].to_list() == [None, None]
     assert frame["STATUS"].to_list() == ["A", "A"]
+
+
+def test_a_good_achievement_file_is_read_once(tmp_path, monkeypatch):
+    """Its codes' text is checked on each practice-indicator pair after the pivot; a good file is not read again."""
+    write_synthetic(tmp_path, practices=400, seed=2, year="2023-24")
+    reads = []
+    monkeypatch.setattr(
+        qof, "read_table", lambda path, *args, **kw: reads.append(path.name) or read_table(path, *args, **kw)
+    )
+    economy = read_folder(tmp_path)
+    assert economy.achievement.height == 400 * economy.indicators.height
+    assert reads.count("ACHIEVEMENT_2324.csv") == 1

@@ -12,6 +12,7 @@ from primarycare.economy.model import in_code_order
 from primarycare.economy.vocabulary import year_from_suffix
 from primarycare.ingest import formats as f
 from primarycare.ingest.errors import IngestError
+from primarycare.ingest.quick import distinct_fits
 from primarycare.ingest.table import LINE, column_position, header_names, read_table
 
 _SUFFIX = re.compile(r"_(\d{4})\.csv$")
@@ -24,6 +25,7 @@ MEASURE_COLUMNS = {
     "ACHIEVED_POINTS": "achieved_points",
     "NEWLY_DIAGNOSED": "newly_diagnosed",
 }
+_CODES = ("PRACTICE_CODE", "INDICATOR_CODE")
 ACHIEVEMENT_COLUMNS = ("register", "numerator", "denominator", "pcas", "achieved_points", "newly_diagnosed")
 
 
@@ -109,9 +111,17 @@ def _indicators(paths: list[Path], era: str) -> pl.DataFrame:
 def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
     if not paths:
         return pl.DataFrame()
-    tables = [read_table(path, f.ACHIEVEMENT, check_key=False) for path in paths]  # _wide finds repeated cells
+    # _wide finds repeated cells; the codes' text is checked on each pair's codes (a quarter of the rows)
+    tables = [read_table(path, f.ACHIEVEMENT, check_key=False, later=_CODES) for path in paths]
     table = pl.concat(tables)
     wide = _wide(table)
+    pairs = (
+        table if wide is None else wide.rename({"practice_code": "PRACTICE_CODE", "indicator_code": "INDICATOR_CODE"})
+    )
+    if not all(distinct_fits(pairs[c.name], c) for c in f.ACHIEVEMENT.columns if c.name in _CODES):
+        tables = [read_table(path, f.ACHIEVEMENT, check_key=False) for path in paths]  # names it, or strips padding
+        table = pl.concat(tables)
+        wide = _wide(table)
     known = indicators["indicator_code"].implode()
     codes = wide["indicator_code"] if wide is not None else table["INDICATOR_CODE"]  # each pair's: fewer rows
     if not codes.unique().is_in(known).all():

@@ -16,10 +16,13 @@ LINE = "_line"  # each row's line in its file
 _TYPES = {"count": pl.Int64, "number": pl.Float64, "percent": pl.Float64}
 
 
-def quick_read(path: Path, names: list[str], columns: list, header: bool, key: tuple[str, ...]) -> pl.DataFrame | None:
+def quick_read(
+    path: Path, names: list[str], columns: list, header: bool, key: tuple[str, ...], later: tuple[str, ...] = ()
+) -> pl.DataFrame | None:
     """The file's checked columns (``columns``, in that order) when every check passes, else None.
 
-    names: the file's columns in file order; columns: the spec's Column objects present in the file."""
+    names: the file's columns in file order; columns: the spec's Column objects present in the file; later: text
+    columns checked for nulls only (their distinct values are the caller's to check: distinct_fits)."""
     by_name = {column.name: column for column in columns}
     schema = {name: _type(by_name[name]) if name in by_name else pl.String for name in names}
     try:
@@ -30,16 +33,16 @@ def quick_read(path: Path, names: list[str], columns: list, header: bool, key: t
     frame = _without_blank_lines(
         frame.with_columns(pl.int_range(first, first + frame.height, dtype=pl.Int64).alias(LINE))
     )
-    found = _summaries(frame, columns, key)
+    found = _summaries(frame, columns, key, later)
     if _quoted_empty(found, columns):  # a quoted empty cell ("") is blank, as the careful pass reads it
         text = [name for name, kind in frame.schema.items() if kind == pl.String]
         frame = _without_blank_lines(
             frame.with_columns(pl.when(pl.col(name) != "").then(pl.col(name)) for name in text)
         )
-        found = _summaries(frame, columns, key)
+        found = _summaries(frame, columns, key, later)
     if frame.height == 0:
         return None
-    if not all(_passes(found, i, column) for i, column in enumerate(columns)):
+    if not all(_passes(found, i, column, later) for i, column in enumerate(columns)):
         return None
     if key and found["key"] < frame.height:
         return None  # a repeated key (or, once in billions, two keys of one hash): the careful pass decides
@@ -53,11 +56,13 @@ def _without_blank_lines(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(~pl.all_horizontal(pl.exclude(LINE).is_null()))
 
 
-def _summaries(frame: pl.DataFrame, columns: list, key: tuple[str, ...]) -> dict:
+def _summaries(frame: pl.DataFrame, columns: list, key: tuple[str, ...], later: tuple[str, ...]) -> dict:
     """Every column's summary (``"{i}.{what}"``: what ``_summary`` and ``_distinct`` name) and how many distinct
     keys (``"key"``): whole columns in one select, then the text columns' distinct values in another."""
     summary = [
-        expression.alias(f"{i}.{what}") for i, column in enumerate(columns) for what, expression in _summary(column)
+        expression.alias(f"{i}.{what}")
+        for i, column in enumerate(columns)
+        for what, expression in _summary(column, column.name in later)
     ]
     found = frame.select(summary)
     distinct = [
@@ -80,12 +85,12 @@ def _type(column) -> pl.DataType:
     return pl.Enum(column.choices) if column.coded else _TYPES.get(column.kind, pl.String)
 
 
-def _summary(column) -> list[tuple[str, pl.Expr]]:
+def _summary(column, nulls_only: bool = False) -> list[tuple[str, pl.Expr]]:
     """What the checks look at in the whole column: the nulls, and the extremes of a number column or the distinct
     values of a text one."""
     values = pl.col(column.name)
     nulls = [("nulls", values.null_count())]
-    if column.coded:
+    if column.coded or nulls_only:
         return nulls
     if column.kind in _TYPES:
         present = values.drop_nulls()
@@ -103,11 +108,19 @@ def _distinct(distinct: pl.Expr, column) -> list[tuple[str, pl.Expr]]:
     return checks
 
 
-def _passes(found: dict, i: int, column) -> bool:
-    """found: the summaries; i: the column's place among them."""
+def distinct_fits(values: pl.Series, column) -> bool:
+    """Whether a text column's values (a later column of quick_read's, on as few rows as hold them all) pass the
+    checks the quick pass asks of distinct values: none empty or padded, each fitting the pattern or choices."""
+    distinct = values.drop_nulls().unique().to_frame("distinct")  # once: two unique()s may differ in order
+    checks = distinct.select(e.alias(what) for what, e in _distinct(pl.col("distinct"), column)).row(0, named=True)
+    return not checks["empty"] and not checks["padded"] and checks.get("fits", True)
+
+
+def _passes(found: dict, i: int, column, later: tuple[str, ...]) -> bool:
+    """found: the summaries; i: the column's place among them; later: columns with their nulls summed only."""
     if found[f"{i}.nulls"] and (not column.blank_ok or column.kind in PATTERNS):
         return False
-    if column.coded:
+    if column.coded or column.name in later:
         return True
     if column.kind in _TYPES:
         low, high, finite = (found[f"{i}.{what}"] for what in ("low", "high", "finite"))

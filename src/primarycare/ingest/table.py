@@ -41,12 +41,16 @@ class TableSpec:
         return [c.name for c in self.columns]
 
 
-def read_table(path: Path, spec: TableSpec, header: bool = True, check_key: bool = True) -> pl.DataFrame:
+def read_table(
+    path: Path, spec: TableSpec, header: bool = True, check_key: bool = True, later: tuple[str, ...] = ()
+) -> pl.DataFrame:
     """Read and check ``path``; raise IngestError naming every problem found (first offending row per check).
 
     The quick pass (quick.py) parses typed columns and checks them whole; when it finds anything, one lazy pass
     parses, strips, types and flags every row, and the text is read again to name the offending values.
-    check_key=False leaves the duplicate-key check to a caller that finds repeats more cheaply itself."""
+    check_key=False leaves the duplicate-key check to a caller that finds repeats more cheaply itself; ``later``
+    names text columns whose distinct values the quick pass leaves to a caller that has them on fewer rows
+    (quick.distinct_fits) and reads the file again with every check when they do not fit."""
     name = path.name
     if _blank(path):
         raise IngestError.at(name, 1, 1, "the file is empty")
@@ -55,7 +59,7 @@ def read_table(path: Path, spec: TableSpec, header: bool = True, check_key: bool
         _check_header(name, columns, spec)
     present = [*spec.columns, *(c for c in spec.optional if c.name in columns)]
     key = spec.key if check_key else ()  # both passes leave repeats to the caller alike
-    quick = quick_read(path, columns, present, header, key)
+    quick = quick_read(path, columns, present, header, key, later)
     if quick is not None:
         return quick
     with as_utf8(path) as text:
