@@ -85,7 +85,7 @@ def _type(column) -> pl.DataType:
     return pl.Enum(column.choices) if column.coded else _TYPES.get(column.kind, pl.String)
 
 
-def _summary(column, nulls_only: bool = False) -> list[tuple[str, pl.Expr]]:
+def _summary(column, nulls_only: bool) -> list[tuple[str, pl.Expr]]:
     """What the checks look at in the whole column: the nulls, and the extremes of a number column or the distinct
     values of a text one."""
     values = pl.col(column.name)

@@ -9,7 +9,6 @@ from primarycare.payments.inputs import PaymentInputs
 from primarycare.payments.money import fixed_expr, gbp_expr, pence_expr, share_of_expr
 from primarycare.payments.months import month_rates, month_start, span_label
 
-PLAN = {"PAID_FROM": pl.Int64, "PAID_MONTHS": pl.Int64}
 PLANNED_COLUMNS = ("PRACTICE_CODE", "COMPONENT", "ITEM", "PENCE", "FORMULA", "PAID_FROM", "PAID_MONTHS")
 
 

@@ -54,30 +54,13 @@ class PaymentInputs:
         prevalence = self.economy.prevalence
         if prevalence.is_empty():
             return {}
-        lists = whole_lists(self.economy)
+        lists = self.economy.list_sizes
         totals = (
             prevalence.join(lists, on="practice_code", how="left")
             .group_by("group_code")
             .agg(pl.col("register").sum(), pl.col("patients").fill_null(0).sum())
         )
         return {g: r / s for g, r, s in totals.iter_rows() if s > 0}
-
-
-def whole_lists(economy: Economy) -> pl.DataFrame:
-    """practice_code, patients: each practice's whole registered list."""
-    return economy.list_sizes
-
-
-def empty_lines() -> pl.DataFrame:
-    return pl.DataFrame(
-        schema={
-            "PRACTICE_CODE": pl.String,
-            "COMPONENT": pl.String,
-            "ITEM": pl.String,
-            "PENCE": pl.Int64,
-            "FORMULA": pl.String,
-        }
-    )
 
 
 def with_gbp(lines: pl.DataFrame, basis: pl.DataFrame | None = None) -> pl.DataFrame:

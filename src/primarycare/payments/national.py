@@ -115,14 +115,13 @@ class Contract:
         and enhanced services monthly; achievement the June after the year; core lines as global_sum.py plans.
 
         Lazy: only what the caller selects is worked out (totals by practice never write the QOF formulas)."""
-        parts = [(self.core, 1), *self._qof_lines(kept)]
+        parts = [self.core, *self._qof_lines(kept)]
         if self.services is not None:
-            parts.append((_planned(self.services, 1, 12), 1))
-        frames = [part.select(PLANNED_COLUMNS) for part, rows in parts if rows]
-        return pl.concat(frames).sort("PRACTICE_CODE", maintain_order=True)
+            parts.append(_planned(self.services, 1, 12))
+        return pl.concat(part.select(PLANNED_COLUMNS) for part in parts).sort("PRACTICE_CODE", maintain_order=True)
 
-    def _qof_lines(self, kept: set[str] | None) -> list[tuple[pl.LazyFrame, int]]:
-        """(planned lines, how many) for each QOF part."""
+    def _qof_lines(self, kept: set[str] | None) -> list[pl.LazyFrame]:
+        """The planned lines of each QOF part that has any."""
         inputs = self.inputs
         values = _kept(self.qof, kept)
         component = "QOF" if inputs.prior is None else "QOF_ACHIEVEMENT"
@@ -133,9 +132,9 @@ class Contract:
             pl.col("pence").alias("PENCE"),
             qof_formula(inputs.params.qof_price_per_point.value).alias("FORMULA"),
         )
-        achievement = (_planned(indicators, ACHIEVEMENT_MONTH, 1), values.height)
+        achievement = [_planned(indicators, ACHIEVEMENT_MONTH, 1)] if values.height else []
         if inputs.prior is None:
-            return [achievement]
+            return achievement
         share = inputs.params.qof_aspiration_share.value
         prior = _kept(self.prior_qof, kept).group_by("practice_code").agg(pl.col("pence").sum().alias("prior"))
         current = {p.code for p in inputs.economy.practices}
@@ -161,8 +160,6 @@ class Contract:
             (-pl.col("PENCE")).alias("PENCE"),
             pl.lit("− aspiration payment").alias("FORMULA"),
         )
-        return [
-            (_planned(paid.lazy(), 1, 12), paid.height),
-            achievement,
-            (_planned(less.lazy(), ACHIEVEMENT_MONTH, 1), less.height),
-        ]
+        if not paid.height:
+            return achievement
+        return [_planned(paid.lazy(), 1, 12), *achievement, _planned(less.lazy(), ACHIEVEMENT_MONTH, 1)]

@@ -7,7 +7,7 @@ hundreds of thousands of practice-indicator rows each time a total is wanted."""
 import polars as pl
 
 from primarycare.economy.model import in_code_order
-from primarycare.payments.inputs import PaymentInputs, whole_lists
+from primarycare.payments.inputs import PaymentInputs
 from primarycare.payments.money import fixed_expr, pence_expr, points_expr, written_once
 
 QOF_SCHEMA = {
@@ -29,7 +29,7 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
     if economy.achievement.is_empty():
         return pl.DataFrame(schema=QOF_SCHEMA)
     national = inputs.prevalence_by_group()
-    lists = whole_lists(economy)
+    lists = economy.list_sizes
     national_frame = pl.DataFrame(
         {"group_code": list(national), "national_prevalence": list(national.values())},
         schema={"group_code": pl.String, "national_prevalence": pl.Float64},
