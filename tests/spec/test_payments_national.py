@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+import polars as pl
 import pytest
 
 from primarycare.ingest.folder import read_folder
@@ -160,3 +161,63 @@ def test_qof_values_run_in_practice_and_indicator_order_whatever_order_the_achie
     assert values.height > 100
     assert values.equals(values.sort("practice_code", "indicator_code"))
     assert qof_values(replace(inputs, economy=shuffled)).equals(values)
+
+
+def test_qof_where_a_list_a_register_row_or_a_national_prevalence_is_missing():
+    """Each line's CPI and APDF found by position: a practice with no list has CPI 0, one with no row for the
+    register APDF 0; an indicator whose register has no national prevalence, or which the mapping does not hold,
+    is paid without APDF. Both engines, and the pence worked out here."""
+    base = one_practice(year="2023-24", patients=1_000, register=30, points=20)
+    achievement = pl.DataFrame(
+        [
+            ("A81001", "AF008", 20.0),
+            ("A81001", "XX001", 5.0),
+            ("A81001", "ZZ999", 3.0),
+            ("A81002", "AF008", 10.0),
+            ("A81003", "AF008", 15.0),
+            ("A81003", "XX001", 2.0),
+        ],
+        schema={"practice_code": pl.String, "indicator_code": pl.String, "achieved_points": pl.Float64},
+        orient="row",
+    ).with_columns(pl.lit(None, pl.Float64).alias(c) for c in ("register", "numerator", "denominator", "pcas"))
+    economy = replace(
+        base,
+        practices=tuple(replace(base.practices[0], code=c) for c in ("A81001", "A81002", "A81003")),
+        lists=pl.DataFrame(
+            {
+                "practice_code": ["A81001", "A81003"],
+                "sex": ["MALE"] * 2,
+                "age_band": ["30_34"] * 2,
+                "patients": [1_000, 500],
+            }
+        ),
+        indicators=pl.concat(
+            [
+                base.indicators,
+                base.indicators.with_columns(pl.lit("XX001").alias("indicator_code"), pl.lit("XX").alias("group_code")),
+            ]
+        ),
+        achievement=achievement.with_columns(pl.lit(None, pl.Float64).alias("newly_diagnosed")).select(
+            base.achievement.columns
+        ),
+        prevalence=pl.concat(
+            [
+                base.prevalence,
+                base.prevalence.with_columns(
+                    pl.lit("A81002").alias("practice_code"), pl.lit(5, pl.Int64).alias("register")
+                ),
+            ]
+        ),
+    )
+    params = national_parameters("2023-24")
+    inputs = PaymentInputs(economy, params, service_rates("2023-24"))
+    price, average = params.qof_price_per_point.value, params.qof_national_average_list.value
+    national_af = 35 / 1_000  # A81002's register has no list to count, A81003 has no AF row: 30 + 5 over 1,000
+    qof = {(code, item): pence for code, component, item, pence in reference_lines(inputs) if component == "QOF"}
+    assert {(c, i): p for c, k, i, p, _ in national_lines(inputs).iter_rows() if k == "QOF"} == qof
+    assert qof[("A81001", "AF008")] == round(20 * price * 1_000 / average * (30 / 1_000) / national_af * 100)
+    assert qof[("A81001", "XX001")] == round(5 * price * 1_000 / average * 100)  # no national prevalence: APDF 1
+    assert qof[("A81001", "ZZ999")] == round(3 * price * 1_000 / average * 100)  # not in the mapping: APDF 1
+    assert qof[("A81002", "AF008")] == 0  # no list: CPI 0
+    assert qof[("A81003", "AF008")] == 0  # no AF row: APDF 0
+    assert qof[("A81003", "XX001")] == round(2 * price * 500 / average * 100)

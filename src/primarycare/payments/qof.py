@@ -4,6 +4,7 @@ The value and its factors are worked out as numbers; the formula text a finance 
 written from those factors (``qof_formula``) only when a line is shown, not for every one of the year's
 hundreds of thousands of practice-indicator rows each time a total is wanted."""
 
+import numpy as np
 import polars as pl
 
 from primarycare.economy.model import in_code_order
@@ -28,51 +29,59 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
     economy, params = inputs.economy, inputs.params
     if economy.achievement.is_empty():
         return pl.DataFrame(schema=QOF_SCHEMA)
-    national = inputs.prevalence_by_group()
-    lists = economy.list_sizes
-    national_frame = pl.DataFrame(
-        {"group_code": list(national), "national_prevalence": list(national.values())},
-        schema={"group_code": pl.String, "national_prevalence": pl.Float64},
-    )
-    groups = economy.indicators.select("indicator_code", "group_code").join(national_frame, on="group_code", how="left")
-    prevalence = (  # APDF: each register over the practice's whole registered list
-        economy.prevalence.join(lists, on="practice_code", how="left").select(
-            "practice_code",
-            "group_code",
-            pl.when(pl.col("patients") > 0)
-            .then(pl.col("register") / pl.col("patients"))
-            .otherwise(0.0)
-            .alias("practice_prevalence"),
-        )
-        if not economy.prevalence.is_empty()
-        else pl.DataFrame(
-            schema={"practice_code": pl.String, "group_code": pl.String, "practice_prevalence": pl.Float64}
-        )
-    )
-    # numpy divides each list exactly; polars divides a column by a number as a product with its reciprocal, which
-    # can land a value such as 7,087 / 7,460 an ulp off the true quotient and a line on the other side of a half penny
-    cpi = lists["patients"].to_numpy() / params.qof_national_average_list.value
-    practices = lists.select("practice_code").with_columns(pl.Series("cpi", cpi, dtype=pl.Float64))
-    rows = (
-        _protected(inputs, economy.achievement.select("practice_code", "indicator_code", _points(inputs)))
-        .filter(pl.col("achieved_points") > 0)
-        .join(groups, on="indicator_code", how="left", maintain_order="left")
-        .join(practices, on="practice_code", how="left", maintain_order="left")
-        .join(prevalence, on=["practice_code", "group_code"], how="left", nulls_equal=True, maintain_order="left")
-    )
-    linked = pl.col("national_prevalence").is_not_null() & (pl.col("national_prevalence") > 0)
-    apdf = pl.when(linked).then(pl.col("practice_prevalence").fill_null(0.0) / pl.col("national_prevalence"))
-    factors = [pl.col("cpi").fill_null(0.0), apdf.otherwise(1.0).alias("apdf")]
-    if inputs.round_factors is not None:
-        factors = [factor.round(inputs.round_factors) for factor in factors]
-    rows = rows.select(
-        "practice_code", "indicator_code", "achieved_points", *factors, linked.alias("linked"), "protected"
-    )
-    value = pl.col("achieved_points") * params.qof_price_per_point.value * pl.col("cpi") * pl.col("apdf")
-    rows = rows.select("practice_code", "indicator_code", pence_expr(value).alias("pence"), *list(QOF_SCHEMA)[3:])
+    rows = _protected(inputs, economy.achievement.select("practice_code", "indicator_code", _points(inputs)))
+    rows = rows.filter(pl.col("achieved_points") > 0)
     if not in_code_order(rows):  # as read, it is
         rows = rows.sort("practice_code", "indicator_code")
+    cpi, apdf, linked = _factors(inputs, rows)
+    factors = [pl.Series("cpi", cpi), pl.Series("apdf", apdf)]
+    if inputs.round_factors is not None:
+        factors = [factor.round(inputs.round_factors) for factor in factors]
+    rows = rows.with_columns(*factors, pl.Series("linked", linked))
+    value = pl.col("achieved_points") * params.qof_price_per_point.value * pl.col("cpi") * pl.col("apdf")
+    rows = rows.select("practice_code", "indicator_code", pence_expr(value).alias("pence"), *list(QOF_SCHEMA)[3:])
     return rows.with_columns(pl.col("practice_code").set_sorted())  # a promise kept: group_by by practice is faster
+
+
+def _factors(inputs: PaymentInputs, rows: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's CPI (its practice's whole list over the national average list), APDF (the practice's prevalence
+    of the indicator's register, over the whole list, against the national prevalence) and whether APDF applies.
+
+    rows: in practice order. Looked up by position (each row's practice and register) in arrays of the practices
+    and their registers, not by joins on the codes' text over every row. numpy divides element by element: polars
+    divides a column by a number as a product with its reciprocal, which can land a value such as 7,087 / 7,460 an
+    ulp off the true quotient and a line on the other side of a half penny."""
+    economy = inputs.economy
+    starts = rows.select(pl.col("practice_code").ne_missing(pl.col("practice_code").shift()).fill_null(True))
+    practices = rows["practice_code"].filter(starts.to_series()).to_frame()  # each once, as the rows run
+    practice = starts.to_series().cast(pl.Int64).cum_sum().to_numpy() - 1  # each row's place among them
+    patients = practices.join(economy.list_sizes, on="practice_code", how="left", maintain_order="left")["patients"]
+    patients = patients.to_numpy().astype(np.float64)  # NaN where the practice has no list
+    cpi = np.nan_to_num(patients / inputs.params.qof_national_average_list.value, nan=0.0)
+    national = inputs.prevalence_by_group()
+    registers = sorted(national)
+    none = len(registers)  # the place of "no register with a national prevalence": never linked, prevalence 0
+    indicators = economy.indicators
+    group = indicators["group_code"].cast(pl.Enum(registers), strict=False).to_physical().cast(pl.Int64)
+    register_of = np.append(group.fill_null(none).to_numpy(), none)  # each indicator's; last: one not in the mapping
+    indicator = rows["indicator_code"].cast(pl.Enum(indicators["indicator_code"]), strict=False).to_physical()
+    register = register_of[indicator.cast(pl.Int64).fill_null(len(indicators)).to_numpy()]
+    rates = np.array([national[code] for code in registers] + [0.0])
+    linked = rates[register] > 0
+    prevalence = np.zeros(len(practices) * (none + 1))  # practice by register: the register over the whole list
+    if not economy.prevalence.is_empty() and registers:
+        placed = (
+            economy.prevalence.join(practices.with_row_index("place"), on="practice_code", how="inner")
+            .with_columns(pl.col("group_code").cast(pl.Enum(registers), strict=False).to_physical().alias("at"))
+            .drop_nulls("at")
+        )
+        place, at = placed["place"].cast(pl.Int64).to_numpy(), placed["at"].cast(pl.Int64).to_numpy()
+        whole = patients[place]
+        share = np.divide(placed["register"].fill_null(0).to_numpy(), whole, out=np.zeros(len(place)), where=whole > 0)
+        prevalence[place * (none + 1) + at] = share
+    own = prevalence[practice * (none + 1) + register]
+    apdf = np.divide(own, rates[register], out=np.ones(len(own)), where=linked)
+    return cpi[practice], apdf, linked
 
 
 def qof_formula(price: float) -> pl.Expr:
