@@ -1,5 +1,6 @@
 """The fast engine: the national contract for every practice at once, as polars frames of line items (pence)."""
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 
 import polars as pl
@@ -115,10 +116,21 @@ class Contract:
         and enhanced services monthly; achievement the June after the year; core lines as global_sum.py plans.
 
         Lazy: only what the caller selects is worked out (totals by practice never write the QOF formulas)."""
+        self._work_out()
         parts = [self.core, *self._qof_lines(kept)]
         if self.services is not None:
             parts.append(_planned(self.services, 1, 12))
         return pl.concat(part.select(PLANNED_COLUMNS) for part in parts).sort("PRACTICE_CODE", maintain_order=True)
+
+    def _work_out(self) -> None:
+        """The QOF values (the year's and the year before's) worked out beside the lists, core and services lines:
+        they share no step, and either alone leaves one of two cores idle much of the time."""
+        if "qof" in self.__dict__:
+            return
+        with ThreadPoolExecutor(max_workers=1) as side:
+            values = side.submit(lambda: (self.qof, self.prior_qof))
+            self.core, self.services  # noqa: B018 (cached: worked out here)
+            values.result()
 
     def _qof_lines(self, kept: set[str] | None) -> list[pl.LazyFrame]:
         """The planned lines of each QOF part that has any."""
