@@ -118,13 +118,15 @@ def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
     pairs = (
         table if wide is None else wide.rename({"practice_code": "PRACTICE_CODE", "indicator_code": "INDICATOR_CODE"})
     )
-    if not all(distinct_fits(pairs[c.name], c) for c in f.ACHIEVEMENT.columns if c.name in _CODES):
+    distinct = {c.name: pairs[c.name].drop_nulls().unique() for c in f.ACHIEVEMENT.columns if c.name in _CODES}
+    if not all(distinct_fits(distinct[c.name], c) for c in f.ACHIEVEMENT.columns if c.name in _CODES):
         tables = [read_table(path, f.ACHIEVEMENT, check_key=False) for path in paths]  # names it, or strips padding
         table = pl.concat(tables)
         wide = _wide(table)
+        codes = wide["indicator_code"] if wide is not None else table["INDICATOR_CODE"]  # each pair's: fewer rows
+        distinct = {"INDICATOR_CODE": codes.drop_nulls().unique()}
     known = indicators["indicator_code"].implode()
-    codes = wide["indicator_code"] if wide is not None else table["INDICATOR_CODE"]  # each pair's: fewer rows
-    if not codes.unique().is_in(known).all():
+    if not distinct["INDICATOR_CODE"].is_in(known).all():
         for path, one in zip(paths, tables, strict=True):
             unknown = one.filter(~pl.col("INDICATOR_CODE").is_in(known))
             if unknown.height:

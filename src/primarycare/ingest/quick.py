@@ -95,7 +95,8 @@ def _summary(column, nulls_only: bool) -> list[tuple[str, pl.Expr]]:
     if column.kind in _TYPES:
         present = values.drop_nulls()
         return [*nulls, ("low", present.min()), ("high", present.max()), ("finite", present.is_finite().all())]
-    return [*nulls, ("distinct", values.drop_nulls().unique().implode())]
+    runs = values.filter(values.ne_missing(values.shift()))  # each run's value once: a list's codes run 45 rows
+    return [*nulls, ("distinct", runs.drop_nulls().unique().implode())]
 
 
 def _distinct(distinct: pl.Expr, column) -> list[tuple[str, pl.Expr]]:
@@ -108,10 +109,10 @@ def _distinct(distinct: pl.Expr, column) -> list[tuple[str, pl.Expr]]:
     return checks
 
 
-def distinct_fits(values: pl.Series, column) -> bool:
-    """Whether a text column's values (a later column of quick_read's, on as few rows as hold them all) pass the
-    checks the quick pass asks of distinct values: none empty or padded, each fitting the pattern or choices."""
-    distinct = values.drop_nulls().unique().to_frame("distinct")  # once: two unique()s may differ in order
+def distinct_fits(distinct: pl.Series, column) -> bool:
+    """Whether a text column's distinct values (a later column of quick_read's, each value once, no nulls) pass
+    the checks the quick pass asks of distinct values: none empty or padded, each fitting the pattern or choices."""
+    distinct = distinct.to_frame("distinct")  # one unique(), taken by the caller: two may differ in order
     checks = distinct.select(e.alias(what) for what, e in _distinct(pl.col("distinct"), column)).row(0, named=True)
     return not checks["empty"] and not checks["padded"] and checks.get("fits", True)
 
