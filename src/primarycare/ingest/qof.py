@@ -158,14 +158,15 @@ def _wide(table: pl.DataFrame) -> pl.DataFrame | None:
     width = len(ACHIEVEMENT_COLUMNS)
     measure = table["MEASURE"]  # an Enum of the measures (read coded): each row's position among them
     column = np.array([ACHIEVEMENT_COLUMNS.index(MEASURE_COLUMNS[m]) for m in measure.dtype.categories])
-    cells = column[measure.to_physical().to_numpy()] * pairs + pair  # measure by measure: each a contiguous column
-    counts = np.bincount(cells, minlength=pairs * width)
-    if counts.max(initial=0) > 1:
-        return None
+    cells = (column * pairs).astype(pair.dtype)[measure.to_physical().to_numpy()]  # measure by measure: each a
+    cells += pair  # contiguous column of the grid
     grid = np.full(pairs * width, np.nan)
-    grid[cells] = table["VALUE"].to_numpy()
+    grid[cells] = table["VALUE"].to_numpy()  # every value is a number (checked): a cell left NaN was not given
+    filled = ~np.isnan(grid)
+    if np.count_nonzero(filled) < len(cells):
+        return None  # fewer cells than values: a cell given twice
     grid = grid.reshape(width, pairs)
-    present = counts.reshape(width, pairs).any(axis=0)
+    present = filled.reshape(width, pairs).any(axis=0)
     rows = None if present.all() else np.flatnonzero(present)  # None: every pair has a value (always, in order)
     kept = grid if rows is None else grid[:, rows]
     return pl.DataFrame(
