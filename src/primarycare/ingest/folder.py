@@ -1,6 +1,7 @@
 """Read a folder of published (or synthetic) files into one Economy. Nothing is returned unless every file is good."""
 
 from concurrent.futures import ThreadPoolExecutor
+from itertools import starmap
 from pathlib import Path
 
 import polars as pl
@@ -25,11 +26,7 @@ def read_folder(folder: Path, year: str | None = None) -> Economy:
     era = _era_of_map(folder / f.MAP_FILE)
     with ThreadPoolExecutor(max_workers=1) as side:  # QOF's files (the largest) read beside the practices' files
         reading_qof = side.submit(read_qof, folder, era)
-        tables, problems = _practice_tables(folder, era)
-        try:  # what the practices' files say together, worked out while QOF's are still being read
-            parts, late = (None, None) if problems else (_practice_parts(tables, era), None)
-        except IngestError as error:
-            parts, late = None, error
+        tables, problems, parts, late = _practice_economy(folder, era)
     try:
         qof = reading_qof.result()
     except IngestError as error:
@@ -50,39 +47,56 @@ def read_folder(folder: Path, year: str | None = None) -> Economy:
     )
 
 
-def _practice_tables(folder: Path, era: str) -> tuple[dict[str, pl.DataFrame | None], list[Problem]]:
-    """The files about practices, each read and checked on its own: (tables, every file's problems)."""
-    reads = {
-        "lists": lambda: read_table(folder / f.LISTS_FILE, f.LISTS),
-        "map": lambda: read_table(folder / f.MAP_FILE, f.MAPS[era][0]),
-        "ods": lambda: _optional(folder / f.ODS_FILE, lambda p: read_table(p, f.ODS, header=False)),
-        "contracts": lambda: _optional(folder / f.CONTRACTS_FILE, lambda p: read_table(p, f.CONTRACTS)),
-        "services": lambda: _optional(folder / f.SERVICES_FILE, lambda p: read_table(p, f.SERVICES)),
-    }
-    problems: list[Problem] = []
+_READS = {  # the practices' files, in the order their problems are named
+    "lists": lambda folder, era: read_table(folder / f.LISTS_FILE, f.LISTS),
+    "map": lambda folder, era: read_table(folder / f.MAP_FILE, f.MAPS[era][0]),
+    "ods": lambda folder, era: _optional(folder / f.ODS_FILE, lambda p: read_table(p, f.ODS, header=False)),
+    "contracts": lambda folder, era: _optional(folder / f.CONTRACTS_FILE, lambda p: read_table(p, f.CONTRACTS)),
+    "services": lambda folder, era: _optional(folder / f.SERVICES_FILE, lambda p: read_table(p, f.SERVICES)),
+}
+
+
+def _practice_economy(folder: Path, era: str) -> tuple[dict, list[Problem], dict | None, IngestError | None]:
+    """The files about practices, each read and checked on its own, and what they say together (checked against
+    one another): (tables, every file's problems, the economy's parts or None, the first problem between files).
+
+    The practices (Python objects) are made on a side thread as soon as their files are read, while the rest is
+    read and checked."""
     tables: dict[str, pl.DataFrame | None] = {}
-    for label, read in reads.items():
+    problems: dict[str, list[Problem]] = {}
+
+    def read(label: str) -> None:
         try:
-            tables[label] = read()
+            tables[label] = _READS[label](folder, era)
         except IngestError as error:
-            problems.extend(error.problems)
-            tables[label] = None
-    return tables, problems
+            tables[label], problems[label] = None, error.problems
+
+    with ThreadPoolExecutor(max_workers=1) as side:
+        for label in ("lists", "map", "ods", "contracts"):
+            read(label)
+        entities = None if problems else side.submit(_entities, tables, era)
+        read("services")
+        if problems:
+            return tables, [p for label in _READS for p in problems.get(label, [])], None, None
+        codes = set(tables["map"]["PRACTICE_CODE"])
+        try:  # each check between files in the order it was always asked
+            lists = _lists(tables["lists"], codes)
+            parts = entities.result()
+            services = _services(tables["services"], codes)
+        except IngestError as error:
+            return tables, [], None, error
+    return tables, [], {**parts, "lists": lists, "services": services}, None
 
 
-def _practice_parts(tables: dict[str, pl.DataFrame | None], era: str) -> dict:
-    """The economy's commissioners, networks, practices, lists and services (checked against one another)."""
+def _entities(tables: dict[str, pl.DataFrame | None], era: str) -> dict:
+    """The economy's commissioners, networks and practices (the contracts checked against the map)."""
     _, commissioner_columns, parent_columns = f.MAPS[era]
     mapping = tables["map"]
-    codes = set(mapping["PRACTICE_CODE"])
-    lists = _lists(tables["lists"], codes)
     contracts = _contracts(tables["contracts"], mapping, commissioner_columns[0])
     return {
         "commissioners": _commissioners(mapping, commissioner_columns, parent_columns, contracts),
         "networks": _networks(mapping, commissioner_columns[0]),
         "practices": _practices(mapping, commissioner_columns[0], tables["ods"], contracts),
-        "lists": lists,
-        "services": _services(tables["services"], codes),
     }
 
 
@@ -214,16 +228,14 @@ def _practices(mapping, commissioner: str, ods, contracts) -> tuple[Practice, ..
         frame = frame.with_columns(
             pl.lit(None, pl.String).alias("CONTRACT_TYPE"), pl.lit(None, pl.String).alias("OOH_OPTED_OUT")
         )
-    return tuple(
-        Practice(
-            code=code,
-            name=name,
-            postcode=postcode or "",
-            commissioner_code=owner,
-            network_code=network,
-            contract_type=contract,
-            ooh_opted_out=None if opted is None else opted == "Y",
-            status=status or "A",
-        )
-        for code, name, postcode, owner, network, status, contract, opted in frame.sort("PRACTICE_CODE").iter_rows()
+    rows = frame.sort("PRACTICE_CODE").select(  # in Practice's order of fields
+        "PRACTICE_CODE",
+        "PRACTICE_NAME",
+        pl.col("PRACTICE_POSTCODE").fill_null(""),
+        commissioner,
+        "PCN_CODE",
+        "CONTRACT_TYPE",
+        pl.col("OOH_OPTED_OUT") == "Y",  # not given: None
+        pl.col("STATUS").fill_null("A"),
     )
+    return tuple(starmap(Practice, rows.iter_rows()))
