@@ -38,32 +38,37 @@ def month_frame(inputs: PaymentInputs) -> pl.DataFrame:
 
 
 def practice_months(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.DataFrame:
-    """One row per practice (paid on the national formula) and month: its weighted list and the month's rates."""
+    """One row per practice (paid on the national formula) and month, in practice and month order: its weighted list
+    and the month's rates. lists: practice_lists' frame (in practice order)."""
     practices = lists.filter(~pl.col("practice_code").is_in(sorted(local_codes(inputs))))
-    estimate = pl.concat_str(  # written once per practice, not per month
-        [
-            pl.lit("estimated: "),
-            pl.col("patients").cast(pl.String),
-            pl.lit(" patients × age/sex "),
-            fixed_expr(pl.col("age_sex_index"), 4),
-            pl.when(pl.col("index") != 1.0)
-            .then(pl.concat_str([pl.lit(" × indices "), fixed_expr(pl.col("index"), 4)]))
-            .otherwise(pl.lit("")),
-        ]
-    )
-    months = practices.with_columns(estimate.alias("estimate")).join(month_frame(inputs), how="cross")
+    months = practices.join(month_frame(inputs), how="cross", maintain_order="left_right")  # each practice in turn
     published = inputs.weighted_lists
     if published is not None and published.height:
-        months = months.join(published, on=["practice_code", "quarter_start"], how="left")
+        months = months.join(published, on=["practice_code", "quarter_start"], how="left", maintain_order="left")
     else:
         months = months.with_columns(pl.lit(None, pl.Float64).alias("weighted"))
     return months.with_columns(
-        pl.when(pl.col("weighted").is_null())
-        .then(pl.col("estimate"))
-        .otherwise(pl.lit("published list"))
-        .alias("source"),
+        pl.col("weighted").is_not_null().alias("published"),
         pl.col("weighted").fill_null(pl.col("weighted_list")),
-    ).sort("practice_code", "month")
+    )  # in practice and month order: the lists are in practice order (practice_lists)
+
+
+def _estimates(lists: pl.DataFrame) -> pl.LazyFrame:
+    """practice_code, estimate: how each practice's weighted list was estimated (written only for a line shown)."""
+    return lists.lazy().select(
+        "practice_code",
+        pl.concat_str(
+            [
+                pl.lit("estimated: "),
+                pl.col("patients").cast(pl.String),
+                pl.lit(" patients × age/sex "),
+                fixed_expr(pl.col("age_sex_index"), 4),
+                pl.when(pl.col("index") != 1.0)
+                .then(pl.concat_str([pl.lit(" × indices "), fixed_expr(pl.col("index"), 4)]))
+                .otherwise(pl.lit("")),
+            ]
+        ).alias("estimate"),
+    )
 
 
 def _runs(months: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -96,7 +101,11 @@ def global_sum_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.LazyFrame
     The runs are worked out here; the lines are lazy over them, so totals by practice never write the items and
     formulas."""
     months = practice_months(inputs, lists)
-    paid = _runs(months, ["weighted", "source", "paid_rate"]).lazy()
+    paid = (
+        _runs(months, ["weighted", "published", "paid_rate"])
+        .lazy()
+        .join(_estimates(lists), on="practice_code", how="left", maintain_order="left")
+    )
     whole_year = pl.col("n") == 12
     lines = paid.select(
         pl.col("practice_code").alias("PRACTICE_CODE"),
@@ -110,7 +119,7 @@ def global_sum_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.LazyFrame
             [
                 fixed_expr(pl.col("weighted"), 1),
                 pl.lit(" weighted ("),
-                pl.col("source"),
+                pl.when(pl.col("published")).then(pl.lit("published list")).otherwise(pl.col("estimate")),
                 pl.lit(") × £"),
                 fixed_expr(pl.col("paid_rate"), 2),
                 pl.lit(" × "),

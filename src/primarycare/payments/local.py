@@ -116,7 +116,9 @@ def _pot(contract: Contract, scheme: Scheme, kept: set[str], inside: list[str], 
                 f"{label}: released_qof.baseline: prior_year_value needs {previous_year(inputs.economy.year)} loaded"
             )
         values, year = contract.prior_qof, inputs.prior.params.year
-    values = values.filter(~pl.col("indicator_code").is_in(sorted(kept)))
+    values = values.select("practice_code", "indicator_code", "pence").filter(
+        ~pl.col("indicator_code").is_in(sorted(kept))
+    )
     what = f"released QOF value {year}"
     pots = values.group_by("practice_code").agg(pl.col("pence").sum().alias("pot"))
     everyone = pl.DataFrame({"practice_code": inside}, schema={"practice_code": pl.String})
@@ -161,7 +163,9 @@ def _goal_lines(contract: Contract, scheme, kept, inside, label) -> pl.LazyFrame
         orient="row",
     )
     all_scores = (
-        achievement.join(measures, on="indicator_code")
+        achievement.select("practice_code", "indicator_code", "numerator", "denominator")
+        .filter(pl.col("indicator_code").is_in(measures["indicator_code"].unique().implode()))  # before the join
+        .join(measures, on="indicator_code")
         .group_by("goal", "practice_code")
         .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
         .lazy()
