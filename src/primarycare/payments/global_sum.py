@@ -53,26 +53,24 @@ def practice_months(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.DataFrame:
     )  # in practice and month order: the lists are in practice order (practice_lists)
 
 
-def _estimates(lists: pl.DataFrame) -> pl.LazyFrame:
-    """practice_code, estimate: how each practice's weighted list was estimated (written only for a line shown)."""
-    return lists.lazy().select(
-        "practice_code",
-        pl.concat_str(
-            [
-                pl.lit("estimated: "),
-                pl.col("patients").cast(pl.String),
-                pl.lit(" patients × age/sex "),
-                fixed_expr(pl.col("age_sex_index"), 4),
-                pl.when(pl.col("index") != 1.0)
-                .then(pl.concat_str([pl.lit(" × indices "), fixed_expr(pl.col("index"), 4)]))
-                .otherwise(pl.lit("")),
-            ]
-        ).alias("estimate"),
+def _estimate() -> pl.Expr:
+    """How a run's weighted list was estimated (from the practice's columns the run carries)."""
+    return pl.concat_str(
+        [
+            pl.lit("estimated: "),
+            pl.col("patients").cast(pl.String),
+            pl.lit(" patients × age/sex "),
+            fixed_expr(pl.col("age_sex_index"), 4),
+            pl.when(pl.col("index") != 1.0)
+            .then(pl.concat_str([pl.lit(" × indices "), fixed_expr(pl.col("index"), 4)]))
+            .otherwise(pl.lit("")),
+        ]
     )
 
 
-def _runs(months: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Months grouped into runs of consecutive months alike in ``keys`` (never across practices or gaps)."""
+def _runs(months: pl.DataFrame, keys: list[str], carry: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Months grouped into runs of consecutive months alike in ``keys`` (never across practices or gaps); ``carry``:
+    columns of the practice's own, taken along."""
     step = (pl.col("month") - pl.int_range(pl.len())).alias("_step")
     run = pl.struct(["practice_code", *keys, "_step"]).rle_id().alias("run")
     return (
@@ -81,7 +79,7 @@ def _runs(months: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         .group_by("run", maintain_order=True)
         .agg(
             pl.col("practice_code").first(),
-            *(pl.col(k).first() for k in keys),
+            *(pl.col(k).first() for k in (*keys, *carry)),
             pl.col("month").min().alias("first"),
             pl.col("month").max().alias("last"),
             pl.len().cast(pl.Int64).alias("n"),
@@ -101,25 +99,22 @@ def global_sum_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.LazyFrame
     The runs are worked out here; the lines are lazy over them, so totals by practice never write the items and
     formulas."""
     months = practice_months(inputs, lists)
-    paid = (
-        _runs(months, ["weighted", "published", "paid_rate"])
-        .lazy()
-        .join(_estimates(lists), on="practice_code", how="left", maintain_order="left")
-    )
+    paid = _runs(months, ["weighted", "published", "paid_rate"], ("patients", "age_sex_index", "index"))
+    paid = paid.with_columns(pence_expr(pl.col("weighted") * pl.col("paid_rate") * pl.col("n") / 12).alias("PENCE"))
     whole_year = pl.col("n") == 12
-    lines = paid.select(
+    lines = paid.lazy().select(  # the pence worked out once; the words only for a line shown
         pl.col("practice_code").alias("PRACTICE_CODE"),
         pl.lit("GLOBAL_SUM").alias("COMPONENT"),
         pl.when(whole_year)
         .then(pl.lit("global sum"))
         .otherwise(pl.concat_str([pl.lit("global sum "), _span(pl.col("first"), pl.col("last"))]))
         .alias("ITEM"),
-        pence_expr(pl.col("weighted") * pl.col("paid_rate") * pl.col("n") / 12).alias("PENCE"),
+        "PENCE",
         pl.concat_str(
             [
                 fixed_expr(pl.col("weighted"), 1),
                 pl.lit(" weighted ("),
-                pl.when(pl.col("published")).then(pl.lit("published list")).otherwise(pl.col("estimate")),
+                pl.when(pl.col("published")).then(pl.lit("published list")).otherwise(_estimate()),
                 pl.lit(") × £"),
                 fixed_expr(pl.col("paid_rate"), 2),
                 pl.lit(" × "),
@@ -132,40 +127,40 @@ def global_sum_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.LazyFrame
     )
     owed = months.filter(pl.col("final_rate") != pl.col("paid_rate"))
     if owed.height:
-        arrears = (
-            _runs(owed, ["weighted", "paid_rate", "final_rate", "arrears_month", "final_from"])
-            .lazy()
-            .select(
-                pl.col("practice_code").alias("PRACTICE_CODE"),
-                pl.lit("GLOBAL_SUM_ARREARS").alias("COMPONENT"),
-                pl.concat_str(
-                    [
-                        pl.lit("arrears "),
-                        _span(pl.col("first"), pl.col("last")),
-                        pl.lit(": £"),
-                        fixed_expr(pl.col("final_rate"), 2),
-                        pl.lit(" from "),
-                        pl.col("final_from").dt.strftime("%-d %B %Y"),
-                    ]
-                ).alias("ITEM"),
-                pence_expr(pl.col("weighted") * (pl.col("final_rate") - pl.col("paid_rate")) * pl.col("n") / 12).alias(
-                    "PENCE"
-                ),
-                pl.concat_str(
-                    [
-                        fixed_expr(pl.col("weighted"), 1),
-                        pl.lit(" weighted × (£"),
-                        fixed_expr(pl.col("final_rate"), 2),
-                        pl.lit(" − £"),
-                        fixed_expr(pl.col("paid_rate"), 2),
-                        pl.lit(") × "),
-                        pl.col("n").cast(pl.String),
-                        pl.lit("/12"),
-                    ]
-                ).alias("FORMULA"),
-                pl.col("arrears_month").alias("PAID_FROM"),
-                pl.lit(1, pl.Int64).alias("PAID_MONTHS"),
+        owed = _runs(owed, ["weighted", "paid_rate", "final_rate", "arrears_month", "final_from"])
+        owed = owed.with_columns(
+            pence_expr(pl.col("weighted") * (pl.col("final_rate") - pl.col("paid_rate")) * pl.col("n") / 12).alias(
+                "PENCE"
             )
+        )
+        arrears = owed.lazy().select(
+            pl.col("practice_code").alias("PRACTICE_CODE"),
+            pl.lit("GLOBAL_SUM_ARREARS").alias("COMPONENT"),
+            pl.concat_str(
+                [
+                    pl.lit("arrears "),
+                    _span(pl.col("first"), pl.col("last")),
+                    pl.lit(": £"),
+                    fixed_expr(pl.col("final_rate"), 2),
+                    pl.lit(" from "),
+                    pl.col("final_from").dt.strftime("%-d %B %Y"),
+                ]
+            ).alias("ITEM"),
+            "PENCE",
+            pl.concat_str(
+                [
+                    fixed_expr(pl.col("weighted"), 1),
+                    pl.lit(" weighted × (£"),
+                    fixed_expr(pl.col("final_rate"), 2),
+                    pl.lit(" − £"),
+                    fixed_expr(pl.col("paid_rate"), 2),
+                    pl.lit(") × "),
+                    pl.col("n").cast(pl.String),
+                    pl.lit("/12"),
+                ]
+            ).alias("FORMULA"),
+            pl.col("arrears_month").alias("PAID_FROM"),
+            pl.lit(1, pl.Int64).alias("PAID_MONTHS"),
         )
         lines = pl.concat([lines, arrears])
     national = _deduction(lines, lists, inputs.params.ooh_deduction_share.value)
