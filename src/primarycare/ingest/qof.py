@@ -118,13 +118,13 @@ def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
     pairs = (
         table if wide is None else wide.rename({"practice_code": "PRACTICE_CODE", "indicator_code": "INDICATOR_CODE"})
     )
-    distinct = {c.name: pairs[c.name].drop_nulls().unique() for c in f.ACHIEVEMENT.columns if c.name in _CODES}
+    distinct = {name: _distinct(pairs[name]) for name in _CODES}
     if not all(distinct_fits(distinct[c.name], c) for c in f.ACHIEVEMENT.columns if c.name in _CODES):
         tables = [read_table(path, f.ACHIEVEMENT, check_key=False) for path in paths]  # names it, or strips padding
         table = pl.concat(tables)
         wide = _wide(table)
         codes = wide["indicator_code"] if wide is not None else table["INDICATOR_CODE"]  # each pair's: fewer rows
-        distinct = {"INDICATOR_CODE": codes.drop_nulls().unique()}
+        distinct = {"INDICATOR_CODE": _distinct(codes)}
     known = indicators["indicator_code"].implode()
     if not distinct["INDICATOR_CODE"].is_in(known).all():
         for path, one in zip(paths, tables, strict=True):
@@ -149,6 +149,11 @@ def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
     missing = [pl.lit(None, pl.Float64).alias(c) for c in ACHIEVEMENT_COLUMNS if c not in wide.columns]
     in_order = pl.col("practice_code").set_sorted()  # every way here gives practice and indicator order
     return wide.with_columns(*missing, in_order).select("practice_code", "indicator_code", *ACHIEVEMENT_COLUMNS)
+
+
+def _distinct(codes: pl.Series) -> pl.Series:
+    """Each code once (nulls left out), from the codes' runs: a practice's pairs run together."""
+    return codes.filter(codes.ne_missing(codes.shift())).drop_nulls().unique()
 
 
 def _wide(table: pl.DataFrame) -> pl.DataFrame | None:
