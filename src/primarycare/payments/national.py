@@ -5,6 +5,7 @@ from functools import cached_property
 
 import polars as pl
 
+from primarycare.economy.model import practice_sums
 from primarycare.payments.errors import PaymentsError
 from primarycare.payments.global_sum import PLANNED_COLUMNS, global_sum_lines
 from primarycare.payments.inputs import INDEX_COLUMNS, LINE_COLUMNS, PaymentInputs
@@ -25,12 +26,11 @@ def practice_lists(inputs: PaymentInputs) -> pl.DataFrame:
         schema={"sex": pl.String, "age_band": pl.String, "weight_h": pl.Int64},
         orient="row",
     )
-    lists = inputs.economy.lists.join(weights, on=["sex", "age_band"], how="left")
+    lists = inputs.economy.lists.join(weights, on=["sex", "age_band"], how="left", maintain_order="left")
     if lists["weight_h"].null_count():
         raise PaymentsError("the workload table has no weight for some sex and age band of the registered lists")
-    per = lists.group_by("practice_code").agg(
-        pl.col("patients").sum(), (pl.col("patients") * pl.col("weight_h")).sum().alias("workload_h")
-    )
+    lists = lists.with_columns((pl.col("patients") * pl.col("weight_h")).alias("workload_h"))
+    per = practice_sums(lists, ["patients", "workload_h"])
     national_mean = inputs.params.england_mean_weight.value * 100
     per = per.with_columns(
         pl.when(pl.col("patients") > 0)
