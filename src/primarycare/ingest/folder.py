@@ -128,7 +128,7 @@ def _choose_year(asked: str | None, from_qof: str | None, lists: pl.DataFrame) -
 
 def _lists(lists: pl.DataFrame, practices: set[str]) -> pl.DataFrame:
     codes = lists["ORG_CODE"]  # each run's code is asked (a practice's rows run together): every code is one
-    if not codes.filter(codes.ne_missing(codes.shift()).fill_null(True)).is_in(list(practices)).all():
+    if not codes.filter(codes.ne_missing(codes.shift())).is_in(list(practices)).all():
         strangers = lists.filter(~pl.col("ORG_CODE").is_in(list(practices)))
         line = strangers[LINE][0]
         raise IngestError.at(f.LISTS_FILE, line, 4, f"practice {strangers['ORG_CODE'][0]} is not in {f.MAP_FILE}")
