@@ -109,16 +109,13 @@ def _pot(contract: Contract, scheme: Scheme, kept: set[str], inside: list[str], 
                 "pot_formula"
             ),
         )
-    values, year = contract.qof, inputs.params.year
-    if released.baseline == "prior_year_value":
-        if inputs.prior is None:
-            raise PaymentsError(
-                f"{label}: released_qof.baseline: prior_year_value needs {previous_year(inputs.economy.year)} loaded"
-            )
-        values, year = contract.prior_qof, inputs.prior.params.year
-    values = values.select("practice_code", "indicator_code", "pence").filter(
-        ~pl.col("indicator_code").is_in(sorted(kept))
-    )
+    prior = released.baseline == "prior_year_value"
+    if prior and inputs.prior is None:
+        raise PaymentsError(
+            f"{label}: released_qof.baseline: prior_year_value needs {previous_year(inputs.economy.year)} loaded"
+        )
+    values, year = (contract.prior_qof, inputs.prior.params.year) if prior else (contract.qof, inputs.params.year)
+    values = values.select("practice_code", "pence").filter(~contract.kept_rows(kept, prior))
     what = f"released QOF value {year}"
     pots = values.group_by("practice_code").agg(pl.col("pence").sum().alias("pot"))
     everyone = pl.DataFrame({"practice_code": inside}, schema={"practice_code": pl.String})

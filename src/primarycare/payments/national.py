@@ -74,15 +74,25 @@ def _planned(lines: pl.LazyFrame, first: int, months: int) -> pl.LazyFrame:
     return lines.with_columns(pl.lit(first, pl.Int64).alias("PAID_FROM"), pl.lit(months, pl.Int64).alias("PAID_MONTHS"))
 
 
-def _kept(values: pl.DataFrame, kept: set[str] | None) -> pl.DataFrame:
-    return values if kept is None else values.filter(pl.col("indicator_code").is_in(sorted(kept)))
-
-
 class Contract:
     """One year's national contract, each part worked out once and shared by the national and scheme views."""
 
     def __init__(self, inputs: PaymentInputs):
         self.inputs = inputs
+        self._kept: dict[tuple[bool, frozenset[str]], pl.Series] = {}
+
+    def kept_rows(self, kept: set[str], prior: bool = False) -> pl.Series:
+        """Which of the QOF values (the year before's, ``prior``) are of the kept indicators: asked once per set, for
+        the scheme's kept lines and its released money alike."""
+        key = (prior, frozenset(kept))
+        if key not in self._kept:
+            values = self.prior_qof if prior else self.qof
+            self._kept[key] = values["indicator_code"].is_in(sorted(kept))
+        return self._kept[key]
+
+    def _values(self, kept: set[str] | None, prior: bool = False) -> pl.DataFrame:
+        values = self.prior_qof if prior else self.qof
+        return values if kept is None else values.filter(self.kept_rows(kept, prior))
 
     @cached_property
     def lists(self) -> pl.DataFrame:
@@ -135,7 +145,7 @@ class Contract:
     def _qof_lines(self, kept: set[str] | None) -> list[pl.LazyFrame]:
         """The planned lines of each QOF part that has any."""
         inputs = self.inputs
-        values = _kept(self.qof, kept)
+        values = self._values(kept)
         component = "QOF" if inputs.prior is None else "QOF_ACHIEVEMENT"
         indicators = values.lazy().select(
             pl.col("practice_code").alias("PRACTICE_CODE"),
@@ -148,7 +158,7 @@ class Contract:
         if inputs.prior is None:
             return achievement
         share = inputs.params.qof_aspiration_share.value
-        prior = _kept(self.prior_qof, kept).group_by("practice_code").agg(pl.col("pence").sum().alias("prior"))
+        prior = self._values(kept, prior=True).group_by("practice_code").agg(pl.col("pence").sum().alias("prior"))
         current = {p.code for p in inputs.economy.practices}
         prior = prior.filter(pl.col("practice_code").is_in(sorted(current)))
         aspiration = prior.select(
