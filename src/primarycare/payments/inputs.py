@@ -1,6 +1,7 @@
 """Everything one payment calculation needs, gathered once: the economy, the year's parameters and the options."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
@@ -49,6 +50,10 @@ class PaymentInputs:
     def prevalence_by_group(self) -> dict[str, float]:
         """Given national prevalence, or (labelled as such by the callers) the loaded practices': each register's
         total over the total of the same practices' whole registered lists."""
+        return dict(self._prevalence_by_group)
+
+    @cached_property
+    def _prevalence_by_group(self) -> dict[str, float]:  # worked out once (Contract works it out ahead of QOF)
         if self.national_prevalence is not None:
             return dict(self.national_prevalence)
         prevalence = self.economy.prevalence

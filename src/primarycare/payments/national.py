@@ -139,6 +139,7 @@ class Contract:
             return
         with ThreadPoolExecutor(max_workers=1) as side:
             values = side.submit(lambda: (self.qof, self.prior_qof))
+            self.inputs.prevalence_by_group()  # first, for the QOF values (and each practice's whole list with it)
             self.core, self.services  # noqa: B018 (cached: worked out here)
             values.result()
 
