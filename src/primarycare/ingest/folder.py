@@ -60,8 +60,8 @@ def _practice_economy(folder: Path, era: str) -> tuple[dict, list[Problem], dict
     """The files about practices, each read and checked on its own, and what they say together (checked against
     one another): (tables, every file's problems, the economy's parts or None, the first problem between files).
 
-    The practices (Python objects) are made on a side thread as soon as their files are read, while the rest is
-    read and checked."""
+    The map, practice and contract files are read on a side thread, which then makes the practices (Python
+    objects) while the lists (the largest file) are still being parsed."""
     tables: dict[str, pl.DataFrame | None] = {}
     problems: dict[str, list[Problem]] = {}
 
@@ -71,21 +71,32 @@ def _practice_economy(folder: Path, era: str) -> tuple[dict, list[Problem], dict
         except IngestError as error:
             tables[label], problems[label] = None, error.problems
 
-    with ThreadPoolExecutor(max_workers=1) as side:
-        for label in ("lists", "map", "ods", "contracts"):
+    def entities() -> dict | IngestError | None:
+        for label in ("map", "ods", "contracts"):
             read(label)
-        entities = None if problems else side.submit(_entities, tables, era)
+        if any(label in problems for label in ("map", "ods", "contracts")):
+            return None
+        try:
+            return _entities(tables, era)
+        except IngestError as error:  # named after any problem in the lists (the order it was always asked in)
+            return error
+
+    with ThreadPoolExecutor(max_workers=1) as side:
+        making = side.submit(entities)
+        read("lists")
         read("services")
-        if problems:
-            return tables, [p for label in _READS for p in problems.get(label, [])], None, None
-        codes = set(tables["map"]["PRACTICE_CODE"])
-        try:  # each check between files in the order it was always asked
-            lists = _lists(tables["lists"], codes)
-            parts = entities.result()
-            services = _services(tables["services"], codes)
-        except IngestError as error:
-            return tables, [], None, error
-    return tables, [], {**parts, "lists": lists, "services": services}, None
+        made = making.result()
+    if problems:
+        return tables, [p for label in _READS for p in problems.get(label, [])], None, None
+    codes = set(tables["map"]["PRACTICE_CODE"])
+    try:  # each check between files in the order it was always asked
+        lists = _lists(tables["lists"], codes)
+        if isinstance(made, IngestError):
+            raise made
+        services = _services(tables["services"], codes)
+    except IngestError as error:
+        return tables, [], None, error
+    return tables, [], {**made, "lists": lists, "services": services}, None
 
 
 def _entities(tables: dict[str, pl.DataFrame | None], era: str) -> dict:
