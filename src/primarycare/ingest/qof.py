@@ -53,10 +53,17 @@ def read_qof(folder: Path, era: str) -> QofData | None:
             1,
             "an ACHIEVEMENT file needs the year's MAPPING_INDICATORS file beside it",
         )
-    with ThreadPoolExecutor(max_workers=1) as side:  # prevalence beside the achievement, the larger
+    with ThreadPoolExecutor(max_workers=1) as side:  # the mapping and prevalence beside the achievement, the larger
+        mapping = side.submit(_indicators, mappings, era)
         prevalences = [side.submit(read_table, path, f.PREVALENCE) for path in files[f.PREVALENCE_PREFIX]]
-        indicators = _indicators(mappings, era)
-        achievement = _achievement(achievements, indicators)
+        try:
+            read = _achievement_read(achievements)
+        except IngestError as error:
+            read = error
+        indicators = mapping.result()  # a problem in the mapping is named first
+        if isinstance(read, IngestError):
+            raise read
+        achievement = _achievement(achievements, read, indicators)
     prevalence = pl.concat([future.result() for future in prevalences]) if prevalences else pl.DataFrame()
     if prevalence.height:
         prevalence = prevalence.select(
@@ -108,9 +115,12 @@ def _indicators(paths: list[Path], era: str) -> pl.DataFrame:
     )
 
 
-def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
+def _achievement_read(paths: list[Path]) -> tuple | None:
+    """The achievement files read and placed long to wide, their codes' text checked (none of it needs the
+    mapping): (each file's table, all of them, wide or None when a cell is given twice, the distinct indicator
+    codes); None when there is no achievement file."""
     if not paths:
-        return pl.DataFrame()
+        return None
     # _wide finds repeated cells; the codes' text is checked on each pair's codes (a quarter of the rows)
     tables = [read_table(path, f.ACHIEVEMENT, check_key=False, later=_CODES) for path in paths]
     table = pl.concat(tables)
@@ -125,8 +135,16 @@ def _achievement(paths: list[Path], indicators: pl.DataFrame) -> pl.DataFrame:
         wide = _wide(table)
         codes = wide["indicator_code"] if wide is not None else table["INDICATOR_CODE"]  # each pair's: fewer rows
         distinct = {"INDICATOR_CODE": _distinct(codes)}
+    return tables, table, wide, distinct["INDICATOR_CODE"]
+
+
+def _achievement(paths: list[Path], read: tuple | None, indicators: pl.DataFrame) -> pl.DataFrame:
+    """The achievement (one row per practice and indicator) once its indicators are known to the mapping."""
+    if read is None:
+        return pl.DataFrame()
+    tables, table, wide, codes = read
     known = indicators["indicator_code"].implode()
-    if not distinct["INDICATOR_CODE"].is_in(known).all():
+    if not codes.is_in(known).all():
         for path, one in zip(paths, tables, strict=True):
             unknown = one.filter(~pl.col("INDICATOR_CODE").is_in(known))
             if unknown.height:
