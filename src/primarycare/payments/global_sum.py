@@ -99,7 +99,9 @@ def global_sum_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.LazyFrame
     The runs are worked out here; the lines are lazy over them, so totals by practice never write the items and
     formulas."""
     months = practice_months(inputs, lists)
-    paid = _runs(months, ["weighted", "published", "paid_rate"], ("patients", "age_sex_index", "index"))
+    paid = _runs(
+        months, ["weighted", "published", "paid_rate"], ("patients", "age_sex_index", "index", "ooh_opted_out")
+    )
     paid = paid.with_columns(pence_expr(pl.col("weighted") * pl.col("paid_rate") * pl.col("n") / 12).alias("PENCE"))
     whole_year = pl.col("n") == 12
     lines = paid.lazy().select(  # the pence worked out once; the words only for a line shown
@@ -124,10 +126,11 @@ def global_sum_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.LazyFrame
         ).alias("FORMULA"),
         pl.col("first").alias("PAID_FROM"),
         pl.col("n").alias("PAID_MONTHS"),
+        "ooh_opted_out",
     )
     owed = months.filter(pl.col("final_rate") != pl.col("paid_rate"))
     if owed.height:
-        owed = _runs(owed, ["weighted", "paid_rate", "final_rate", "arrears_month", "final_from"])
+        owed = _runs(owed, ["weighted", "paid_rate", "final_rate", "arrears_month", "final_from"], ("ooh_opted_out",))
         owed = owed.with_columns(
             pence_expr(pl.col("weighted") * (pl.col("final_rate") - pl.col("paid_rate")) * pl.col("n") / 12).alias(
                 "PENCE"
@@ -161,17 +164,19 @@ def global_sum_lines(inputs: PaymentInputs, lists: pl.DataFrame) -> pl.LazyFrame
             ).alias("FORMULA"),
             pl.col("arrears_month").alias("PAID_FROM"),
             pl.lit(1, pl.Int64).alias("PAID_MONTHS"),
+            "ooh_opted_out",
         )
         lines = pl.concat([lines, arrears])
-    national = _deduction(lines, lists, inputs.params.ooh_deduction_share.value)
-    return pl.concat([lines, national, *local_contract_lines(inputs, lists)]).select(PLANNED_COLUMNS)
+    national = _deduction(lines, inputs.params.ooh_deduction_share.value)
+    return pl.concat([lines.select(PLANNED_COLUMNS), national, *local_contract_lines(inputs, lists)]).select(
+        PLANNED_COLUMNS
+    )
 
 
-def _deduction(lines: pl.LazyFrame, lists: pl.DataFrame, share: float) -> pl.LazyFrame:
-    """The out-of-hours deduction on each global sum line of a practice that opted out."""
-    opted = lists.lazy().filter("ooh_opted_out").select(pl.col("practice_code").alias("PRACTICE_CODE"))
+def _deduction(lines: pl.LazyFrame, share: float) -> pl.LazyFrame:
+    """The out-of-hours deduction on each global sum line of a practice that opted out (each line carries it)."""
     suffix = pl.col("ITEM").str.strip_prefix("global sum").str.replace(r"^arrears (.*?):.*$", " on arrears $1")
-    return lines.join(opted, on="PRACTICE_CODE").select(
+    return lines.filter("ooh_opted_out").select(
         "PRACTICE_CODE",
         pl.lit("OOH_DEDUCTION").alias("COMPONENT"),
         pl.concat_str([pl.lit("out-of-hours opt-out"), suffix]).alias("ITEM"),
