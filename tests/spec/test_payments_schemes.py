@@ -1,5 +1,6 @@
 """Spec: local schemes — what a scheme file must say, and what it pays."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -101,6 +102,21 @@ def test_practices_outside_the_scheme_keep_their_national_lines(tmp_path):
     path.write_text(GOOD.replace("practices: {all: true}", "practices: {codes: [Z99999]}"))
     given = inputs(patients=1_000, register=20, points=10, numerator=50, denominator=100)
     assert scheme_lines(given, load_scheme(path)).equals(national_lines(given))
+
+
+def test_a_practice_only_the_achievement_names_keeps_its_national_lines_when_all_are_in(tmp_path):
+    """Every loaded practice is in the scheme, but the achievement names one more: its QOF lines stay national."""
+    path = tmp_path / "s.yaml"
+    path.write_text(GOOD)
+    given = inputs(patients=1_000, register=20, points=10, numerator=50, denominator=100)
+    economy = given.economy
+    stranger = economy.achievement.with_columns(pl.lit("A81999").alias("practice_code"))
+    given = replace(given, economy=replace(economy, achievement=pl.concat([economy.achievement, stranger])))
+    national = national_lines(given).filter(pl.col("PRACTICE_CODE") == "A81999")
+    assert national.height == 1
+    local = scheme_lines(given, load_scheme(path))
+    assert local.filter(pl.col("PRACTICE_CODE") == "A81999").equals(national)
+    assert local.filter(pl.col("COMPONENT") == "LOCAL_SCHEME")["PRACTICE_CODE"].unique().to_list() == ["A81001"]
 
 
 def test_a_prior_year_baseline_needs_the_prior_year(tmp_path):

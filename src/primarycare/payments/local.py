@@ -89,12 +89,23 @@ def scheme_plan(
         for part in (_goal_lines(contract, scheme, kept, inside, label), _investment_lines(economy, scheme, inside))
         if part is not None
     ]
-    parts = [
-        national.filter(~pl.col("PRACTICE_CODE").is_in(inside)),
-        scheme_national.filter(pl.col("PRACTICE_CODE").is_in(inside)),
-        *local,
-    ]
+    if _everyone(economy, inside):  # no line is of a practice outside the scheme: none to choose between
+        parts = [scheme_national, *local]
+    else:
+        member = pl.col("PRACTICE_CODE").is_in(inside)
+        parts = [national.filter(~member), scheme_national.filter(member), *local]
     return pl.concat([p.select(LINE_COLUMNS) for p in parts]).sort("PRACTICE_CODE", maintain_order=True)
+
+
+def _everyone(economy: Economy, inside: list[str]) -> bool:
+    """Whether every practice with a line is in the scheme: every loaded practice is, and the achievement names no
+    other (the lists, services and contracts name loaded practices only; last year's QOF is kept to this year's)."""
+    if len(inside) < len(economy.practices):
+        return False
+    if economy.achievement.is_empty():
+        return True
+    codes = economy.achievement["practice_code"]
+    return codes.filter(codes.ne_missing(codes.shift())).is_in(inside).all()  # each run's code: each practice's
 
 
 def _pot(contract: Contract, scheme: Scheme, kept: set[str], inside: list[str], label: str) -> pl.DataFrame:
