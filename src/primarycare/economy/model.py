@@ -101,11 +101,17 @@ class Economy:
         return practice_sums(self.lists, ["patients"])
 
 
+def run_starts(codes: pl.Series) -> pl.Series:
+    """Where each run of equal values starts (the first row, and each row unlike the one before). The values there
+    are every value, each once a run: a few thousand practice codes where a file's rows run by practice."""
+    return codes.ne_missing(codes.shift())
+
+
 def practice_sums(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """practice_code and each column's sum per practice. When each practice's rows run together (as a published
     list's do) they are summed run by run (numpy's reduceat: a third of the time of grouping by the codes' text)."""
     codes = frame["practice_code"]
-    starts = codes.ne_missing(codes.shift())
+    starts = run_starts(codes)
     heads = codes.filter(starts)
     together = heads.n_unique() == heads.len() and not any(frame[c].null_count() for c in columns)
     if frame.height == 0 or not together:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from primarycare.economy.model import Commissioner, Economy, Network, Practice
+from primarycare.economy.model import Commissioner, Economy, Network, Practice, run_starts
 from primarycare.economy.vocabulary import year_from_suffix
 from primarycare.ingest import formats as f
 from primarycare.ingest.errors import IngestError, Problem
@@ -139,7 +139,7 @@ def _choose_year(asked: str | None, from_qof: str | None, lists: pl.DataFrame) -
 
 def _lists(lists: pl.DataFrame, practices: set[str]) -> pl.DataFrame:
     codes = lists["ORG_CODE"]  # each run's code is asked (a practice's rows run together): every code is one
-    if not codes.filter(codes.ne_missing(codes.shift())).is_in(list(practices)).all():
+    if not codes.filter(run_starts(codes)).is_in(list(practices)).all():
         strangers = lists.filter(~pl.col("ORG_CODE").is_in(list(practices)))
         line = strangers[LINE][0]
         raise IngestError.at(f.LISTS_FILE, line, 4, f"practice {strangers['ORG_CODE'][0]} is not in {f.MAP_FILE}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from primarycare.economy.model import in_code_order
+from primarycare.economy.model import in_code_order, run_starts
 from primarycare.economy.vocabulary import year_from_suffix
 from primarycare.ingest import formats as f
 from primarycare.ingest.errors import IngestError
@@ -171,7 +171,7 @@ def _achievement(paths: list[Path], read: tuple | None, indicators: pl.DataFrame
 
 def _distinct(codes: pl.Series) -> pl.Series:
     """Each code once (nulls left out), from the codes' runs: a practice's pairs run together."""
-    return codes.filter(codes.ne_missing(codes.shift())).drop_nulls().unique()
+    return codes.filter(run_starts(codes)).drop_nulls().unique()
 
 
 def _wide(table: pl.DataFrame) -> pl.DataFrame | None:

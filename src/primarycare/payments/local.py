@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import polars as pl
 
-from primarycare.economy.model import Economy
+from primarycare.economy.model import Economy, run_starts
 from primarycare.economy.vocabulary import age_band_lower, previous_year
 from primarycare.payments.errors import PaymentsError
 from primarycare.payments.inputs import LINE_COLUMNS, PaymentInputs
@@ -105,7 +105,7 @@ def _everyone(economy: Economy, inside: list[str]) -> bool:
     if economy.achievement.is_empty():
         return True
     codes = economy.achievement["practice_code"]
-    return codes.filter(codes.ne_missing(codes.shift())).is_in(inside).all()  # each run's code: each practice's
+    return codes.filter(run_starts(codes)).is_in(inside).all()  # each run's code: each practice's
 
 
 def _pot(contract: Contract, scheme: Scheme, kept: set[str], inside: list[str], label: str) -> pl.DataFrame:

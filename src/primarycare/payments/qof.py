@@ -7,7 +7,7 @@ hundreds of thousands of practice-indicator rows each time a total is wanted."""
 import numpy as np
 import polars as pl
 
-from primarycare.economy.model import in_code_order
+from primarycare.economy.model import in_code_order, run_starts
 from primarycare.payments.inputs import PaymentInputs
 from primarycare.payments.money import fixed_expr, pence_expr, points_expr, written_once
 
@@ -52,9 +52,9 @@ def _factors(inputs: PaymentInputs, rows: pl.DataFrame) -> tuple[np.ndarray, np.
     divides a column by a number as a product with its reciprocal, which can land a value such as 7,087 / 7,460 an
     ulp off the true quotient and a line on the other side of a half penny."""
     economy = inputs.economy
-    starts = rows.select(pl.col("practice_code").ne_missing(pl.col("practice_code").shift()).fill_null(True))
-    practices = rows["practice_code"].filter(starts.to_series()).to_frame()  # each once, as the rows run
-    practice = starts.to_series().cast(pl.Int64).cum_sum().to_numpy() - 1  # each row's place among them
+    starts = run_starts(rows["practice_code"])
+    practices = rows["practice_code"].filter(starts).to_frame()  # each once, as the rows run
+    practice = starts.cast(pl.Int64).cum_sum().to_numpy() - 1  # each row's place among them
     patients = practices.join(economy.list_sizes, on="practice_code", how="left", maintain_order="left")["patients"]
     patients = patients.to_numpy().astype(np.float64)  # NaN where the practice has no list
     cpi = np.nan_to_num(patients / inputs.params.qof_national_average_list.value, nan=0.0)
