@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import polars as pl
 
-from primarycare.economy.model import Economy, run_starts
+from primarycare.economy.model import Economy, practice_sums, run_starts
 from primarycare.economy.vocabulary import age_band_lower, previous_year
 from primarycare.payments.errors import PaymentsError
 from primarycare.payments.inputs import LINE_COLUMNS, PaymentInputs
@@ -126,9 +126,9 @@ def _pot(contract: Contract, scheme: Scheme, kept: set[str], inside: list[str], 
             f"{label}: released_qof.baseline: prior_year_value needs {previous_year(inputs.economy.year)} loaded"
         )
     values, year = (contract.prior_qof, inputs.prior.params.year) if prior else (contract.qof, inputs.params.year)
-    values = values.select("practice_code", "pence").filter(~contract.kept_rows(kept, prior))
+    released = pl.when(~contract.kept_rows(kept, prior)).then(pl.col("pence")).otherwise(0).alias("pot")
     what = f"released QOF value {year}"
-    pots = values.group_by("practice_code").agg(pl.col("pence").sum().alias("pot"))
+    pots = practice_sums(values.select("practice_code", released), ["pot"])  # the values run by practice
     everyone = pl.DataFrame({"practice_code": inside}, schema={"practice_code": pl.String})
     return everyone.join(pots, on="practice_code", how="left").select(
         "practice_code", pl.col("pot").fill_null(0), pl.lit(what).alias("pot_formula")

@@ -151,7 +151,7 @@ class Contract:
         indicators = values.lazy().select(
             pl.col("practice_code").alias("PRACTICE_CODE"),
             pl.lit(component).alias("COMPONENT"),
-            pl.col("indicator_code").alias("ITEM"),
+            pl.col("indicator_code").cast(pl.String).alias("ITEM"),
             pl.col("pence").alias("PENCE"),
             qof_formula(inputs.params.qof_price_per_point.value).alias("FORMULA"),
         )

@@ -11,7 +11,7 @@ from primarycare.economy.model import in_code_order, run_starts
 from primarycare.payments.inputs import PaymentInputs
 from primarycare.payments.money import fixed_expr, pence_expr, points_expr, written_once
 
-QOF_SCHEMA = {
+QOF_SCHEMA = {  # indicator_code: an Enum of the mapping's codes when every code is one of them (as read, always)
     "practice_code": pl.String,
     "indicator_code": pl.String,
     "pence": pl.Int64,
@@ -33,24 +33,35 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
     rows = rows.filter(pl.col("achieved_points") > 0)
     if not in_code_order(rows):  # as read, it is
         rows = rows.sort("practice_code", "indicator_code")
-    cpi, apdf, linked = _factors(inputs, rows)
+    indicator = _coded(economy.indicators, rows["indicator_code"])
+    cpi, apdf, linked = _factors(inputs, rows, indicator)
     factors = [pl.Series("cpi", cpi), pl.Series("apdf", apdf)]
     if inputs.round_factors is not None:
         factors = [factor.round(inputs.round_factors) for factor in factors]
+    if not indicator.null_count():  # every code is the mapping's: carried coded (kept indicators found by number)
+        factors.append(indicator.alias("indicator_code"))
     rows = rows.with_columns(*factors, pl.Series("linked", linked))
     value = pl.col("achieved_points") * params.qof_price_per_point.value * pl.col("cpi") * pl.col("apdf")
     rows = rows.select("practice_code", "indicator_code", pence_expr(value).alias("pence"), *list(QOF_SCHEMA)[3:])
     return rows.with_columns(pl.col("practice_code").set_sorted())  # a promise kept: group_by by practice is faster
 
 
-def _factors(inputs: PaymentInputs, rows: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _coded(indicators: pl.DataFrame, codes: pl.Series) -> pl.Series:
+    """The codes as an Enum of the mapping's indicator codes in code order, so that the values sort as the text
+    does (null where the mapping lacks one)."""
+    return codes.cast(pl.Enum(indicators["indicator_code"].sort()), strict=False)
+
+
+def _factors(
+    inputs: PaymentInputs, rows: pl.DataFrame, indicator: pl.Series
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each row's CPI (its practice's whole list over the national average list), APDF (the practice's prevalence
     of the indicator's register, over the whole list, against the national prevalence) and whether APDF applies.
 
-    rows: in practice order. Looked up by position (each row's practice and register) in arrays of the practices
-    and their registers, not by joins on the codes' text over every row. numpy divides element by element: polars
-    divides a column by a number as a product with its reciprocal, which can land a value such as 7,087 / 7,460 an
-    ulp off the true quotient and a line on the other side of a half penny."""
+    rows: in practice order; indicator: their codes coded (_coded). Looked up by position (each row's practice and
+    register) in arrays of the practices and their registers, not by joins on the codes' text over every row. numpy
+    divides element by element: polars divides a column by a number as a product with its reciprocal, which can
+    land a value such as 7,087 / 7,460 an ulp off the true quotient and a line on the other side of a half penny."""
     economy = inputs.economy
     starts = run_starts(rows["practice_code"])
     practices = rows["practice_code"].filter(starts).to_frame()  # each once, as the rows run
@@ -61,11 +72,10 @@ def _factors(inputs: PaymentInputs, rows: pl.DataFrame) -> tuple[np.ndarray, np.
     national = inputs.prevalence_by_group()
     registers = sorted(national)
     none = len(registers)  # the place of "no register with a national prevalence": never linked, prevalence 0
-    indicators = economy.indicators
+    indicators = economy.indicators.sort("indicator_code")  # in the order of the codes' Enum
     group = indicators["group_code"].cast(pl.Enum(registers), strict=False).to_physical().cast(pl.Int64)
     register_of = np.append(group.fill_null(none).to_numpy(), none)  # each indicator's; last: one not in the mapping
-    indicator = rows["indicator_code"].cast(pl.Enum(indicators["indicator_code"]), strict=False).to_physical()
-    register = register_of[indicator.cast(pl.Int64).fill_null(len(indicators)).to_numpy()]
+    register = register_of[indicator.to_physical().cast(pl.Int64).fill_null(len(indicators)).to_numpy()]
     rates = np.array([national[code] for code in registers] + [0.0])
     linked = rates[register] > 0
     prevalence = np.zeros(len(practices) * (none + 1))  # practice by register: the register over the whole list
