@@ -3,6 +3,7 @@ backdated uplift lands, the out-of-hours deduction, and PMS/APMS practices' loca
 
 Each line carries PAID_FROM and PAID_MONTHS (months from April, see months.py): the cash schedule splits it there."""
 
+import numpy as np
 import polars as pl
 
 from primarycare.payments.inputs import PaymentInputs
@@ -70,20 +71,19 @@ def _estimate() -> pl.Expr:
 
 def _runs(months: pl.DataFrame, keys: list[str], carry: tuple[str, ...] = ()) -> pl.DataFrame:
     """Months grouped into runs of consecutive months alike in ``keys`` (never across practices or gaps); ``carry``:
-    columns of the practice's own, taken along."""
-    step = (pl.col("month") - pl.int_range(pl.len())).alias("_step")
-    run = pl.struct(["practice_code", *keys, "_step"]).rle_id().alias("run")
-    return (
-        months.with_columns(step)
-        .with_columns(run)
-        .group_by("run", maintain_order=True)
-        .agg(
-            pl.col("practice_code").first(),
-            *(pl.col(k).first() for k in (*keys, *carry)),
-            pl.col("month").min().alias("first"),
-            pl.col("month").max().alias("last"),
-            pl.len().cast(pl.Int64).alias("n"),
-        )
+    columns of the practice's own, taken along. months: in practice and month order, so a run is its first row
+    (each row unlike the one before, or not the month after it) and the rows up to the next run's."""
+    change = [pl.col(name).ne_missing(pl.col(name).shift()) for name in ("practice_code", *keys)]
+    starts = months.select(pl.any_horizontal(*change, pl.col("month").diff().ne_missing(1))).to_series()
+    at = starts.arg_true().to_numpy()
+    n = np.diff(at, append=months.height)
+    return months.filter(starts).select(
+        "practice_code",
+        *keys,
+        *carry,
+        pl.col("month").alias("first"),
+        (pl.col("month") + pl.Series(n) - 1).alias("last"),
+        pl.Series("n", n, pl.Int64),
     )
 
 

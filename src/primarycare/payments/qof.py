@@ -64,10 +64,10 @@ def _factors(
     land a value such as 7,087 / 7,460 an ulp off the true quotient and a line on the other side of a half penny."""
     economy = inputs.economy
     starts = run_starts(rows["practice_code"])
-    practices = rows["practice_code"].filter(starts).to_frame()  # each once, as the rows run
-    practice = starts.cast(pl.Int64).cum_sum().to_numpy() - 1  # each row's place among them
-    patients = practices.join(economy.list_sizes, on="practice_code", how="left", maintain_order="left")["patients"]
-    patients = patients.to_numpy().astype(np.float64)  # NaN where the practice has no list
+    practices = rows["practice_code"].filter(starts)  # each once, as the rows run
+    practice = np.cumsum(starts.to_numpy(), dtype=np.int64) - 1  # each row's place among them
+    patients = practices.to_frame().join(economy.list_sizes, on="practice_code", how="left", maintain_order="left")
+    patients = patients["patients"].to_numpy().astype(np.float64)  # NaN where the practice has no list
     cpi = np.nan_to_num(patients / inputs.params.qof_national_average_list.value, nan=0.0)
     national = inputs.prevalence_by_group()
     registers = sorted(national)
@@ -75,23 +75,25 @@ def _factors(
     indicators = economy.indicators.sort("indicator_code")  # in the order of the codes' Enum
     group = indicators["group_code"].cast(pl.Enum(registers), strict=False).to_physical().cast(pl.Int64)
     register_of = np.append(group.fill_null(none).to_numpy(), none)  # each indicator's; last: one not in the mapping
-    register = register_of[indicator.to_physical().cast(pl.Int64).fill_null(len(indicators)).to_numpy()]
+    coded = indicator.to_physical()
+    if coded.null_count():
+        coded = coded.cast(pl.Int64).fill_null(len(indicators))
+    register = register_of[coded.to_numpy()]
     rates = np.array([national[code] for code in registers] + [0.0])
-    linked = rates[register] > 0
-    prevalence = np.zeros(len(practices) * (none + 1))  # practice by register: the register over the whole list
+    linked = rates > 0  # each register's
+    prevalence = np.zeros((len(practices), none + 1))  # practice by register: the register over the whole list
     if not economy.prevalence.is_empty() and registers:
-        placed = (
-            economy.prevalence.join(practices.with_row_index("place"), on="practice_code", how="inner")
-            .with_columns(pl.col("group_code").cast(pl.Enum(registers), strict=False).to_physical().alias("at"))
-            .drop_nulls("at")
-        )
+        placed = economy.prevalence.select(
+            pl.col("practice_code").cast(pl.Enum(practices), strict=False).to_physical().alias("place"),
+            pl.col("group_code").cast(pl.Enum(registers), strict=False).to_physical().alias("at"),
+            pl.col("register").fill_null(0),
+        ).drop_nulls(["place", "at"])
         place, at = placed["place"].cast(pl.Int64).to_numpy(), placed["at"].cast(pl.Int64).to_numpy()
         whole = patients[place]
-        share = np.divide(placed["register"].fill_null(0).to_numpy(), whole, out=np.zeros(len(place)), where=whole > 0)
-        prevalence[place * (none + 1) + at] = share
-    own = prevalence[practice * (none + 1) + register]
-    apdf = np.divide(own, rates[register], out=np.ones(len(own)), where=linked)
-    return cpi[practice], apdf, linked
+        share = np.divide(placed["register"].to_numpy(), whole, out=np.zeros(len(place)), where=whole > 0)
+        prevalence[place, at] = share
+    apdf = np.divide(prevalence, rates, out=np.ones(prevalence.shape), where=linked)  # per practice and register
+    return cpi[practice], apdf.ravel()[practice * (none + 1) + register], linked[register]
 
 
 def qof_formula(price: float) -> pl.Expr:
