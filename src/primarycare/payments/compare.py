@@ -30,37 +30,33 @@ def compare_practices(
 ) -> pl.DataFrame:
     """Per practice: national and scheme totals, difference, per head; CONTRACT_BASIS last when ``basis`` is given.
     The lines may be lazy (Contract.plan, scheme_plan): only their practices and pence are then worked out."""
-    totals = pl.collect_all(
-        [
-            lines.lazy().group_by("PRACTICE_CODE").agg(pl.col("PENCE").sum().alias(name))
-            for lines, name in ((national, "national"), (scheme, "scheme"))
-        ]
-    )
-    frame = (
-        practice_frame(economy)
-        .join(totals[0], on="PRACTICE_CODE", how="left")
-        .join(totals[1], on="PRACTICE_CODE", how="left")
-        .with_columns(pl.col("national").fill_null(0), pl.col("scheme").fill_null(0))
-    )
+    frame = practice_frame(economy).lazy()  # one query: both totals worked out together, then joined
+    for lines, name in ((national, "national"), (scheme, "scheme")):
+        total = lines.lazy().group_by("PRACTICE_CODE").agg(pl.col("PENCE").sum().alias(name))
+        frame = frame.join(total, on="PRACTICE_CODE", how="left").with_columns(pl.col(name).fill_null(0))
     per_head = lambda column: pl.when(pl.col("PATIENTS") > 0).then(  # noqa: E731
         (pl.col(column) / pl.col("PATIENTS") / 100).round(2)
     )
-    table = frame.select(
-        "PRACTICE_CODE",
-        "PRACTICE_NAME",
-        "COMMISSIONER_CODE",
-        "NETWORK_CODE",
-        pl.col("PRACTICE_CODE").is_in(sorted(inside)).alias("IN_SCHEME"),
-        "PATIENTS",
-        (pl.col("national") / 100).alias("NATIONAL_GBP"),
-        (pl.col("scheme") / 100).alias("SCHEME_GBP"),
-        ((pl.col("scheme") - pl.col("national")) / 100).alias("DIFFERENCE_GBP"),
-        per_head("national").alias("NATIONAL_PER_HEAD_GBP"),
-        per_head("scheme").alias("SCHEME_PER_HEAD_GBP"),
-        pl.when(pl.col("PATIENTS") > 0)
-        .then(((pl.col("scheme") - pl.col("national")) / pl.col("PATIENTS") / 100).round(2))
-        .alias("DIFFERENCE_PER_HEAD_GBP"),
-    ).sort("PRACTICE_CODE")
+    table = (
+        frame.select(
+            "PRACTICE_CODE",
+            "PRACTICE_NAME",
+            "COMMISSIONER_CODE",
+            "NETWORK_CODE",
+            pl.col("PRACTICE_CODE").is_in(sorted(inside)).alias("IN_SCHEME"),
+            "PATIENTS",
+            (pl.col("national") / 100).alias("NATIONAL_GBP"),
+            (pl.col("scheme") / 100).alias("SCHEME_GBP"),
+            ((pl.col("scheme") - pl.col("national")) / 100).alias("DIFFERENCE_GBP"),
+            per_head("national").alias("NATIONAL_PER_HEAD_GBP"),
+            per_head("scheme").alias("SCHEME_PER_HEAD_GBP"),
+            pl.when(pl.col("PATIENTS") > 0)
+            .then(((pl.col("scheme") - pl.col("national")) / pl.col("PATIENTS") / 100).round(2))
+            .alias("DIFFERENCE_PER_HEAD_GBP"),
+        )
+        .sort("PRACTICE_CODE")
+        .collect()
+    )
     if basis is None:
         return table
     return table.join(basis, on="PRACTICE_CODE", how="left", maintain_order="left")
