@@ -120,9 +120,15 @@ def practice_sums(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return pl.DataFrame([heads, *(pl.Series(c, np.add.reduceat(frame[c].to_numpy(), at)) for c in columns)])
 
 
-def in_code_order(frame: pl.DataFrame) -> bool:
+def in_code_order(frame: pl.DataFrame, starts: pl.Series | None = None) -> bool:
     """Whether the rows (practice_code, indicator_code) run in practice and indicator order, no pair twice: each
-    row against the one before, cheaper than sorting."""
+    row against the one before, cheaper than sorting. When the practice codes are known to be in order (polars'
+    sorted flag, which the read sets), only each indicator against the one before in its practice's run is asked
+    (starts: the practices' run_starts, when the caller has them)."""
     practice, indicator = pl.col("practice_code"), pl.col("indicator_code")
+    codes = frame["practice_code"]
+    if codes.flags["SORTED_ASC"] and not codes.null_count():
+        first = run_starts(codes) if starts is None else starts  # a practice's first row follows any indicator
+        return frame.select((first | (indicator > indicator.shift(1))).fill_null(True).all()).item()
     later = (practice > practice.shift(1)) | ((practice == practice.shift(1)) & (indicator > indicator.shift(1)))
     return frame.select(later.fill_null(True).all()).item()

@@ -31,10 +31,12 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
         return pl.DataFrame(schema=QOF_SCHEMA)
     rows = _protected(inputs, economy.achievement.select("practice_code", "indicator_code", _points(inputs)))
     rows = rows.filter(pl.col("achieved_points") > 0)
-    if not in_code_order(rows):  # as read, it is
+    starts = run_starts(rows["practice_code"])
+    if not in_code_order(rows, starts):  # as read, it is
         rows = rows.sort("practice_code", "indicator_code")
+        starts = run_starts(rows["practice_code"])
     indicator = _coded(economy.indicators, rows["indicator_code"])
-    cpi, apdf, linked = _factors(inputs, rows, indicator)
+    cpi, apdf, linked = _factors(inputs, rows, starts, indicator)
     factors = [pl.Series("cpi", cpi), pl.Series("apdf", apdf)]
     if inputs.round_factors is not None:
         factors = [factor.round(inputs.round_factors) for factor in factors]
@@ -53,17 +55,17 @@ def _coded(indicators: pl.DataFrame, codes: pl.Series) -> pl.Series:
 
 
 def _factors(
-    inputs: PaymentInputs, rows: pl.DataFrame, indicator: pl.Series
+    inputs: PaymentInputs, rows: pl.DataFrame, starts: pl.Series, indicator: pl.Series
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each row's CPI (its practice's whole list over the national average list), APDF (the practice's prevalence
     of the indicator's register, over the whole list, against the national prevalence) and whether APDF applies.
 
-    rows: in practice order; indicator: their codes coded (_coded). Looked up by position (each row's practice and
+    rows: in practice order; starts: where each practice's rows start (run_starts); indicator: their codes coded
+    (_coded). Looked up by position (each row's practice and
     register) in arrays of the practices and their registers, not by joins on the codes' text over every row. numpy
     divides element by element: polars divides a column by a number as a product with its reciprocal, which can
     land a value such as 7,087 / 7,460 an ulp off the true quotient and a line on the other side of a half penny."""
     economy = inputs.economy
-    starts = run_starts(rows["practice_code"])
     practices = rows["practice_code"].filter(starts)  # each once, as the rows run
     practice = np.cumsum(starts.to_numpy(), dtype=np.int64) - 1  # each row's place among them
     patients = practices.to_frame().join(economy.list_sizes, on="practice_code", how="left", maintain_order="left")
