@@ -1,5 +1,5 @@
 """Property: in_code_order says whether rows run in practice and indicator order with no pair twice, whether or not
-polars knows the practice codes to be sorted (the read marks them so: then only the indicators are compared)."""
+polars knows the practice codes to be sorted (the read marks them so)."""
 
 import polars as pl
 from hypothesis import given, settings

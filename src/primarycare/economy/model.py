@@ -121,14 +121,13 @@ def practice_sums(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
 
 
 def in_code_order(frame: pl.DataFrame, starts: pl.Series | None = None) -> bool:
-    """Whether the rows (practice_code, indicator_code) run in practice and indicator order, no pair twice: each
-    row against the one before, cheaper than sorting. When the practice codes are known to be in order (polars'
-    sorted flag, which the read sets), only each indicator against the one before in its practice's run is asked
-    (starts: the practices' run_starts, when the caller has them)."""
-    practice, indicator = pl.col("practice_code"), pl.col("indicator_code")
+    """Whether the rows (practice_code, indicator_code) run in practice and indicator order, no pair twice: the
+    practice codes in order (known at once when polars has them flagged sorted, as the read marks them), then each
+    indicator against the one before in its practice's run; cheaper than sorting. starts: the practices'
+    run_starts, when the caller has them. Rows with no practice code are not in order."""
     codes = frame["practice_code"]
-    if codes.flags["SORTED_ASC"] and not codes.null_count():
-        first = run_starts(codes) if starts is None else starts  # a practice's first row follows any indicator
-        return frame.select((first | (indicator > indicator.shift(1))).fill_null(True).all()).item()
-    later = (practice > practice.shift(1)) | ((practice == practice.shift(1)) & (indicator > indicator.shift(1)))
-    return frame.select(later.fill_null(True).all()).item()
+    if codes.null_count() or not (codes.flags["SORTED_ASC"] or codes.is_sorted()):
+        return False
+    first = run_starts(codes) if starts is None else starts  # a practice's first row follows any indicator
+    indicator = pl.col("indicator_code")
+    return frame.select((first | (indicator > indicator.shift(1))).fill_null(True).all()).item()
