@@ -100,6 +100,17 @@ class Economy:
         out once for the payments that use it."""
         return practice_sums(self.lists, ["patients"])
 
+    @cached_property
+    def coded_indicators(self) -> pl.Series | None:
+        """The achievement's indicator codes, row by row, as an Enum of the mapping's codes in code order (so they
+        sort as the text does): worked out once for the payments, which find indicators by number. None when the
+        achievement names an indicator the mapping lacks."""
+        if self.achievement.is_empty() or self.indicators.is_empty():
+            return None
+        codes = self.indicators["indicator_code"].sort()
+        coded = self.achievement["indicator_code"].cast(pl.Enum(codes), strict=False)
+        return None if coded.null_count() else coded
+
 
 def run_starts(codes: pl.Series) -> pl.Series:
     """Where each run of equal values starts (the first row, and each row unlike the one before). The values there

@@ -170,9 +170,11 @@ def _goal_lines(contract: Contract, scheme, kept, inside, label) -> pl.LazyFrame
         schema={"goal": pl.Int64, "indicator_code": pl.String},
         orient="row",
     )
+    codes = contract.inputs.economy.coded_indicators  # found by number when coded (as read, they are)
+    wanted = (pl.col("indicator_code") if codes is None else codes).is_in(sorted(set(measures["indicator_code"])))
     all_scores = (
         achievement.select("practice_code", "indicator_code", "numerator", "denominator")
-        .filter(pl.col("indicator_code").is_in(measures["indicator_code"].unique().implode()))  # before the join
+        .filter(wanted)  # before the join
         .join(measures, on="indicator_code")
         .group_by("goal", "practice_code")
         .agg(pl.col("numerator").sum(), pl.col("denominator").sum())

@@ -29,13 +29,15 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
     economy, params = inputs.economy, inputs.params
     if economy.achievement.is_empty():
         return pl.DataFrame(schema=QOF_SCHEMA)
-    rows = _protected(inputs, economy.achievement.select("practice_code", "indicator_code", _points(inputs)))
-    rows = rows.filter(pl.col("achieved_points") > 0)
+    rows = economy.achievement.select("practice_code", "indicator_code", _points(inputs))
+    if economy.coded_indicators is not None:  # the codes coded once per economy (the scheme's goals use them too)
+        rows = rows.with_columns(economy.coded_indicators.alias("coded"))
+    rows = _protected(inputs, rows).filter(pl.col("achieved_points") > 0)
     starts = run_starts(rows["practice_code"])
     if not in_code_order(rows, starts):  # as read, it is
         rows = rows.sort("practice_code", "indicator_code")
         starts = run_starts(rows["practice_code"])
-    indicator = _coded(economy.indicators, rows["indicator_code"])
+    indicator = rows["coded"] if "coded" in rows.columns else _coded(economy.indicators, rows["indicator_code"])
     cpi, apdf, linked = _factors(inputs, rows, starts, indicator)
     factors = [pl.Series("cpi", cpi), pl.Series("apdf", apdf)]
     if inputs.round_factors is not None:
@@ -124,6 +126,7 @@ def _protected(inputs: PaymentInputs, rows: pl.DataFrame) -> pl.DataFrame:
     codes = protected_codes(inputs)
     if not codes:
         return rows.with_columns(pl.lit("").alias("protected"))
+    rows = rows.drop("coded", strict=False)  # rows are added and joined: their codes are coded afresh
     prior = inputs.prior.economy.achievement
     before = prior.select("practice_code", "indicator_code", pl.col("achieved_points").alias("prior_points"))
     known = prior.select("practice_code").unique().with_columns(pl.lit(True).alias("in_prior"))
