@@ -107,14 +107,20 @@ class Economy:
         achievement names an indicator the mapping lacks."""
         if self.achievement.is_empty() or self.indicators.is_empty():
             return None
-        codes = self.indicators["indicator_code"].sort()
-        coded = self.achievement["indicator_code"].cast(pl.Enum(codes), strict=False)
+        coded = indicator_enum(self.indicators, self.achievement["indicator_code"])
         return None if coded.null_count() else coded
 
 
-def run_starts(codes: pl.Series) -> pl.Series:
+def indicator_enum(indicators: pl.DataFrame, codes: pl.Series) -> pl.Series:
+    """Indicator codes as an Enum of the mapping's codes (``indicators``) in code order, so that they sort as the
+    text does; null where the mapping lacks one."""
+    return codes.cast(pl.Enum(indicators["indicator_code"].sort()), strict=False)
+
+
+def run_starts(codes: pl.Series | pl.Expr) -> pl.Series | pl.Expr:
     """Where each run of equal values starts (the first row, and each row unlike the one before). The values there
-    are every value, each once a run: a few thousand practice codes where a file's rows run by practice."""
+    are every value, each once a run: a few thousand practice codes where a file's rows run by practice. A column
+    or an expression over one."""
     return codes.ne_missing(codes.shift())
 
 

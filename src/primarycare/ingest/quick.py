@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from primarycare.economy.model import run_starts
+
 PATTERNS = {
     "practice": r"^[A-Z][0-9]{5}$",
     "date": r"^[0-9]{2}(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[0-9]{4}$",
@@ -102,7 +104,7 @@ def _summary(column, nulls_only: bool) -> list[tuple[str, pl.Expr]]:
     if column.kind in _TYPES:
         present = values.drop_nulls()
         return [*nulls, ("low", present.min()), ("high", present.max()), ("finite", present.is_finite().all())]
-    runs = values.filter(values.ne_missing(values.shift()))  # each run's value once: a list's codes run 45 rows
+    runs = values.filter(run_starts(values))  # each run's value once: a list's codes run 45 rows
     return [*nulls, ("distinct", runs.drop_nulls().unique().implode())]
 
 

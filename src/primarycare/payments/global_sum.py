@@ -6,6 +6,7 @@ Each line carries PAID_FROM and PAID_MONTHS (months from April, see months.py): 
 import numpy as np
 import polars as pl
 
+from primarycare.economy.model import run_starts
 from primarycare.payments.inputs import PaymentInputs
 from primarycare.payments.money import fixed_expr, gbp_expr, pence_expr, share_of_expr
 from primarycare.payments.months import month_rates, month_start, span_label
@@ -73,7 +74,7 @@ def _runs(months: pl.DataFrame, keys: list[str], carry: tuple[str, ...] = ()) ->
     """Months grouped into runs of consecutive months alike in ``keys`` (never across practices or gaps); ``carry``:
     columns of the practice's own, taken along. months: in practice and month order, so a run is its first row
     (each row unlike the one before, or not the month after it) and the rows up to the next run's."""
-    change = [pl.col(name).ne_missing(pl.col(name).shift()) for name in ("practice_code", *keys)]
+    change = [run_starts(pl.col(name)) for name in ("practice_code", *keys)]
     starts = months.select(pl.any_horizontal(*change, pl.col("month").diff().ne_missing(1))).to_series()
     at = starts.arg_true().to_numpy()
     n = np.diff(at, append=months.height)

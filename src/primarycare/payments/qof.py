@@ -7,7 +7,7 @@ hundreds of thousands of practice-indicator rows each time a total is wanted."""
 import numpy as np
 import polars as pl
 
-from primarycare.economy.model import in_code_order, run_starts
+from primarycare.economy.model import in_code_order, indicator_enum, run_starts
 from primarycare.payments.inputs import PaymentInputs
 from primarycare.payments.money import fixed_expr, pence_expr, points_expr, written_once
 
@@ -37,7 +37,7 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
     if not in_code_order(rows, starts):  # as read, it is
         rows = rows.sort("practice_code", "indicator_code")
         starts = run_starts(rows["practice_code"])
-    indicator = rows["coded"] if "coded" in rows.columns else _coded(economy.indicators, rows["indicator_code"])
+    indicator = rows["coded"] if "coded" in rows.columns else indicator_enum(economy.indicators, rows["indicator_code"])
     cpi, apdf, linked = _factors(inputs, rows, starts, indicator)
     factors = [pl.Series("cpi", cpi), pl.Series("apdf", apdf)]
     if inputs.round_factors is not None:
@@ -50,12 +50,6 @@ def qof_values(inputs: PaymentInputs) -> pl.DataFrame:
     return rows.with_columns(pl.col("practice_code").set_sorted())  # a promise kept: group_by by practice is faster
 
 
-def _coded(indicators: pl.DataFrame, codes: pl.Series) -> pl.Series:
-    """The codes as an Enum of the mapping's indicator codes in code order, so that the values sort as the text
-    does (null where the mapping lacks one)."""
-    return codes.cast(pl.Enum(indicators["indicator_code"].sort()), strict=False)
-
-
 def _factors(
     inputs: PaymentInputs, rows: pl.DataFrame, starts: pl.Series, indicator: pl.Series
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -63,10 +57,10 @@ def _factors(
     of the indicator's register, over the whole list, against the national prevalence) and whether APDF applies.
 
     rows: in practice order; starts: where each practice's rows start (run_starts); indicator: their codes coded
-    (_coded). Looked up by position (each row's practice and
-    register) in arrays of the practices and their registers, not by joins on the codes' text over every row. numpy
-    divides element by element: polars divides a column by a number as a product with its reciprocal, which can
-    land a value such as 7,087 / 7,460 an ulp off the true quotient and a line on the other side of a half penny."""
+    (indicator_enum). Looked up by position (each row's practice and register) in arrays of the practices and their
+    registers, not by joins on the codes' text over every row. numpy divides element by element: polars divides a
+    column by a number as a product with its reciprocal, which can land a value such as 7,087 / 7,460 an ulp off the
+    true quotient and a line on the other side of a half penny."""
     economy = inputs.economy
     practices = rows["practice_code"].filter(starts)  # each once, as the rows run
     practice = np.cumsum(starts.to_numpy(), dtype=np.int64) - 1  # each row's place among them
@@ -76,7 +70,7 @@ def _factors(
     national = inputs.prevalence_by_group()
     registers = sorted(national)
     none = len(registers)  # the place of "no register with a national prevalence": never linked, prevalence 0
-    indicators = economy.indicators.sort("indicator_code")  # in the order of the codes' Enum
+    indicators = economy.indicators.sort("indicator_code")  # in the order of indicator_enum's codes
     group = indicators["group_code"].cast(pl.Enum(registers), strict=False).to_physical().cast(pl.Int64)
     register_of = np.append(group.fill_null(none).to_numpy(), none)  # each indicator's; last: one not in the mapping
     coded = indicator.to_physical()
