@@ -174,3 +174,58 @@ def test_a_percentage_column_reads_the_same_either_way(rows):
     from primarycare.payments.files import LOCAL_CONTRACTS
 
     _same_either_way("PRACTICE_CODE,CONTRACT_TYPE,BASIS,VALUE_GBP,OOH_DEDUCTION_PCT", rows, LOCAL_CONTRACTS)
+
+
+@settings_
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["A81001", "A81002", "", '"A81001"']),
+            st.sampled_from(["FLU", "SHINGLES", '"FLU, LATE"', '"SAY ""FLU"""', ""]),
+            st.sampled_from(["12", "0", "", '""', "x"]),
+            st.integers(0, 3),  # the fields cut from the row's end (most rows keep every one)
+        ).map(lambda row: row[: 3 - (row[3] if row[3] < 3 else 0)]),
+        min_size=1,
+        max_size=12,
+    )
+)
+@example(rows=[("A81001", "FLU", "12"), ("A81002", "FLU")])  # the last cell, which may be blank, cut off
+@example(rows=[("A81001", '"FLU, LATE"')])  # a comma within a quoted cell is not a field's end
+def test_a_row_cut_short_is_refused_either_way(rows):
+    """ITEMS, the services file's last column, may be blank: a row missing it is still a row cut short, refused
+    by both passes naming its line (polars itself reads it as if the cell were blank)."""
+    from primarycare.ingest.formats import SERVICES
+
+    _same_either_way("PRACTICE_CODE,SERVICE_CODE,ITEMS", rows, SERVICES)
+    short = [line for line, row in enumerate(rows, start=2) if len(row) < 3 and any(c not in ("", '""') for c in row)]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "file.csv"
+        path.write_text("PRACTICE_CODE,SERVICE_CODE,ITEMS\n" + "".join(",".join(row) + "\n" for row in rows))
+        outcome = _outcome(lambda: read_table(path, SERVICES))
+    if short:
+        assert outcome[0] == "refused" and outcome[1][0].startswith(f"file.csv:{short[0]}:"), outcome
+        assert "expected 3 fields" in outcome[1][0]
+    else:
+        assert not any("fields" in problem for problem in (outcome[1] if outcome[0] == "refused" else []))
+
+
+@settings_
+@given(
+    cells=st.lists(
+        st.lists(st.text(alphabet=st.sampled_from('ab,"\n '), max_size=6), min_size=3, max_size=3),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_only_commas_outside_quoted_cells_are_counted(cells):
+    """A file written by Python's csv module (cells quoted where they hold a comma, quote or line end; quotes
+    within doubled) has, outside its quoted cells, two commas a row."""
+    import csv
+
+    from primarycare.ingest.quick import _separators
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "file.csv"
+        with path.open("w", newline="") as handle:
+            csv.writer(handle).writerows(cells)
+        assert _separators(path) == 2 * len(cells)

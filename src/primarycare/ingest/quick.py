@@ -32,6 +32,8 @@ def quick_read(
         frame = pl.read_csv(path, has_header=header, schema=schema, encoding="utf8")
     except (pl.exceptions.PolarsError, UnicodeDecodeError):
         return None
+    if frame[names[-1]].null_count() and _separators(path) != (len(names) - 1) * (frame.height + header):
+        return None  # a row cut short reads as if its last cells were blank: the careful pass names it
     first = 2 if header else 1
     frame = _without_blank_lines(
         frame.with_columns(pl.int_range(first, first + frame.height, dtype=pl.Int64).alias(LINE))
@@ -50,6 +52,19 @@ def quick_read(
     if key and found["repeated"]:
         return None  # a repeated key (or, once in billions, two keys of one hash): the careful pass decides
     return frame.select(LINE, *(column.name for column in columns))  # in one chunk: faster for all that follows
+
+
+def _separators(path: Path) -> int:
+    """The file's commas outside quoted cells. Each row of a file whose rows all have the header's width has one
+    fewer than the header's columns (polars refuses a row too long, but reads one cut short as if its last cells
+    were blank: its last column is then blank, which is when this is asked). A quote within a quoted cell is
+    doubled, so the quotes before a comma are odd in number exactly when the comma is within a quoted cell."""
+    data = np.fromfile(path, dtype=np.uint8)
+    commas = data == ord(",")
+    quotes = data == ord('"')
+    if quotes.any():
+        commas &= ~np.logical_xor.accumulate(quotes)
+    return int(np.count_nonzero(commas))
 
 
 def _without_blank_lines(frame: pl.DataFrame) -> pl.DataFrame:

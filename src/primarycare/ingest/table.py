@@ -91,6 +91,10 @@ def _careful(path: Path, spec, header, columns, present, key) -> pl.DataFrame:
     frame = _collect(path, spec, header, _stripped(path, spec, header).select(LINE, *typed, *flags))
     if frame.height == 0:
         raise IngestError.at(name, 2, 1, "the file has a header but no rows")
+    if frame[columns[-1]].null_count():  # perhaps a row cut short (its missing cells read as blank)
+        short = _misshapen(path, len(columns), header)
+        if short is not None:
+            raise IngestError([short])
     flag_names = [f"_bad_{i}" for i in range(len(checks))] + (["_duplicate"] if key else [])
     flagged = frame.select(pl.col(flag).any() for flag in flag_names).row(0)
     if any(flagged):
@@ -160,18 +164,23 @@ def column_position(path: Path, name: str) -> int:
 
 def _locate_shape_error(path: Path, spec: TableSpec, header: bool, exc: Exception) -> IngestError:
     """polars says *that* a row is malformed; the slow csv module says *where*."""
+    misshapen = _misshapen(path, len(header_names(path)) if header else len(spec.names), header)
+    return IngestError([misshapen or Problem(path.name, 1, 1, f"cannot be read as CSV: {exc}")])
+
+
+def _misshapen(path: Path, width: int, header: bool) -> Problem | None:
+    """The first row, a wholly blank one aside, whose fields are not ``width`` many, read with the slow csv module:
+    polars refuses a row too long without saying where, and reads a row cut short as if its last cells were blank."""
     with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
         rows = csv.reader(handle)
-        width = len(next(rows)) if header else len(spec.names)
-        if not header:
-            handle.seek(0)
-            rows = csv.reader(handle)
+        if header:
+            next(rows, None)
         for number, row in enumerate(rows, start=2 if header else 1):
-            if len(row) != width:
-                return IngestError.at(
+            if len(row) != width and any(cell.strip() for cell in row):
+                return Problem(
                     path.name, number, min(len(row), width) + 1, f"expected {width} fields, found {len(row)}"
                 )
-    return IngestError.at(path.name, 1, 1, f"cannot be read as CSV: {exc}")
+    return None
 
 
 def _check_header(name: str, columns: list[str], spec: TableSpec) -> None:
