@@ -32,6 +32,15 @@ Prevalence = Annotated[
         "--national-prevalence", exists=True, dir_okay=False, help="CSV: GROUP_CODE, PREVALENCE_PCT (England's)"
     ),
 ]
+PriorPrevalence = Annotated[
+    Path | None,
+    typer.Option(
+        "--prior-national-prevalence",
+        exists=True,
+        dir_okay=False,
+        help="CSV: GROUP_CODE, PREVALENCE_PCT (England's, for last year's QOF value: the aspiration)",
+    ),
+]
 WeightedLists = Annotated[
     Path | None,
     typer.Option(
@@ -55,18 +64,20 @@ Protection = Annotated[
 ]
 
 
-def _inputs(
-    data, db, year, prior_data, parameters, rates, indices, national_prevalence, weighted=None, local=None, protect=None
-):
+def _inputs(data, db, year, prior_data, parameters, rates, indices, prevalence, *more, prior_prevalence=None):
+    """more: the weighted lists, local contracts and protection files, in Overrides' order, where a command has them."""
     from primarycare.payments.gather import Overrides, database_inputs, economies, inputs_for, warnings_for
     from primarycare.store.engine import make_engine
 
-    overrides = Overrides(parameters, rates, indices, national_prevalence, weighted, local, protect)
+    overrides = Overrides(parameters, rates, indices, prevalence, *more)
+    prior_overrides = Overrides(national_prevalence=prior_prevalence)
     if db is not None and data is None:  # from a database: the payments inputs kept for the year fill the gaps
-        inputs, kept = database_inputs(make_engine(db), year, overrides)
+        inputs, kept = database_inputs(make_engine(db), year, overrides, prior_overrides=prior_overrides)
     else:
         economy, prior = economies(data=data, db=db, year=year, prior_data=prior_data)
-        inputs, kept = inputs_for(economy, overrides, prior), []
+        inputs, kept = inputs_for(economy, overrides, prior, prior_overrides), []
+    if prior_prevalence is not None and inputs.prior is None:
+        say("warning: --prior-national-prevalence is not used: the year before is not loaded (--prior-data)")
     for note in warnings_for(inputs):
         say(f"warning: {note}")
     for note in kept:
@@ -93,6 +104,7 @@ def national(
     rates: Rates = None,
     indices: Indices = None,
     national_prevalence: Prevalence = None,
+    prior_national_prevalence: PriorPrevalence = None,
     weighted_lists: WeightedLists = None,
     contracts: LocalContracts = None,
     protection: Protection = None,
@@ -117,6 +129,7 @@ def national(
             weighted_lists,
             contracts,
             protection,
+            prior_prevalence=prior_national_prevalence,
         )
         lines = national_lines(inputs)
     except (IngestError, PaymentsError) as error:
@@ -141,6 +154,7 @@ def compare(
     rates: Rates = None,
     indices: Indices = None,
     national_prevalence: Prevalence = None,
+    prior_national_prevalence: PriorPrevalence = None,
     lines_out: Annotated[Path | None, typer.Option("--lines-out", help="Also write the scheme's line items")] = None,
     weighted_lists: WeightedLists = None,
     contracts: LocalContracts = None,
@@ -170,6 +184,7 @@ def compare(
             weighted_lists,
             contracts,
             protection,
+            prior_prevalence=prior_national_prevalence,
         )
         contract = Contract(inputs)
         national_rows = contract.plan()  # lazy: the lines' formulas are written only for --lines-out
@@ -213,6 +228,7 @@ def schedule(
     rates: Rates = None,
     indices: Indices = None,
     national_prevalence: Prevalence = None,
+    prior_national_prevalence: PriorPrevalence = None,
     weighted_lists: WeightedLists = None,
     contracts: LocalContracts = None,
     protection: Protection = None,
@@ -237,6 +253,7 @@ def schedule(
             weighted_lists,
             contracts,
             protection,
+            prior_prevalence=prior_national_prevalence,
         )
         plan = Contract(inputs).cash_plan()
     except (IngestError, PaymentsError) as error:
@@ -272,6 +289,7 @@ def reconcile(
     rates: Rates = None,
     indices: Indices = None,
     national_prevalence: Prevalence = None,
+    prior_national_prevalence: PriorPrevalence = None,
     weighted_lists: WeightedLists = None,
     contracts: LocalContracts = None,
     protection: Protection = None,
@@ -300,6 +318,7 @@ def reconcile(
             weighted_lists,
             contracts,
             protection,
+            prior_prevalence=prior_national_prevalence,
         )
         contract = Contract(inputs)
         basis = contract_basis(inputs)

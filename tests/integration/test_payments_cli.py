@@ -126,3 +126,58 @@ def test_users_own_files_override_and_are_checked(synth_icb, tmp_path):
     result = run("payments", "national", "--data", synth_icb, "--national-prevalence", prevalence, "--out", out)
     assert result.exit_code == 2 and "national.csv:2:2: PREVALENCE_PCT '205' is not a percentage" in result.output
     assert not out.exists()
+
+
+def _aspiration_and_said(*args):
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    out = Path(args[args.index("--out") + 1])
+    table = pl.read_csv(out)
+    return table.filter(pl.col("COMPONENT") == "QOF_ASPIRATION")["AMOUNT_GBP"].sum(), " ".join(result.output.split())
+
+
+def _two_years(tmp_path) -> tuple[Path, Path, Path]:
+    """Two years of synthetic files, and England's prevalence for the first as a file: every register at 50%."""
+    folders = []
+    for year in ("2022-23", "2023-24"):
+        folder = tmp_path / year
+        assert run("synth", "--practices", 12, "--seed", 5, "--year", year, "--out", folder).exit_code == 0
+        folders.append(folder)
+    registers = sorted(set(pl.read_csv(folders[0] / "PREVALENCE_2223.csv")["GROUP_CODE"]))
+    england = tmp_path / "england-2022-23.csv"
+    england.write_text("GROUP_CODE,PREVALENCE_PCT\n" + "".join(f"{code},50\n" for code in registers))
+    return folders[0], folders[1], england
+
+
+def test_last_years_national_prevalence_can_be_given_and_is_otherwise_named_as_the_loaded_practices(tmp_path):
+    """The aspiration is last year's QOF value, whose APDF rests on last year's national prevalence: England's when
+    given (--prior-national-prevalence), else the loaded practices' own, with a warning saying so."""
+    before, year, england = _two_years(tmp_path)
+    common = ("payments", "national", "--data", year, "--prior-data", before)
+    own, said = _aspiration_and_said(*common, "--out", tmp_path / "own.csv")
+    assert "2022-23's national prevalence worked out from the 12 practices loaded, not England's" in said
+    assert "--prior-national-prevalence" in said
+    given, said = _aspiration_and_said(*common, "--prior-national-prevalence", england, "--out", tmp_path / "given.csv")
+    assert "2022-23's national prevalence worked out" not in said
+    # every register's national prevalence far above the practices': their APDF, and so the value, down
+    assert 0 < given < own
+    _, said = _aspiration_and_said(
+        "payments", "national", "--data", year, "--prior-national-prevalence", england, "--out", tmp_path / "alone.csv"
+    )
+    assert "--prior-national-prevalence is not used: the year before is not loaded" in said
+    partial = tmp_path / "partial.csv"
+    partial.write_text("GROUP_CODE,PREVALENCE_PCT\nAF,2\nNOPE,1\n")
+    _, said = _aspiration_and_said(*common, "--prior-national-prevalence", partial, "--out", tmp_path / "part.csv")
+    assert "2022-23's national prevalence given has no figure for AST," in said and "(APDF 1)" in said
+    assert "2022-23's national prevalence given names NOPE, not a register loaded: not used" in said
+
+
+def test_last_years_national_prevalence_given_over_a_database(db_url, tmp_path):
+    before, year, england = _two_years(tmp_path)
+    for folder in (before, year):
+        assert run("load", folder, "--db", db_url).exit_code == 0
+    common = ("payments", "national", "--db", db_url)
+    own, said = _aspiration_and_said(*common, "--out", tmp_path / "own.csv")
+    assert "2022-23's national prevalence worked out from the 12 practices loaded" in said
+    given, said = _aspiration_and_said(*common, "--prior-national-prevalence", england, "--out", tmp_path / "given.csv")
+    assert "2022-23's national prevalence worked out" not in said and 0 < given < own

@@ -95,22 +95,9 @@ def warnings_for(inputs: PaymentInputs) -> list[str]:
         if not rate.rate.verified
     ]
     economy = inputs.economy
-    if inputs.national_prevalence is not None and not economy.prevalence.is_empty():
-        registers, given = set(economy.prevalence["group_code"]), set(inputs.national_prevalence)
-        missing, unknown = sorted(registers - given), sorted(given - registers)
-        if missing:
-            notes.append(
-                f"the national prevalence given has no figure for {', '.join(missing)}: "
-                "their indicators are paid without the prevalence adjustment (APDF 1)"
-            )
-        if unknown:
-            notes.append(f"the national prevalence given names {', '.join(unknown)}, not a register loaded: not used")
-    if inputs.national_prevalence is None and not economy.prevalence.is_empty():
-        counted = economy.prevalence["practice_code"].n_unique()
-        notes.append(
-            f"national prevalence worked out from the {counted} practices loaded, not England's: "
-            "give England's figures (--national-prevalence, or keep a file on the payments inputs page)"
-        )
+    notes += _prevalence_notes(inputs, "", "--national-prevalence")
+    if inputs.prior is not None:
+        notes += _prevalence_notes(inputs.prior, f"{inputs.prior.params.year}'s ", "--prior-national-prevalence")
     protection = inputs.protection
     if protection is not None:
         if not protection.indicators and not protection.domains:
@@ -127,6 +114,32 @@ def warnings_for(inputs: PaymentInputs) -> list[str]:
             notes.append(f"unverified list of income-protected QOF indicators used for {protection.year}")
     if inputs.weighted_lists is not None:
         notes += _weighted_list_notes(inputs.weighted_lists, economy)
+    return notes
+
+
+def _prevalence_notes(inputs: PaymentInputs, label: str, option: str) -> list[str]:
+    """What the year's national prevalence rests on (label: whose year, when not the year worked out): England's
+    figures given, with any register they lack or name in vain, or the loaded practices' own."""
+    prevalence = inputs.economy.prevalence
+    if prevalence.is_empty():
+        return []
+    if inputs.national_prevalence is None:
+        counted = prevalence["practice_code"].n_unique()
+        return [
+            f"{label}national prevalence worked out from the {counted} practices loaded, not England's: give "
+            f"England's figures ({option}, or keep a file for {inputs.params.year} on the payments inputs page)"
+        ]
+    registers, given = set(prevalence["group_code"]), set(inputs.national_prevalence)
+    missing, unknown = sorted(registers - given), sorted(given - registers)
+    figures = f"{label or 'the '}national prevalence given"
+    notes = []
+    if missing:
+        notes.append(
+            f"{figures} has no figure for {', '.join(missing)}: "
+            "their indicators are paid without the prevalence adjustment (APDF 1)"
+        )
+    if unknown:
+        notes.append(f"{figures} names {', '.join(unknown)}, not a register loaded: not used")
     return notes
 
 
@@ -188,28 +201,42 @@ def stored_economies(engine, year: str | None) -> tuple[Economy, Economy | None]
 
 
 def database_inputs(
-    engine, year: str | None, overrides: Overrides | None = None, replacing: dict | None = None
+    engine,
+    year: str | None,
+    overrides: Overrides | None = None,
+    replacing: dict | None = None,
+    prior_overrides: Overrides | None = None,
 ) -> tuple[PaymentInputs, list[str]]:
     """From a database: the year's inputs (latest year by default), each file the user does not give taken from
     the payments inputs kept for the year (store/payment_inputs.py), the year before's own parameters, rates and
-    national prevalence for its QOF value (the aspiration), and a note naming each kept file used.
+    national prevalence for its QOF value (the aspiration; prior_overrides: the user's own, over the kept ones),
+    and a note naming each kept file used.
     replacing: kind -> (file name, content) in place of a kept file (to try a new one before keeping it)."""
     economy, prior = stored_economies(engine, year)
-    return kept_inputs(engine, economy, prior, overrides, replacing)
+    return kept_inputs(engine, economy, prior, overrides, replacing, prior_overrides)
 
 
 def kept_inputs(
-    engine, economy: Economy, prior: Economy | None, overrides: Overrides | None = None, replacing: dict | None = None
+    engine,
+    economy: Economy,
+    prior: Economy | None,
+    overrides: Overrides | None = None,
+    replacing: dict | None = None,
+    prior_overrides: Overrides | None = None,
 ) -> tuple[PaymentInputs, list[str]]:
     """database_inputs for economies already read from the database."""
     from primarycare.store.payment_inputs import KINDS, input_files, stored_inputs
 
-    overrides = overrides or Overrides()
+    overrides, prior_overrides = overrides or Overrides(), prior_overrides or Overrides()
     before = prior.year if prior is not None else None
     with input_files(engine, economy.year, replacing) as files, input_files(engine, before) as last_years:
         kept = {kind: path for kind, path in files.items() if getattr(overrides, kind) is None}
-        last = {kind: path for kind, path in last_years.items() if kind in PRIOR_KINDS}  # for the aspiration
-        inputs = inputs_for(economy, replace(overrides, **kept), prior, Overrides(**last))
+        last = {  # for the aspiration
+            kind: path
+            for kind, path in last_years.items()
+            if kind in PRIOR_KINDS and getattr(prior_overrides, kind) is None
+        }
+        inputs = inputs_for(economy, replace(overrides, **kept), prior, replace(prior_overrides, **last))
     used = [item for item in stored_inputs(engine, economy.year) if item.kind in kept]
     used += [item for item in stored_inputs(engine, before) if item.kind in last] if before else []
     notes = [
