@@ -143,6 +143,7 @@ def _lists(lists: pl.DataFrame, practices: set[str]) -> pl.DataFrame:
         strangers = lists.filter(~pl.col("ORG_CODE").is_in(list(practices)))
         line = strangers[LINE][0]
         raise IngestError.at(f.LISTS_FILE, line, 4, f"practice {strangers['ORG_CODE'][0]} is not in {f.MAP_FILE}")
+    lists = lists.select("ORG_CODE", "SEX", "AGE_GROUP_5", "NUMBER_OF_PATIENTS")  # the columns used (a third)
     lists = lists.filter(pl.col("SEX") != "ALL", pl.col("AGE_GROUP_5") != "ALL")  # read coded (Enums)
     return pl.DataFrame(
         [
